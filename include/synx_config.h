@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * Runtime configuration shared by the XDP program and the loader.
+ *
+ * Held in single-entry array maps pinned by name, so that `synx config`
+ * changes a running program in place.  An all-zero entry (what a plain
+ * `ip link set dev IF xdp obj synx.bpf.o` leaves) means "built-in defaults":
+ * the program only trusts the entry once `version` is SYNX_CONFIG_VERSION.
+ * Fixed-width fields, explicit padding, size checked on both sides.
+ */
+#ifndef SYNX_CONFIG_H
+#define SYNX_CONFIG_H
+
+#define SYNX_CONFIG_VERSION 1
+
+/* synx_config.flags */
+#define SYNX_F_ALL_PORTS  (1U << 0) /* protect every port; ignore synx_ports */
+#define SYNX_F_TS_COOKIES (1U << 1) /* encode WS/SACK/ECN in TSval (needs tcp_timestamps=2) */
+#define SYNX_F_SACK       (1U << 2) /* server has net.ipv4.tcp_sack=1 */
+#define SYNX_F_WSCALE     (1U << 3) /* server has net.ipv4.tcp_window_scaling=1 */
+#define SYNX_F_ECN        (1U << 4) /* server accepts ECN (net.ipv4.tcp_ecn=1) */
+
+/* What to do with a SYN or ACK to a protected port that no socket owns. */
+enum synx_no_listener {
+	SYNX_NOLISTEN_PASS = 0, /* let the kernel answer with RST (RFC 9293 3.10.7.1) */
+	SYNX_NOLISTEN_DROP = 1, /* stay silent: no RST backscatter during floods */
+};
+
+/*
+ * Where the cookie comes from (see ROADMAP.md).  Only the kernel's own
+ * cookie exists today; the field is the seam for synx's own cookies.
+ */
+enum synx_cookie_mode {
+	SYNX_COOKIE_KERNEL = 0,
+};
+
+struct synx_config {
+	__u32 version;     /* SYNX_CONFIG_VERSION, or 0 for built-in defaults */
+	__u32 flags;       /* SYNX_F_* */
+	__u16 mss4;        /* MSS we advertise over IPv4; 0 = interface MTU - 40 */
+	__u16 mss6;        /* MSS we advertise over IPv6; 0 = interface MTU - 60 */
+	__u8 ttl;          /* IPv4 TTL of our SYN-ACKs */
+	__u8 hop_limit;    /* IPv6 hop limit of our SYN-ACKs */
+	__u8 wscale;       /* shift the server kernel uses (tcp_select_initial_window) */
+	__u8 no_listener;  /* enum synx_no_listener */
+	__u8 cookie_mode;  /* enum synx_cookie_mode */
+	__u8 pad[3];
+};
+
+/* Built-in defaults: safe with stock sysctls (tcp_timestamps=1, so no TS cookies). */
+#define SYNX_DEFAULT_FLAGS (SYNX_F_ALL_PORTS | SYNX_F_SACK | SYNX_F_WSCALE)
+#define SYNX_DEFAULT_TTL 64
+#define SYNX_DEFAULT_HOP_LIMIT 64
+#define SYNX_DEFAULT_WSCALE 7 /* ilog2(tcp_rmem[2] = 6 MiB) - 15 */
+
+/* Protected destination ports, one bit each, used unless SYNX_F_ALL_PORTS. */
+#define SYNX_PORT_WORDS (65536 / 64)
+struct synx_ports {
+	__u64 bits[SYNX_PORT_WORDS];
+};
+
+/* Map names: the pin names under the bpffs directory. */
+#define SYNX_MAP_CONFIG   "synx_config"
+#define SYNX_MAP_PORTS    "synx_ports"
+#define SYNX_MAP_COUNTERS "synx_counters"
+#define SYNX_MAP_VERDICTS "synx_verdicts"
+
+/*
+ * Keep layouts fixed across compilers and the BPF target. _Static_assert is
+ * C11, accepted by clang for BPF and by gcc for userspace.
+ */
+_Static_assert(sizeof(struct synx_config) == 20, "synx_config layout is ABI");
+_Static_assert(sizeof(struct synx_ports) == 8192, "synx_ports layout is ABI");
+
+#endif /* SYNX_CONFIG_H */
