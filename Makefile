@@ -42,6 +42,7 @@ TOOL_SRCS := $(wildcard tests/tools/*.c)
 TOOLS     := $(patsubst tests/tools/%.c,$(BUILD)/tests/%,$(TOOL_SRCS))
 
 .DELETE_ON_ERROR:
+.SECONDARY: $(BUILD)/synx.tmp.bpf.o
 .PHONY: all bpf user tools check test deps demo bench bench-quick fuzz clean help
 
 all: bpf user tools ## Build the XDP object, the CLI and the test helpers
