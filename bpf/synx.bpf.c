@@ -1,13 +1,397 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* synx XDP entry point (being built: pass-through for now). */
+/*
+ * synx: XDP SYN-cookie handshake accelerator.
+ *
+ * Per packet (README.md has the full decision table):
+ *   1. parse, and drop what is malformed before anything else looks at it;
+ *   2. pass what is not TCP to a protected port;
+ *   3. SYN with a listener: answer with the listener's own SYN cookie
+ *      (XDP_TX) when the kernel's policy says cookies are on;
+ *   4. ACK that only a listener would receive: pass it if its cookie is
+ *      valid (the kernel then creates the connection), drop it otherwise;
+ *   5. pass the rest (established flows, RSTs, ...) untouched.
+ * Every exit is counted by synx_record(), once, with its reason.
+ *
+ * GPL-2.0-only: bpf_tcp_gen_syncookie() and bpf_tcp_check_syncookie() are
+ * GPL-only helpers.
+ */
 #include <linux/bpf.h>
+#include <linux/errno.h>
 #include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
+#include <xdp/xdp_helpers.h>
+
+#include "synx_config.h"
 #include "maps.h"
+#include "verdict.h"
+#include "parsing.h"
+#include "csum.h"
+#include "tcp_opts.h"
+#include "cookie_kernel.h"
+#include "synack.h"
+
+#define IPV4_MIN_MSS 536  /* RFC 9293 section 3.7.1 */
+#define IPV6_MIN_MSS 1220 /* RFC 8200 section 5: 1280 - 60 */
+#define MTU_FALLBACK 1500
+
+/*
+ * Built-in configuration, used while the synx_config map holds no entry of
+ * ours: that is the state after a plain `ip link ... xdp obj synx.bpf.o`.
+ * const volatile: a loader may override it through the skeleton's rodata.
+ */
+const volatile struct synx_config synx_defaults = {
+	.version = SYNX_CONFIG_VERSION,
+	.flags = SYNX_DEFAULT_FLAGS,
+	.ttl = SYNX_DEFAULT_TTL,
+	.hop_limit = SYNX_DEFAULT_HOP_LIMIT,
+	.wscale = SYNX_DEFAULT_WSCALE,
+	.no_listener = SYNX_NOLISTEN_PASS,
+	.cookie_mode = SYNX_COOKIE_KERNEL,
+};
+
+/* libxdp dispatcher: run early, and let later programs see what we pass. */
+struct {
+	__uint(priority, 10);
+	__uint(XDP_PASS, 1);
+} XDP_RUN_CONFIG(synx_xdp);
+
+static __always_inline const struct synx_config *synx_cfg(void)
+{
+	__u32 key = 0;
+	const struct synx_config *c = bpf_map_lookup_elem(&synx_config, &key);
+
+	if (c && c->version == SYNX_CONFIG_VERSION)
+		return c;
+	return (const struct synx_config *)&synx_defaults;
+}
+
+static __always_inline int port_protected(const struct synx_config *cfg, __be16 dport)
+{
+	const struct synx_ports *ports;
+	__u32 key = 0, port = bpf_ntohs(dport);
+
+	if (cfg->flags & SYNX_F_ALL_PORTS)
+		return 1;
+	ports = bpf_map_lookup_elem(&synx_ports, &key);
+	return ports && (ports->bits[port / 64] & (1ULL << (port % 64)));
+}
+
+static __always_inline struct synx_verdict no_listener(const struct synx_config *cfg)
+{
+	return cfg->no_listener == SYNX_NOLISTEN_DROP ? SYNX_DROP(NO_LISTENER)
+						      : SYNX_PASS(NO_LISTENER);
+}
+
+/* The MSS we advertise: configured, else what the ingress device's MTU allows. */
+static __always_inline __u16 our_mss(struct xdp_md *ctx, const struct synx_config *cfg, int ipv6)
+{
+	__u32 overhead = ipv6 ? 60 : 40, min = ipv6 ? IPV6_MIN_MSS : IPV4_MIN_MSS;
+	__u16 mss = ipv6 ? cfg->mss6 : cfg->mss4;
+	__u32 mtu = 0;
+
+	if (mss)
+		return mss;
+	if (bpf_check_mtu(ctx, 0, &mtu, 0, 0) < 0 || mtu < min + overhead)
+		mtu = MTU_FALLBACK;
+	mtu -= overhead;
+	return mtu > 0xffff ? 0xffff : mtu;
+}
+
+/*
+ * The kernel drops SYNs with bad checksums without a word; since we answer
+ * in its place, so must we.  (On veth, a sender whose stack offloads TX
+ * checksums hands us partial sums: tests turn that offload off.)
+ */
+static __always_inline struct synx_verdict syn_verify_csum(struct xdp_md *ctx,
+							   const struct synx_pkt *p,
+							   const struct synx_syn *s)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	__u32 thlen = p->thlen;
+	__u64 sum;
+
+	if (thlen < sizeof(struct tcphdr) || thlen > TCP_HDR_MAX)
+		return SYNX_PASS(ERROR);
+
+	if (p->ipv6) {
+		struct ipv6hdr *ip6h = data + p->l3_off;
+
+		if ((void *)(ip6h + 1) > data_end)
+			return SYNX_PASS(ERROR);
+		sum = csum_pseudo6(ip6h->saddr.in6_u.u6_addr32, ip6h->daddr.in6_u.u6_addr32,
+				   p->seg_len);
+	} else {
+		struct iphdr *iph = data + p->l3_off;
+		__u32 ihl;
+
+		if ((void *)(iph + 1) > data_end)
+			return SYNX_PASS(ERROR);
+		ihl = iph->ihl * 4;
+		sum = csum_add_words(0, (__u32 *)iph, sizeof(*iph) / 4);
+		if (ihl > sizeof(*iph)) {
+			__u64 opts = csum_frame(ctx, p->l3_off + sizeof(*iph), ihl - sizeof(*iph));
+
+			if (opts == CSUM_FRAME_ERR)
+				return SYNX_PASS(ERROR);
+			sum += opts;
+		}
+		if (csum_fold(sum))
+			return SYNX_DROP(IP4_CSUM);
+		sum = csum_pseudo4(iph->saddr, iph->daddr, p->seg_len);
+	}
+
+	sum += (__u32)bpf_csum_diff(NULL, 0, (__be32 *)s->hdr, thlen, 0);
+	/* TFO data: summed up to what a 1500-byte MTU carries; more goes to the kernel. */
+	if (p->seg_len > thlen) {
+		__u64 data_sum = csum_frame(ctx, p->l4_off + thlen, p->seg_len - thlen);
+
+		if (data_sum == CSUM_FRAME_ERR)
+			return SYNX_PASS(SYN_KERNEL);
+		sum += data_sum;
+	}
+	if (csum_fold(sum))
+		return SYNX_DROP(TCP_CSUM);
+	return SYNX_NEXT;
+}
+
+/* Look up whoever owns the segment's 4-tuple in the device's netns. */
+static __always_inline struct bpf_sock *tcp_lookup(struct xdp_md *ctx, const struct synx_pkt *p,
+						   __be16 sport, __be16 dport)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	struct bpf_sock_tuple t = {};
+
+	if (p->ipv6) {
+		struct ipv6hdr *ip6h = data + p->l3_off;
+
+		if ((void *)(ip6h + 1) > data_end)
+			return NULL;
+		__builtin_memcpy(t.ipv6.saddr, &ip6h->saddr, sizeof(t.ipv6.saddr));
+		__builtin_memcpy(t.ipv6.daddr, &ip6h->daddr, sizeof(t.ipv6.daddr));
+		t.ipv6.sport = sport;
+		t.ipv6.dport = dport;
+		return (struct bpf_sock *)bpf_skc_lookup_tcp(ctx, &t, sizeof(t.ipv6),
+							     BPF_F_CURRENT_NETNS, 0);
+	} else {
+		struct iphdr *iph = data + p->l3_off;
+
+		if ((void *)(iph + 1) > data_end)
+			return NULL;
+		t.ipv4.saddr = iph->saddr;
+		t.ipv4.daddr = iph->daddr;
+		t.ipv4.sport = sport;
+		t.ipv4.dport = dport;
+		return (struct bpf_sock *)bpf_skc_lookup_tcp(ctx, &t, sizeof(t.ipv4),
+							     BPF_F_CURRENT_NETNS, 0);
+	}
+}
+
+/* Ask the listener's kernel for a cookie: the ISN, or a negative error. */
+static __always_inline __s64 syn_cookie(struct xdp_md *ctx, const struct synx_pkt *p,
+					struct bpf_sock *listener, struct synx_syn *s)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	void *l3 = data + p->l3_off;
+	__u32 thlen = p->thlen;
+
+	if (thlen < sizeof(struct tcphdr) || thlen > TCP_HDR_MAX)
+		return -EINVAL;
+	if (p->ipv6) {
+		if (l3 + sizeof(struct ipv6hdr) > data_end)
+			return -EINVAL;
+		return kcookie_issue(listener, l3, sizeof(struct ipv6hdr), s->hdr, thlen);
+	}
+	if (l3 + sizeof(struct iphdr) > data_end)
+		return -EINVAL;
+	return kcookie_issue(listener, l3, sizeof(struct iphdr), s->hdr, thlen);
+}
+
+/* Fill in the SYN-ACK from the SYN's header copy, the cookie and the config. */
+static __always_inline void synack_prepare(struct xdp_md *ctx, const struct synx_pkt *p,
+					   const struct synx_config *cfg,
+					   const struct synx_syn *s, __u32 cookie,
+					   struct synx_synack *a)
+{
+	const struct tcphdr *syn = (const struct tcphdr *)s->hdr;
+	__u32 opts = TS_OPT_WSCALE_MASK;
+	int ws, sack, ecn;
+
+	a->sport = syn->dest;
+	a->dport = syn->source;
+	a->seq = bpf_htonl(cookie);
+	/* SYN data (TFO) is not acknowledged: the client sends it again. */
+	a->ack = bpf_htonl(bpf_ntohl(syn->seq) + 1);
+	a->mss = our_mss(ctx, cfg, p->ipv6);
+	a->ttl = p->ipv6 ? cfg->hop_limit : cfg->ttl;
+	a->flags = TCP_FLAG_SYN | TCP_FLAG_ACK;
+
+	/*
+	 * The kernel's cookie carries only an MSS; window scale, SACK and ECN
+	 * survive only in the timestamp, and only when the server kernel reads
+	 * it back without a per-connection offset (tcp_timestamps=2; the
+	 * loader turns SYNX_F_TS_COOKIES on only then).  Offer none of them
+	 * otherwise: an option we advertise but the kernel forgets breaks the
+	 * connection (a scaled window read unscaled stalls bulk transfers).
+	 */
+	a->ts = (cfg->flags & SYNX_F_TS_COOKIES) && (s->seen & SYN_SEEN_TS);
+	if (!a->ts)
+		return;
+
+	ws = (cfg->flags & SYNX_F_WSCALE) && (s->seen & SYN_SEEN_WS);
+	sack = (cfg->flags & SYNX_F_SACK) && (s->seen & SYN_SEEN_SACK);
+	/* RFC 3168 section 6.1.1: an ECN-setup SYN has both ECE and CWR. */
+	ecn = (cfg->flags & SYNX_F_ECN) &&
+	      (p->flags & (TCP_FLAG_ECE | TCP_FLAG_CWR)) == (TCP_FLAG_ECE | TCP_FLAG_CWR);
+	if (ws)
+		opts = s->wscale < TCP_MAX_WSCALE ? s->wscale : TCP_MAX_WSCALE;
+	if (sack)
+		opts |= TS_OPT_SACK;
+	if (ecn) {
+		opts |= TS_OPT_ECN;
+		a->flags |= TCP_FLAG_ECE;
+	}
+
+	a->opt[0] = bpf_htonl(sack ? (TCPOPT_SACK_PERM << 24 | TCPOLEN_SACK_PERM << 16 |
+				      TCPOPT_TIMESTAMP << 8 | TCPOLEN_TIMESTAMP)
+				   : (TCPOPT_NOP << 24 | TCPOPT_NOP << 16 |
+				      TCPOPT_TIMESTAMP << 8 | TCPOLEN_TIMESTAMP));
+	a->opt[1] = bpf_htonl(kcookie_tsval(opts));
+	a->opt[2] = s->tsval;
+	/*
+	 * Our shift must be the one the server kernel will use for this
+	 * connection (tcp_select_initial_window()); the loader derives it.
+	 */
+	a->opt[3] = ws ? bpf_htonl(TCPOPT_NOP << 24 | TCPOPT_WINDOW << 16 | TCPOLEN_WINDOW << 8 |
+				   cfg->wscale)
+		       : bpf_htonl(0x01010101); /* four NOPs */
+}
+
+static __always_inline struct synx_verdict handle_syn(struct xdp_md *ctx, const struct synx_pkt *p,
+						      const struct synx_config *cfg,
+						      struct synx_syn *s)
+{
+	const struct tcphdr *syn = (const struct tcphdr *)s->hdr;
+	struct synx_synack a = {};
+	struct synx_verdict v;
+	struct bpf_sock *sk;
+	__s64 cookie;
+
+	/* A TCP-MD5/TCP-AO peer needs a signed SYN-ACK: only the kernel has the key. */
+	if (s->seen & SYN_SEEN_SIGNED)
+		return SYNX_PASS(SYN_SIGNED);
+	v = syn_verify_csum(ctx, p, s);
+	if (synx_decided(v))
+		return v;
+
+	sk = tcp_lookup(ctx, p, syn->source, syn->dest);
+	if (!sk)
+		return no_listener(cfg);
+	if (sk->state != BPF_TCP_LISTEN) {
+		bpf_sk_release(sk);
+		return SYNX_PASS(SOCKET);
+	}
+	cookie = syn_cookie(ctx, p, sk, s);
+	bpf_sk_release(sk);
+	/* -ENOENT: no flood as far as the kernel is concerned; let it handle the SYN. */
+	if (cookie == -ENOENT)
+		return SYNX_PASS(SYN_KERNEL);
+	if (cookie < 0)
+		return SYNX_PASS(ERROR);
+
+	synack_prepare(ctx, p, cfg, s, (__u32)cookie, &a);
+	return synack_build(ctx, p, &a);
+}
+
+static __always_inline struct synx_verdict handle_ack(struct xdp_md *ctx, const struct synx_pkt *p,
+						      const struct synx_config *cfg)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	struct tcphdr *th = data + p->l4_off;
+	void *l3 = data + p->l3_off;
+	struct bpf_sock *sk;
+	long err;
+
+	if ((void *)(th + 1) > data_end)
+		return SYNX_PASS(ERROR);
+	sk = tcp_lookup(ctx, p, th->source, th->dest);
+	if (!sk)
+		return no_listener(cfg);
+	if (sk->state != BPF_TCP_LISTEN) {
+		bpf_sk_release(sk);
+		return SYNX_PASS(SOCKET);
+	}
+
+	/*
+	 * Only a listener would get this ACK: it completes a handshake only if
+	 * it carries a cookie; otherwise the kernel would answer with RST.
+	 * Dropping instead kills ACK floods before an skb exists; the price is
+	 * that a peer with a long-dead connection gets no RST and times out.
+	 */
+	err = -EINVAL;
+	if (p->ipv6) {
+		if (l3 + sizeof(struct ipv6hdr) <= data_end)
+			err = kcookie_check(sk, l3, sizeof(struct ipv6hdr), th);
+	} else {
+		if (l3 + sizeof(struct iphdr) <= data_end)
+			err = kcookie_check(sk, l3, sizeof(struct iphdr), th);
+	}
+	bpf_sk_release(sk);
+	return err ? SYNX_DROP(COOKIE_INVALID) : SYNX_PASS(COOKIE_OK);
+}
+
+/* A SYN (no ACK): options are part of "malformed", so they come before the port policy. */
+static __always_inline struct synx_verdict synx_syn(struct xdp_md *ctx, const struct synx_pkt *p,
+						    const struct synx_config *cfg, __be16 dport)
+{
+	struct synx_syn *s;
+	struct synx_verdict v;
+	__u32 key = 0;
+
+	s = bpf_map_lookup_elem(&synx_syn_scratch, &key);
+	if (!s)
+		return SYNX_PASS(ERROR);
+	v = syn_parse_options(ctx, p->l4_off, p->thlen, s);
+	if (synx_decided(v))
+		return v;
+	if (!port_protected(cfg, dport))
+		return SYNX_PASS(UNPROTECTED);
+	return handle_syn(ctx, p, cfg, s);
+}
+
+static __always_inline struct synx_verdict synx_tcp(struct xdp_md *ctx, struct synx_pkt *p)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	const struct synx_config *cfg = synx_cfg();
+	struct tcphdr *th = data + p->l4_off;
+
+	if ((void *)(th + 1) > data_end)
+		return SYNX_PASS(ERROR);
+	if ((p->flags & (TCP_FLAG_SYN | TCP_FLAG_ACK)) == TCP_FLAG_SYN)
+		return synx_syn(ctx, p, cfg, th->dest);
+	if (!port_protected(cfg, th->dest))
+		return SYNX_PASS(UNPROTECTED);
+	if ((p->flags & (TCP_FLAG_ACK | TCP_FLAG_SYN | TCP_FLAG_RST)) == TCP_FLAG_ACK)
+		return handle_ack(ctx, p, cfg);
+	return SYNX_PASS(OTHER);
+}
 
 SEC("xdp")
 int synx_xdp(struct xdp_md *ctx)
 {
-	return XDP_PASS;
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	struct synx_pkt p = { .frame_len = data_end - data };
+	struct synx_verdict v;
+
+	v = synx_parse(ctx, &p);
+	if (!synx_decided(v))
+		v = synx_tcp(ctx, &p);
+	return synx_record(v, p.frame_len);
 }
 
 char _license[] SEC("license") = "GPL";

@@ -61,6 +61,8 @@ enum synx_reason {
 	/* XDP_DROP: policy */
 	SYNX_R_DROP_COOKIE_INVALID = 41, /* ACK to a listener without a valid cookie */
 	SYNX_R_DROP_NO_LISTENER = 42,  /* no socket, and the config says drop */
+	/* XDP_DROP: cannot happen; counted so that it would be seen if it did */
+	SYNX_R_DROP_INTERNAL = 43,     /* SYN-ACK rewrite failed after the resize */
 	__SYNX_REASON_MAX
 };
 

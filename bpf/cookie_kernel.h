@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * Cookie source "kernel" (ROADMAP mode 1): the listener's own SYN cookie.
+ *
+ * bpf_tcp_gen_syncookie() computes the cookie exactly as the kernel would
+ * (net/ipv4/syncookies.c, __cookie_v4_init_sequence()) and, unlike the
+ * raw_gen variants, stamps the listener's "recent overflow" time, without
+ * which cookie_v4_check() ignores the returning ACK and the kernel answers
+ * it with RST.  The connection is then completed by the kernel itself, so
+ * the XDP side only has to issue cookies and pre-screen ACKs.
+ *
+ * Other cookie sources (synx's own keyed hash, the gateway's raw cookies)
+ * plug in beside these two functions; the parser, the SYN-ACK builder and
+ * the verdict path stay shared.
+ */
+#ifndef SYNX_BPF_COOKIE_KERNEL_H
+#define SYNX_BPF_COOKIE_KERNEL_H
+
+#include <linux/bpf.h>
+#include <linux/tcp.h>
+#include <bpf/bpf_helpers.h>
+
+#define NSEC_PER_MSEC 1000000ULL
+
+/*
+ * Timestamp cookie, the kernel's layout (include/net/tcp.h, TS_OPT_*): the
+ * low 6 bits of our TSval carry what the cookie itself cannot, and
+ * cookie_timestamp_decode() reads them back from the client's TSecr.
+ */
+#define TS_OPT_WSCALE_MASK 0xf /* 0xf: the client offered no window scale */
+#define TS_OPT_SACK (1 << 4)
+#define TS_OPT_ECN (1 << 5)
+#define TS_OPT_BITS 6
+
+/*
+ * Issue a cookie for the SYN whose TCP header is @th (a stack copy, @thlen
+ * = doff*4 bytes) on @listener.  Returns the ISN, or a negative error:
+ * -ENOENT when the kernel declines (tcp_syncookies=1 and the SYN queue has
+ * room: its own policy says no flood), others on real errors.
+ */
+static __always_inline __s64 kcookie_issue(struct bpf_sock *listener, void *iph, __u32 iph_len,
+					   void *th, __u32 thlen)
+{
+	__s64 r = bpf_tcp_gen_syncookie(listener, iph, iph_len, th, thlen);
+
+	/* Upper 32 bits: the MSS the kernel encoded; we only need the ISN. */
+	return r < 0 ? r : (__s64)(__u32)r;
+}
+
+/* 0 when the ACK's ack-1 is a cookie this listener issued, else < 0. */
+static __always_inline long kcookie_check(struct bpf_sock *listener, void *iph, __u32 iph_len,
+					  struct tcphdr *th)
+{
+	/* Only the fixed header is read (ports, seq, ack_seq). */
+	return bpf_tcp_check_syncookie(listener, iph, iph_len, th, sizeof(*th));
+}
+
+/*
+ * TSval for a cookie SYN-ACK, as cookie_init_timestamp() makes it: the
+ * millisecond clock (tcp_clock_ns() is CLOCK_MONOTONIC, as is
+ * bpf_ktime_get_ns()) with its low bits replaced by @opts, stepped back one
+ * period when that would put it in the future, so the server's own later
+ * timestamps never look older than this one to the client's PAWS check.
+ */
+static __always_inline __u32 kcookie_tsval(__u32 opts)
+{
+	__u64 now = bpf_ktime_get_ns() / NSEC_PER_MSEC;
+	__u64 ts = (now >> TS_OPT_BITS << TS_OPT_BITS) | opts;
+
+	if (ts > now)
+		ts -= 1ULL << TS_OPT_BITS;
+	return (__u32)ts;
+}
+
+#endif /* SYNX_BPF_COOKIE_KERNEL_H */

@@ -1,0 +1,180 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * TCP option walk for SYNs (RFC 9293 section 3.2).
+ *
+ * The header is first copied into a per-CPU scratch buffer (struct
+ * synx_syn.hdr).  Three things want that copy: this walk, the checksum, and
+ * the kernel's cookie helper, whose th_len must equal doff*4 while the
+ * verifier checks its access at the 60-byte maximum; in the buffer the full
+ * 64 bytes always exist, whatever the frame's length, so no tail games are
+ * needed.
+ *
+ * The walk runs under bpf_loop(): an open-coded 40-step loop over variable
+ * offsets exceeds the verifier's instruction budget.  The scratch lives in
+ * a map and not on the stack on purpose: since Linux 6.8 the verifier
+ * re-verifies a bpf_loop callback until its state converges, and a stack
+ * struct whose offset and flags it tracks precisely (20, 21, 22, ...) never
+ * converges (1M instructions, rejected).  Map memory holds values the
+ * verifier does not track, so one or two passes suffice.  The walk is
+ * bounded by doff*4, not by the frame.
+ */
+#ifndef SYNX_BPF_TCP_OPTS_H
+#define SYNX_BPF_TCP_OPTS_H
+
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+#include "verdict.h"
+
+#define TCPOPT_EOL 0
+#define TCPOPT_NOP 1
+#define TCPOPT_MSS 2       /* RFC 9293 */
+#define TCPOPT_WINDOW 3    /* RFC 7323 */
+#define TCPOPT_SACK_PERM 4 /* RFC 2018 */
+#define TCPOPT_TIMESTAMP 8 /* RFC 7323 */
+#define TCPOPT_MD5SIG 19   /* RFC 2385 */
+#define TCPOPT_AO 29       /* RFC 5925 */
+
+#define TCPOLEN_MSS 4
+#define TCPOLEN_WINDOW 3
+#define TCPOLEN_SACK_PERM 2
+#define TCPOLEN_TIMESTAMP 10
+
+#define TCP_MAX_WSCALE 14 /* RFC 7323 section 2.3 */
+#define TCP_HDR_MAX 60
+#define TCP_OPT_MAX (TCP_HDR_MAX - 20) /* one loop step per byte at worst */
+
+/* synx_syn.seen */
+#define SYN_SEEN_MSS (1 << 0)
+#define SYN_SEEN_WS (1 << 1)
+#define SYN_SEEN_SACK (1 << 2)
+#define SYN_SEEN_TS (1 << 3)
+#define SYN_SEEN_SIGNED (1 << 4) /* TCP-MD5 or TCP-AO */
+
+struct synx_syn {
+	__u8 hdr[64];   /* TCP header copy, thlen bytes valid, rest zero */
+	__u32 off;      /* walk position */
+	__u32 end;      /* thlen */
+	__be32 tsval;   /* client's TSval, network order */
+	__u16 mss;      /* client's MSS, host order */
+	__u8 wscale;    /* client's shift */
+	__u8 seen;      /* SYN_SEEN_* */
+	__u32 reason;   /* a DROP_OPT_* reason, or 0 while fine */
+};
+
+/* Not pinned: scratch, meaningless outside one program run. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct synx_syn);
+} synx_syn_scratch SEC(".maps");
+
+static __always_inline __u8 syn_byte(const struct synx_syn *s, __u32 i)
+{
+	return s->hdr[i & (sizeof(s->hdr) - 1)];
+}
+
+/* bpf_loop() wants its context on the stack: a pointer to the scratch. */
+struct syn_walk {
+	struct synx_syn *s;
+};
+
+static long syn_opt_step(__u32 i, void *ctx)
+{
+	struct synx_syn *s = ((struct syn_walk *)ctx)->s;
+	__u32 off = s->off;
+	__u8 kind, len;
+
+	if (off >= s->end)
+		return 1;
+	kind = syn_byte(s, off);
+	if (kind == TCPOPT_EOL)
+		return 1;
+	if (kind == TCPOPT_NOP) {
+		s->off = off + 1;
+		return 0;
+	}
+	if (off + 1 >= s->end) {
+		s->reason = SYNX_R_DROP_OPT_OVERRUN;
+		return 1;
+	}
+	len = syn_byte(s, off + 1);
+	if (len < 2) {
+		s->reason = SYNX_R_DROP_OPT_LEN;
+		return 1;
+	}
+	if (off + len > s->end) {
+		s->reason = SYNX_R_DROP_OPT_OVERRUN;
+		return 1;
+	}
+
+	switch (kind) {
+	case TCPOPT_MSS:
+		if (len != TCPOLEN_MSS)
+			goto bad_len;
+		s->mss = (syn_byte(s, off + 2) << 8) | syn_byte(s, off + 3);
+		s->seen |= SYN_SEEN_MSS;
+		break;
+	case TCPOPT_WINDOW:
+		if (len != TCPOLEN_WINDOW)
+			goto bad_len;
+		s->wscale = syn_byte(s, off + 2);
+		s->seen |= SYN_SEEN_WS;
+		break;
+	case TCPOPT_SACK_PERM:
+		if (len != TCPOLEN_SACK_PERM)
+			goto bad_len;
+		s->seen |= SYN_SEEN_SACK;
+		break;
+	case TCPOPT_TIMESTAMP:
+		if (len != TCPOLEN_TIMESTAMP)
+			goto bad_len;
+		/* Kept in network order: it is echoed as TSecr unchanged. */
+		s->tsval = bpf_htonl((syn_byte(s, off + 2) << 24) | (syn_byte(s, off + 3) << 16) |
+				     (syn_byte(s, off + 4) << 8) | syn_byte(s, off + 5));
+		s->seen |= SYN_SEEN_TS;
+		break;
+	case TCPOPT_MD5SIG:
+	case TCPOPT_AO:
+		s->seen |= SYN_SEEN_SIGNED;
+		break;
+	}
+	s->off = off + len;
+	return 0;
+
+bad_len:
+	s->reason = SYNX_R_DROP_OPT_FIXED_LEN;
+	return 1;
+}
+
+/*
+ * Copy the SYN's TCP header to @s and walk its options.  Returns SYNX_NEXT,
+ * a DROP_OPT_* verdict, or PASS_ERROR when the copy fails.
+ */
+static __always_inline struct synx_verdict syn_parse_options(struct xdp_md *ctx, __u32 l4_off,
+							     __u64 thlen, struct synx_syn *s)
+{
+	struct syn_walk walk = { .s = s };
+
+	if (thlen < sizeof(struct tcphdr) || thlen > TCP_HDR_MAX ||
+	    bpf_xdp_load_bytes(ctx, l4_off, s->hdr, thlen))
+		return SYNX_PASS(ERROR);
+	/* Reused per CPU: reset everything the walk accumulates. */
+	s->off = sizeof(struct tcphdr);
+	s->end = thlen;
+	s->tsval = 0;
+	s->mss = 0;
+	s->wscale = 0;
+	s->seen = 0;
+	s->reason = 0;
+	bpf_loop(TCP_OPT_MAX, syn_opt_step, &walk, 0);
+	if (s->reason == SYNX_R_DROP_OPT_LEN)
+		return SYNX_DROP(OPT_LEN);
+	if (s->reason == SYNX_R_DROP_OPT_OVERRUN)
+		return SYNX_DROP(OPT_OVERRUN);
+	if (s->reason == SYNX_R_DROP_OPT_FIXED_LEN)
+		return SYNX_DROP(OPT_FIXED_LEN);
+	return SYNX_NEXT;
+}
+
+#endif /* SYNX_BPF_TCP_OPTS_H */
