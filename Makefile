@@ -26,7 +26,9 @@ endif
 # BPF side: plain UAPI headers, not vmlinux.h.  The program only reads packet
 # headers and struct bpf_sock, all stable UAPI, so it needs no CO-RE; this
 # keeps the build free of a BTF dump step and the object loadable by iproute2.
-BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) \
+# -fno-strict-aliasing, as the kernel: headers are written through their
+# structs and summed back as 32-bit words for checksums.
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -fno-strict-aliasing \
 	-Wall -Wextra -Werror -Wno-unused-parameter \
 	-Iinclude -Ibpf -I/usr/include/$(MULTIARCH) -MMD -MP
 
@@ -53,7 +55,7 @@ user: $(BUILD)/synx ## Build only the CLI
 
 tools: $(TOOLS)
 
-$(BUILD)/%.tmp.bpf.o: bpf/%.bpf.c | $(BUILD)
+$(BUILD)/%.tmp.bpf.o: bpf/%.bpf.c Makefile | $(BUILD)
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
@@ -67,7 +69,7 @@ $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
 	$(call msg,GEN-SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name $* > $@
 
-$(BUILD)/user/%.o: user/%.c $(BUILD)/synx.skel.h | $(BUILD)/user
+$(BUILD)/user/%.o: user/%.c $(BUILD)/synx.skel.h Makefile | $(BUILD)/user
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(USER_CFLAGS) -c $< -o $@
 
@@ -75,7 +77,7 @@ $(BUILD)/synx: $(BUILD)/user/synx.o $(LIB_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(USER_CFLAGS) $^ -o $@ $(USER_LDLIBS)
 
-$(BUILD)/tests/%.o: tests/tools/%.c $(BUILD)/synx.skel.h | $(BUILD)/tests
+$(BUILD)/tests/%.o: tests/tools/%.c $(BUILD)/synx.skel.h Makefile | $(BUILD)/tests
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(USER_CFLAGS) -c $< -o $@
 
