@@ -14,9 +14,14 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
 
-/* Longest stretch csum_frame() sums: a 1500-byte MTU's worth of TFO data. */
-#define SYNX_CSUM_CHUNK 64
-#define SYNX_CSUM_MAX_CHUNKS 24
+/*
+ * csum_frame() sums in chunks of what one bpf_csum_diff() call takes (512
+ * bytes), up to a 9000-byte jumbo frame's worth of TFO data.  Frames longer
+ * than a page do not reach a non-frags XDP program in native mode anyway.
+ */
+#define SYNX_CSUM_CHUNK 512
+#define SYNX_CSUM_MAX_CHUNKS 18
+#define SYNX_CSUM_MAX (SYNX_CSUM_CHUNK * SYNX_CSUM_MAX_CHUNKS)
 
 static __always_inline __u16 csum_fold(__u64 sum)
 {
@@ -52,10 +57,25 @@ static __always_inline __u64 csum_pseudo6(const __u32 *saddr, const __u32 *daddr
 #define CSUM_FRAME_ERR (1ULL << 63)
 
 /*
- * Sum @len bytes of the frame at @off, through a stack buffer so that the
- * length may be anything (odd lengths are zero-padded, as RFC 1071 says).
+ * A chunk buffer in a per-CPU map rather than on the 512-byte stack.  Four
+ * spare bytes: the zero padding of an odd-length tail, and the verifier
+ * bounds the rounded-up size at 515, not 512.
+ */
+struct csum_chunk {
+	__u8 buf[SYNX_CSUM_CHUNK + 4];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct csum_chunk);
+} synx_csum_scratch SEC(".maps");
+
+/*
+ * Sum @len bytes of the frame at @off (odd lengths zero-padded, RFC 1071).
  * Returns the unfolded sum, or CSUM_FRAME_ERR when the stretch is longer
- * than we are prepared to sum or cannot be read.
+ * than SYNX_CSUM_MAX or cannot be read.
  *
  * A global function on purpose: the verifier checks it once, on its own,
  * instead of once per inlined call site and path (which blew past its
@@ -63,34 +83,37 @@ static __always_inline __u64 csum_pseudo6(const __u32 *saddr, const __u32 *daddr
  */
 __noinline __u64 csum_frame(struct xdp_md *ctx, __u32 off, __u32 len)
 {
-	/*
-	 * Four spare bytes: the verifier bounds the rounded-up size at 67,
-	 * not 64, so they must exist and be initialised.
-	 */
-	__u8 buf[SYNX_CSUM_CHUNK + 4] = {};
 	__u64 rest = len, sum = 0;
+	struct csum_chunk *c;
+	__u32 key = 0;
 
-	if (!ctx)
+	if (!ctx || len > SYNX_CSUM_MAX)
 		return CSUM_FRAME_ERR;
+	c = bpf_map_lookup_elem(&synx_csum_scratch, &key);
+	if (!c)
+		return CSUM_FRAME_ERR;
+
 	for (int i = 0; i < SYNX_CSUM_MAX_CHUNKS; i++) {
 		__u64 n = rest; /* 64-bit: a u32 gets its bound checked on a copy */
 
 		if (!n)
 			return sum;
-		if (n >= SYNX_CSUM_CHUNK)
+		if (n > SYNX_CSUM_CHUNK)
 			n = SYNX_CSUM_CHUNK;
-		else
-			__builtin_memset(buf, 0, sizeof(buf));
 		/*
-		 * clang merges the two arms above into a form whose bound the
-		 * verifier cannot follow; restate it where the helper needs it.
+		 * clang merges the clamp above into a form whose bound the
+		 * verifier cannot follow; restate it where the helpers need it.
 		 */
 		barrier_var(n);
 		if (n == 0 || n > SYNX_CSUM_CHUNK)
 			return CSUM_FRAME_ERR;
-		if (bpf_xdp_load_bytes(ctx, off, buf, n))
+		if (bpf_xdp_load_bytes(ctx, off, c->buf, n))
 			return CSUM_FRAME_ERR;
-		sum += (__u32)bpf_csum_diff(NULL, 0, (__be32 *)buf, (n + 3) & ~3ULL, 0);
+		/* Zero the pad up to the next 32-bit word. */
+		c->buf[n] = 0;
+		c->buf[n + 1] = 0;
+		c->buf[n + 2] = 0;
+		sum += (__u32)bpf_csum_diff(NULL, 0, (__be32 *)c->buf, (n + 3) & ~3ULL, 0);
 		off += n;
 		rest -= n;
 	}

@@ -142,12 +142,12 @@ static __always_inline struct synx_verdict syn_verify_csum(struct xdp_md *ctx,
 	}
 
 	sum += (__u32)bpf_csum_diff(NULL, 0, (__be32 *)s->hdr, thlen, 0);
-	/* TFO data: summed up to what a 1500-byte MTU carries; more goes to the kernel. */
+	/* TFO data, up to a jumbo frame's worth; beyond that the kernel judges. */
 	if (p->seg_len > thlen) {
 		__u64 data_sum = csum_frame(ctx, p->l4_off + thlen, p->seg_len - thlen);
 
 		if (data_sum == CSUM_FRAME_ERR)
-			return SYNX_PASS(SYN_KERNEL);
+			return SYNX_PASS(SYN_OVERSIZE);
 		sum += data_sum;
 	}
 	if (csum_fold(sum))

@@ -63,6 +63,8 @@ enum synx_reason {
 	SYNX_R_DROP_NO_LISTENER = 42,  /* no socket, and the config says drop */
 	/* XDP_DROP: cannot happen; counted so that it would be seen if it did */
 	SYNX_R_DROP_INTERNAL = 43,     /* SYN-ACK rewrite failed after the resize */
+	/* XDP_PASS */
+	SYNX_R_PASS_SYN_OVERSIZE = 44, /* SYN with more data than we checksum (jumbo TFO) */
 	__SYNX_REASON_MAX
 };
 

@@ -56,6 +56,7 @@ const struct synx_reason_info synx_reasons[] = {
 	R(DROP_COOKIE_INVALID, DROP, "ACK with invalid SYN cookie"),
 	R(DROP_NO_LISTENER, DROP, "no socket; dropped by policy"),
 	R(DROP_INTERNAL, DROP, "SYN-ACK rewrite failed (a bug if ever non-zero)"),
+	R(PASS_SYN_OVERSIZE, PASS, "SYN with more data than synx checksums"),
 };
 
 _Static_assert(sizeof(synx_reasons) / sizeof(synx_reasons[0]) == __SYNX_REASON_MAX,
