@@ -1,0 +1,227 @@
+# SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+"""Frames for the XDP tables, built with scapy.
+
+A Frame is the wire bytes plus the arguments that built it (spec), so that a
+SYN-ACK can be checked against what the SYN offered and the handshake ACK can
+be built for the same 4-tuple.  TCP options are encoded here from a small
+list (not by scapy, which would "fix" the malformed ones the tables need)."""
+
+import struct
+
+from scapy.layers.l2 import ARP, Dot1AD, Dot1Q, Ether
+from scapy.layers.inet import ICMP, IP, TCP, UDP, IPOption_NOP, IPOption_Router_Alert
+from scapy.layers.inet6 import (ICMPv6EchoRequest, IPv6, IPv6ExtHdrDestOpt,
+                                IPv6ExtHdrFragment, IPv6ExtHdrHopByHop,
+                                IPv6ExtHdrRouting)
+from scapy.packet import Raw
+
+from xdp_harness import C4, C6, S4, S6, ip4_fix_csum
+
+IP_OPTS_RA = (IPOption_Router_Alert(), IPOption_NOP(), IPOption_NOP(), IPOption_NOP(),
+              IPOption_NOP())  # 8 bytes: IHL 7
+
+MAC_C = '02:00:00:00:00:01'
+MAC_S = '02:00:00:00:00:02'
+
+FIN, SYN, RST, PSH, ACK, URG, ECE, CWR = (1 << i for i in range(8))
+
+# ---------------------------------------------------------------- TCP options
+# Each option: ('MSS', v) ('NOP',) ('EOL',) ('WS', shift) ('SACKOK',)
+# ('TS', val, ecr) ('TFO', cookie) ('MD5',) ('AO',) or ('RAW', bytes).
+
+LINUX = [('MSS', 1460), ('SACKOK',), ('TS', 0x11223344, 0), ('NOP',), ('WS', 7)]
+WINDOWS = [('MSS', 1460), ('NOP',), ('WS', 8), ('NOP',), ('NOP',), ('SACKOK',)]
+MACOS = [('MSS', 1460), ('NOP',), ('WS', 6), ('NOP',), ('NOP',),
+         ('TS', 0x55667788, 0), ('SACKOK',), ('EOL',)]
+
+
+def encode_opts(opts):
+    b = b''
+    for o in opts:
+        k = o[0]
+        if k == 'MSS':
+            b += struct.pack('!BBH', 2, 4, o[1])
+        elif k == 'NOP':
+            b += b'\x01'
+        elif k == 'EOL':
+            b += b'\x00'
+        elif k == 'WS':
+            b += struct.pack('!BBB', 3, 3, o[1])
+        elif k == 'SACKOK':
+            b += b'\x04\x02'
+        elif k == 'TS':
+            b += struct.pack('!BBII', 8, 10, o[1], o[2])
+        elif k == 'TFO':
+            b += struct.pack('!BB', 34, 2 + len(o[1])) + o[1]
+        elif k == 'MD5':
+            b += struct.pack('!BB', 19, 18) + bytes(range(16))
+        elif k == 'AO':
+            b += struct.pack('!BBBB', 29, 16, 1, 1) + bytes(range(12))
+        elif k == 'RAW':
+            b += o[1]
+        else:
+            raise ValueError(k)
+    return b + b'\0' * (-len(b) % 4)  # pad with EOL to a 32-bit boundary
+
+
+def offered(opts):
+    """What a SYN's option list offers, as a server would parse it."""
+    o = {}
+    for x in opts:
+        if x[0] == 'EOL':
+            break
+        if x[0] == 'WS':
+            o['ws'] = x[1]
+        elif x[0] == 'SACKOK':
+            o['sack'] = True
+        elif x[0] == 'TS':
+            o['ts'] = (x[1], x[2])
+        elif x[0] == 'MSS':
+            o['mss'] = x[1]
+    return o
+
+
+# ---------------------------------------------------------------- frames
+
+class Frame:
+    def __init__(self, raw, spec, l2len, l3off, l4off=None):
+        self.raw = bytes(raw)
+        self.spec = spec
+        self.l2len = l2len
+        self.l3off = l3off
+        self.l4off = l4off
+
+    def __len__(self):
+        return len(self.raw)
+
+    def patched(self, fn, fix_ip4_csum=True):
+        """A copy with fn(bytearray, frame) applied; the IPv4 header
+        checksum is recomputed afterwards so that only the intended defect
+        remains (unless the row is about that checksum)."""
+        b = bytearray(self.raw)
+        fn(b, self)
+        if fix_ip4_csum and self.spec.get('fam') == 4:
+            ihl = (b[self.l3off] & 0xf) * 4
+            if 20 <= ihl and self.l3off + ihl <= len(b):
+                ip4_fix_csum(b, self.l3off, ihl)
+        return Frame(b, self.spec, self.l2len, self.l3off, self.l4off)
+
+    def cut(self, n):
+        """The first n bytes only (a truncated frame)."""
+        return Frame(self.raw[:n], self.spec, self.l2len, self.l3off, self.l4off)
+
+    def padded(self, n):
+        """n bytes of Ethernet padding after the IP datagram."""
+        return Frame(self.raw + b'\0' * n, self.spec, self.l2len, self.l3off, self.l4off)
+
+
+def l2(vlans=(), ethertype=None):
+    """Ethernet plus VLAN tags: vlans = [(tpid, vid), ...] outermost first.
+    Every TPID is set explicitly (scapy's defaults would pick 0x8100)."""
+    tpids = [t for t, _ in vlans] + [ethertype]
+    p = Ether(src=MAC_C, dst=MAC_S)
+    if tpids[0] is not None:
+        p.type = tpids[0]
+    for i, (tpid, vid) in enumerate(vlans):
+        cls = Dot1AD if tpid == 0x88a8 else Dot1Q
+        layer = cls(vlan=vid)
+        if tpids[i + 1] is not None:
+            layer.type = tpids[i + 1]
+        p = p / layer
+    return p
+
+
+def tcp_frame(fam=4, src=None, dst=None, sport=40000, dport=8080, flags=SYN,
+              seq=0x01020304, ack=0, opts=(), payload=b'', vlans=(), ip_opts=(),
+              ext=(), df=True, frag=0, mf=False, ttl=64, window=64240, urg=0,
+              doff=None, tcp_csum=None, ip_csum=None, ip_id=0x1234, tos=0, flow=0):
+    """One TCP frame.  ext: IPv6 extension header layers, in order."""
+    spec = dict(locals())
+    src = src or (C4 if fam == 4 else C6)
+    dst = dst or (S4 if fam == 4 else S6)
+    spec.update(src=src, dst=dst)
+    optb = encode_opts(opts)
+    seg = TCP(sport=sport, dport=dport, seq=seq, ack=ack, flags=flags, window=window,
+              urgptr=urg, dataofs=doff if doff is not None else 5 + len(optb) // 4,
+              options=[])
+    if tcp_csum is not None:
+        seg.chksum = tcp_csum
+    seg = seg / Raw(optb + payload) if optb + payload else seg
+    if fam == 4:
+        ipf = (2 if df else 0) | (1 if mf else 0)
+        l3 = IP(src=src, dst=dst, ttl=ttl, flags=ipf, frag=frag, id=ip_id, tos=tos,
+                options=list(ip_opts))
+        if ip_csum is not None:
+            l3.chksum = ip_csum
+    else:
+        l3 = IPv6(src=src, dst=dst, hlim=ttl, tc=tos, fl=flow)
+        for e in ext:
+            l3 = l3 / e
+    base = l2(vlans)
+    raw = bytes(base / l3 / seg)
+    l2len = len(base)
+    l4 = len(raw) - 20 - len(optb) - len(payload)
+    return Frame(raw, spec, l2len, l2len, l4)
+
+
+def ack_for(syn, cookie, **kw):
+    """The handshake ACK a client sends back for a SYN-ACK with seq=cookie."""
+    s = dict(syn.spec)
+    s.update(flags=ACK, seq=(s['seq'] + 1) & 0xffffffff, ack=(cookie + 1) & 0xffffffff,
+             opts=(), payload=b'', doff=None, tcp_csum=None, ip_csum=None)
+    s.update(kw)
+    return tcp_frame(**s)
+
+
+def ip4_raw_frag(frag, mf=False, payload=b'\xaa' * 24, proto=6, src=C4, dst=S4, vlans=()):
+    """A non-first IPv4 fragment: payload is opaque data, not a TCP header."""
+    p = l2(vlans) / IP(src=src, dst=dst, proto=proto, frag=frag,
+                       flags=1 if mf else 0, id=0x4242) / Raw(payload)
+    b = l2(vlans)
+    return Frame(bytes(p), dict(fam=4, src=src, dst=dst), len(b), len(b), None)
+
+
+def ip6_raw_frag(offset, m=False, payload=b'\xaa' * 24, nh=6, src=C6, dst=S6, ext=()):
+    l3 = IPv6(src=src, dst=dst)
+    for e in ext:
+        l3 = l3 / e
+    p = l2() / l3 / IPv6ExtHdrFragment(offset=offset, m=int(m), nh=nh, id=0x4242) / Raw(payload)
+    return Frame(bytes(p), dict(fam=6, src=src, dst=dst), 14, 14, None)
+
+
+def frag6(offset=0, m=True, nh=6):
+    return IPv6ExtHdrFragment(offset=offset, m=int(m), nh=nh, id=0x4343)
+
+
+def other_frame(kind, vlans=()):
+    """Non-TCP traffic."""
+    base = l2(vlans)
+    if kind == 'arp':
+        p = base / ARP(psrc=C4, pdst=S4, hwsrc=MAC_C)
+    elif kind == 'lldp':
+        p = l2(vlans, ethertype=0x88cc) / Raw(b'\x02\x07\x04' + b'\0' * 30)
+    elif kind == 'udp4':
+        p = base / IP(src=C4, dst=S4) / UDP(sport=5353, dport=8080) / Raw(b'x' * 8)
+    elif kind == 'icmp4':
+        p = base / IP(src=C4, dst=S4) / ICMP() / Raw(b'x' * 8)
+    elif kind == 'udp6':
+        p = base / IPv6(src=C6, dst=S6) / UDP(sport=5353, dport=8080) / Raw(b'x' * 8)
+    elif kind == 'icmp6':
+        p = base / IPv6(src=C6, dst=S6) / ICMPv6EchoRequest()
+    elif kind == 'nonext6':
+        p = base / IPv6(src=C6, dst=S6, nh=59) / Raw(b'\0' * 8)
+    elif kind == 'hbh_udp6':
+        p = base / IPv6(src=C6, dst=S6) / IPv6ExtHdrHopByHop() / UDP(sport=1, dport=8080)
+    else:
+        raise ValueError(kind)
+    return Frame(bytes(p), dict(fam=None), len(base), len(base), None)
+
+
+def udp4(src=C4, dst=S4, ihl=None):
+    ip = IP(src=src, dst=dst) if ihl is None else IP(src=src, dst=dst, ihl=ihl)
+    p = l2() / ip / UDP(sport=5353, dport=8080) / Raw(b'x' * 4)
+    return Frame(bytes(p), dict(fam=4), 14, 14, None)
+
+
+# Extension header layers, re-exported for the tables.
+HBH, DST, RTG = IPv6ExtHdrHopByHop, IPv6ExtHdrDestOpt, IPv6ExtHdrRouting

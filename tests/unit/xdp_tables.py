@@ -1,0 +1,788 @@
+# SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+"""The tables: one Row per packet, one Scenario per multi-packet exchange.
+
+Expectations are written from the SPEC (docs in the brief and the comments in
+include/synx_counters.h), never from bpf/.  See README.md for how to add a row.
+"""
+
+import struct
+
+from xdp_harness import C4, C6, CONFIG_VERSION, F, S4, S6
+from xdp_packets import (IPOption_NOP, ACK, CWR, DST, ECE, FIN, HBH, IP_OPTS_RA, LINUX, MACOS, PSH,
+                         RST, RTG, SYN, URG, WINDOWS, ack_for, frag6, ip4_raw_frag,
+                         ip6_raw_frag, other_frame, tcp_frame, udp4)
+
+LPORT = 8080    # v4 and v6 listeners (and the established connections)
+NOLPORT = 9090  # nobody listens here
+EST4 = (C4, 1111, S4, LPORT)  # established over lo by the driver
+EST6 = (C6, 1112, S6, LPORT)
+
+BASE = dict(version=CONFIG_VERSION, flags=F['ALL_PORTS'] | F['SACK'] | F['WSCALE'],
+            mss4=1460, mss6=1440, ttl=64, hop=64, wscale=7, nolisten=0, cookie=0)
+
+
+def cfg(**kw):
+    c = dict(BASE)
+    c.update(kw)
+    return c
+
+
+TS = cfg(flags=BASE['flags'] | F['TS_COOKIES'])
+TSECN = cfg(flags=BASE['flags'] | F['TS_COOKIES'] | F['ECN'])
+UNPROT = cfg(flags=F['SACK'] | F['WSCALE'])  # no ALL_PORTS, empty bitmap
+DROPNL = cfg(nolisten=1)
+
+
+class Row:
+    def __init__(self, name, frame, reason, cfg=BASE, ports=(), syncookies=2,
+                 ifindex=1, ack_back=True):
+        self.name, self.frame, self.reason = name, frame, reason
+        self.cfg, self.ports, self.syncookies = cfg, ports, syncookies
+        self.ifindex, self.ack_back = ifindex, ack_back
+
+    @property
+    def malformed(self):
+        return self.reason.startswith('DROP_') and self.reason not in (
+            'DROP_COOKIE_INVALID', 'DROP_NO_LISTENER')
+
+
+class Scenario:
+    """fn(h) runs several packets through h.expect() and returns errors."""
+
+    def __init__(self, name, fn, malformed=False):
+        self.name, self.fn, self.malformed = name, fn, malformed
+
+
+_sport = [20000]
+
+
+def sp():
+    """A fresh client port per row: 4-tuples never collide between rows."""
+    _sport[0] += 1
+    return _sport[0]
+
+
+def syn(fam=4, **kw):
+    kw.setdefault('sport', sp())
+    kw.setdefault('dport', LPORT)
+    return tcp_frame(fam=fam, **kw)
+
+
+def seg(fam=4, flags=ACK, **kw):
+    kw.setdefault('sport', sp())
+    kw.setdefault('dport', LPORT)
+    return tcp_frame(fam=fam, flags=flags, **kw)
+
+
+def u16(off_attr, pos, value):
+    """Patch: 16-bit big-endian value at frame.<off_attr> + pos."""
+    def fn(b, f):
+        struct.pack_into('!H', b, getattr(f, off_attr) + pos, value)
+    return fn
+
+
+def u8(off_attr, pos, value, mask=0xff):
+    def fn(b, f):
+        o = getattr(f, off_attr) + pos
+        b[o] = (b[o] & ~mask & 0xff) | (value & mask)
+    return fn
+
+
+def tcp_bad_csum(b, f):
+    o = f.l4off + 16
+    struct.pack_into('!H', b, o, struct.unpack_from('!H', b, o)[0] ^ 0x0101)
+
+
+# ---------------------------------------------------------------- good rows
+
+def tx_rows():
+    rows = []
+    tfo = [('TFO', bytes.fromhex('a1a2a3a4a5a6a7a8'))]
+    body = b'GET / HTTP/1.1\r\nHost: x\r\n\r\n'
+    six_dst = [DST() for _ in range(6)]
+    for suffix, c in (('', BASE), ('_ts', TS)):
+        base = [
+            ('v4_linux', lambda: syn(4, opts=LINUX)),
+            ('v4_ip_options_linux', lambda: syn(4, opts=LINUX, ip_opts=IP_OPTS_RA)),
+            ('v4_no_df_linux', lambda: syn(4, opts=LINUX, df=False)),
+            ('v4_eth_padding_no_options', lambda: syn(4).padded(6)),
+            ('v6_linux', lambda: syn(6, opts=LINUX)),
+            ('v6_hbh_dst_rtg_linux', lambda: syn(6, opts=LINUX, ext=[HBH(), DST(), RTG()])),
+            ('v6_six_dst_opts_linux', lambda: syn(6, opts=LINUX, ext=list(six_dst))),
+            ('v6_atomic_fragment_linux', lambda: syn(6, opts=LINUX, ext=[frag6(0, m=False)])),
+            ('v4_vlan_8021q_linux', lambda: syn(4, opts=LINUX, vlans=[(0x8100, 100)])),
+            ('v4_qinq_8021ad_8021q_linux',
+             lambda: syn(4, opts=LINUX, vlans=[(0x88a8, 10), (0x8100, 20)])),
+            ('v6_qinq_8021ad_8021q_linux',
+             lambda: syn(6, opts=LINUX, vlans=[(0x88a8, 10), (0x8100, 20)])),
+            ('v4_windows', lambda: syn(4, opts=WINDOWS)),
+            ('v6_windows', lambda: syn(6, opts=WINDOWS)),
+            ('v4_macos', lambda: syn(4, opts=MACOS)),
+            ('v6_macos', lambda: syn(6, opts=MACOS)),
+            ('v4_no_options', lambda: syn(4)),
+            ('v6_no_options', lambda: syn(6)),
+            ('v4_tfo_syn_with_payload', lambda: syn(4, opts=LINUX + tfo, payload=body)),
+            ('v6_tfo_syn_with_payload', lambda: syn(6, opts=LINUX + tfo, payload=body)),
+            ('v4_ecn_setup_syn', lambda: syn(4, opts=LINUX, flags=SYN | ECE | CWR)),
+            ('v4_unknown_option_skipped',
+             lambda: syn(4, opts=[('RAW', b'\x1e\x06abcd')] + LINUX)),
+            ('v4_eol_then_garbage',
+             lambda: syn(4, opts=[('MSS', 1400), ('EOL',), ('RAW', b'\x02\x01\x08\x63')])),
+            ('v4_seq_wraps', lambda: syn(4, opts=LINUX, seq=0xffffffff)),
+            # Linux clients set a flow label (auto_flowlabels) and may set a
+            # DSCP: the SYN-ACK must carry tc 0 and flow 0 all the same.
+            ('v6_flowlabel_dscp_linux',
+             lambda: syn(6, opts=LINUX, tos=0xb8, flow=0xabcde)),
+            ('v6_flowlabel_windows', lambda: syn(6, opts=WINDOWS, flow=0x12345)),
+            ('v4_tos_dscp_ecn_bits', lambda: syn(4, opts=LINUX, tos=0xbb)),
+            ('v6_eth_padding_no_options', lambda: syn(6).padded(10)),
+            ('v4_ihl_15_ip_options', lambda: syn(4, opts=LINUX, ip_opts=[IPOption_NOP()] * 40)),
+            ('v4_qinq_ip_options_tfo',
+             lambda: syn(4, opts=LINUX + tfo, payload=body, ip_opts=IP_OPTS_RA,
+                         vlans=[(0x88a8, 10), (0x8100, 20)])),
+            ('v6_ext_tfo_flowlabel',
+             lambda: syn(6, opts=MACOS, payload=body, ext=[HBH(), DST()], flow=1)),
+            # The option walk must reach the last byte of a 60-byte header.
+            ('v6_six_dst_then_atomic_frag',
+             lambda: syn(6, opts=LINUX, ext=[DST() for _ in range(6)] + [frag6(0, m=False)])),
+            ('v4_opts_37_nops_then_ws',
+             lambda: syn(4, opts=[('NOP',)] * 37 + [('WS', 5)])),
+            ('v4_opts_40_nops', lambda: syn(4, opts=[('NOP',)] * 40)),
+            ('v4_opts_ts_at_end',
+             lambda: syn(4, opts=[('NOP',)] * 30 + [('TS', 0x0a0b0c0d, 0)])),
+            # SYN data (TFO) of any size the link allows: lo and jumbo links
+            # carry more than a 1500-byte MTU's worth.
+            ('v4_syn_payload_1536', lambda: syn(4, opts=LINUX, payload=b'p' * 1536)),
+            ('v4_syn_payload_1537', lambda: syn(4, opts=LINUX, payload=b'p' * 1537)),
+            ('v6_syn_payload_2000', lambda: syn(6, opts=LINUX, payload=b'q' * 2000)),
+        ]
+        for name, mk in base:
+            rows.append(Row(name + suffix, mk(), 'TX_SYNACK_COOKIE', cfg=c))
+
+    # TS cookie encoding corners (config flag on and the client sent TS).
+    rows += [
+        Row('v4_ts_ws14', syn(4, opts=[('MSS', 1460), ('SACKOK',), ('TS', 7, 0),
+                                       ('NOP',), ('WS', 14)]), 'TX_SYNACK_COOKIE', cfg=TS),
+        Row('v4_ts_ws15_clamped_to_14',
+            syn(4, opts=[('MSS', 1460), ('SACKOK',), ('TS', 7, 0), ('NOP',), ('WS', 15)]),
+            'TX_SYNACK_COOKIE', cfg=TS),
+        Row('v4_ts_ws0', syn(4, opts=[('MSS', 1460), ('TS', 9, 0), ('NOP',), ('WS', 0)]),
+            'TX_SYNACK_COOKIE', cfg=TS),
+        Row('v4_ts_client_no_sack_no_ws', syn(4, opts=[('MSS', 1460), ('TS', 0xfffffff0, 0)]),
+            'TX_SYNACK_COOKIE', cfg=TS),
+        Row('v4_ts_cfg_sack_off', syn(4, opts=LINUX), 'TX_SYNACK_COOKIE',
+            cfg=cfg(flags=F['ALL_PORTS'] | F['WSCALE'] | F['TS_COOKIES'])),
+        Row('v4_ts_cfg_wscale_off', syn(4, opts=LINUX), 'TX_SYNACK_COOKIE',
+            cfg=cfg(flags=F['ALL_PORTS'] | F['SACK'] | F['TS_COOKIES'])),
+        Row('v4_ts_cfg_wscale_9', syn(4, opts=LINUX), 'TX_SYNACK_COOKIE',
+            cfg=cfg(flags=TS['flags'], wscale=9)),
+        Row('v4_ts_ecn_negotiated', syn(4, opts=LINUX, flags=SYN | ECE | CWR),
+            'TX_SYNACK_COOKIE', cfg=TSECN),
+        Row('v6_ts_ecn_negotiated', syn(6, opts=MACOS, flags=SYN | ECE | CWR),
+            'TX_SYNACK_COOKIE', cfg=TSECN),
+        Row('v4_ts_ecn_cfg_off', syn(4, opts=LINUX, flags=SYN | ECE | CWR),
+            'TX_SYNACK_COOKIE', cfg=TS),
+        Row('v4_ts_ecn_ece_only', syn(4, opts=LINUX, flags=SYN | ECE), 'TX_SYNACK_COOKIE',
+            cfg=TSECN),
+        Row('v4_ts_ecn_cwr_only', syn(4, opts=LINUX, flags=SYN | CWR), 'TX_SYNACK_COOKIE',
+            cfg=TSECN),
+        Row('v4_notsecn_no_ece', syn(4, opts=WINDOWS, flags=SYN | ECE | CWR),
+            'TX_SYNACK_COOKIE', cfg=TSECN),
+    ]
+    # Config: each row rewrites synx_config in the loaded program, so these
+    # also show that a change takes effect on the very next run.
+    rows += [
+        Row('cfg_ttl_200', syn(4, opts=LINUX), 'TX_SYNACK_COOKIE', cfg=cfg(ttl=200)),
+        Row('cfg_ttl_1', syn(4, opts=LINUX), 'TX_SYNACK_COOKIE', cfg=cfg(ttl=1)),
+        Row('cfg_hop_limit_33', syn(6, opts=LINUX), 'TX_SYNACK_COOKIE', cfg=cfg(hop=33)),
+        Row('cfg_hop_limit_255', syn(6, opts=LINUX), 'TX_SYNACK_COOKIE', cfg=cfg(hop=255)),
+        Row('cfg_mss4_1200', syn(4, opts=LINUX), 'TX_SYNACK_COOKIE', cfg=cfg(mss4=1200)),
+        Row('cfg_mss4_536_ts', syn(4, opts=LINUX), 'TX_SYNACK_COOKIE',
+            cfg=cfg(mss4=536, flags=TS['flags'])),
+        Row('cfg_mss6_1220', syn(6, opts=LINUX), 'TX_SYNACK_COOKIE', cfg=cfg(mss6=1220)),
+        Row('cfg_mss4_zero_is_mtu', syn(4, opts=LINUX), 'TX_SYNACK_COOKIE', cfg=cfg(mss4=0)),
+        Row('cfg_mss6_zero_is_mtu', syn(6, opts=LINUX), 'TX_SYNACK_COOKIE', cfg=cfg(mss6=0)),
+        Row('cfg_defaults_v4', syn(4, opts=LINUX), 'TX_SYNACK_COOKIE', cfg=dict(version=0)),
+        Row('cfg_defaults_v6', syn(6, opts=LINUX), 'TX_SYNACK_COOKIE', cfg=dict(version=0)),
+        Row('cfg_wrong_version_is_defaults', syn(4, opts=LINUX), 'TX_SYNACK_COOKIE',
+            cfg=cfg(version=CONFIG_VERSION + 98, ttl=9, mss4=1000,
+                    flags=F['TS_COOKIES'] | F['ECN'])),
+        Row('cfg_defaults_no_ctx', syn(4, opts=LINUX), 'TX_SYNACK_COOKIE',
+            cfg=dict(version=0), ifindex=None),
+        Row('v4_no_xdp_md_ctx', syn(4, opts=LINUX), 'TX_SYNACK_COOKIE', ifindex=None),
+        Row('ports_bitmap_protects_8080', syn(4, opts=LINUX), 'TX_SYNACK_COOKIE',
+            cfg=UNPROT, ports=(LPORT,)),
+        Row('ports_bitmap_v6_8080', syn(6, opts=LINUX), 'TX_SYNACK_COOKIE',
+            cfg=UNPROT, ports=(443, LPORT)),
+    ]
+    return rows
+
+
+def pass_rows():
+    rows = []
+    for k, reason in (('arp', 'PASS_NON_IP'), ('lldp', 'PASS_NON_IP'),
+                      ('udp4', 'PASS_NON_TCP'), ('icmp4', 'PASS_NON_TCP'),
+                      ('udp6', 'PASS_NON_TCP'), ('icmp6', 'PASS_NON_TCP'),
+                      ('nonext6', 'PASS_NON_TCP'), ('hbh_udp6', 'PASS_NON_TCP')):
+        rows.append(Row('other_' + k, other_frame(k), reason))
+    rows += [
+        Row('other_vlan_arp', other_frame('arp', vlans=[(0x8100, 5)]), 'PASS_NON_IP'),
+        Row('other_qinq_udp4',
+            other_frame('udp4', vlans=[(0x88a8, 5), (0x8100, 6)]), 'PASS_NON_TCP'),
+        Row('other_ip4_proto_255', udp4().patched(u8('l3off', 9, 255)), 'PASS_NON_TCP'),
+        Row('vlan_depth_3', syn(4, opts=LINUX, vlans=[(0x88a8, 1), (0x8100, 2), (0x8100, 3)]),
+            'PASS_VLAN_DEPTH'),
+        Row('vlan_depth_3_all_8021q',
+            syn(4, vlans=[(0x8100, 1), (0x8100, 2), (0x8100, 3)]), 'PASS_VLAN_DEPTH'),
+        Row('ip6_ext_depth_7', syn(6, opts=LINUX, ext=[DST() for _ in range(7)]),
+            'PASS_IP6_EXT_DEPTH'),
+        Row('ip6_ext_depth_7_mixed',
+            syn(6, ext=[HBH(), RTG()] + [DST() for _ in range(5)]), 'PASS_IP6_EXT_DEPTH'),
+        Row('unprotected_syn_v4', syn(4, opts=LINUX), 'PASS_UNPROTECTED', cfg=UNPROT),
+        Row('unprotected_syn_v6', syn(6, opts=LINUX), 'PASS_UNPROTECTED', cfg=UNPROT),
+        Row('unprotected_bitmap_other_port', syn(4, opts=LINUX), 'PASS_UNPROTECTED',
+            cfg=UNPROT, ports=(LPORT + 1, LPORT - 1)),
+        Row('unprotected_ack_bad_options_not_checked',
+            seg(4, opts=[('RAW', b'\x02\x03\x00\x00')]), 'PASS_UNPROTECTED', cfg=UNPROT),
+        Row('unprotected_bad_tcp_csum_not_checked',
+            syn(4, opts=LINUX).patched(tcp_bad_csum), 'PASS_UNPROTECTED', cfg=UNPROT),
+        Row('unprotected_bad_ip_csum_not_checked', syn(4, opts=LINUX, ip_csum=0x1234),
+            'PASS_UNPROTECTED', cfg=UNPROT),
+        # Port bitmap word/bit boundaries, seen through the no-listener path.
+        Row('ports_bit_63_only_64', syn(4, dport=63), 'PASS_UNPROTECTED', cfg=UNPROT,
+            ports=(64,)),
+        Row('ports_bit_64', syn(4, dport=64), 'PASS_NO_LISTENER', cfg=UNPROT, ports=(64,)),
+        Row('ports_bit_65_only_64', syn(4, dport=65), 'PASS_UNPROTECTED', cfg=UNPROT,
+            ports=(64,)),
+        Row('ports_bit_63', syn(4, dport=63), 'PASS_NO_LISTENER', cfg=UNPROT, ports=(63,)),
+        Row('ports_bit_1', syn(4, dport=1), 'PASS_NO_LISTENER', cfg=UNPROT, ports=(1,)),
+        Row('ports_bit_65535', syn(6, dport=65535), 'PASS_NO_LISTENER', cfg=UNPROT,
+            ports=(65535,)),
+        Row('ports_bit_65534_only_65535', syn(4, dport=65534), 'PASS_UNPROTECTED',
+            cfg=UNPROT, ports=(65535,)),
+        Row('ports_bit_8080_is_host_order', syn(4, dport=0x901f), 'PASS_UNPROTECTED',
+            cfg=UNPROT, ports=(LPORT,)),
+        # Anything else to a protected port.
+        Row('other_rst_v4', seg(4, flags=RST), 'PASS_OTHER'),
+        Row('other_rst_ack_v4', seg(4, flags=RST | ACK), 'PASS_OTHER'),
+        Row('other_rst_v6', seg(6, flags=RST), 'PASS_OTHER'),
+        Row('other_synack_v4', seg(4, flags=SYN | ACK, opts=LINUX), 'PASS_OTHER'),
+        Row('other_synack_v6', seg(6, flags=SYN | ACK), 'PASS_OTHER'),
+        Row('other_rst_no_listener', seg(4, flags=RST, dport=NOLPORT), 'PASS_OTHER',
+            cfg=DROPNL),
+        Row('other_rst_ack_psh', seg(4, flags=RST | ACK | PSH), 'PASS_OTHER'),
+        # Sockets.
+        Row('socket_established_ack_v4',
+            tcp_frame(4, src=EST4[0], sport=EST4[1], dst=EST4[2], dport=EST4[3], flags=ACK,
+                      seq=1, ack=1), 'PASS_SOCKET'),
+        Row('socket_established_psh_ack_v4',
+            tcp_frame(4, src=EST4[0], sport=EST4[1], dst=EST4[2], dport=EST4[3],
+                      flags=ACK | PSH, payload=b'hello'), 'PASS_SOCKET'),
+        Row('socket_established_ack_v6',
+            tcp_frame(6, src=EST6[0], sport=EST6[1], dst=EST6[2], dport=EST6[3], flags=ACK,
+                      seq=1, ack=1), 'PASS_SOCKET'),
+        Row('socket_established_server_side_v4',
+            tcp_frame(4, src=EST4[2], sport=EST4[3], dst=EST4[0], dport=EST4[1],
+                      flags=ACK), 'PASS_SOCKET'),
+        Row('socket_established_fin_ack_v6',
+            tcp_frame(6, src=EST6[0], sport=EST6[1], dst=EST6[2], dport=EST6[3],
+                      flags=FIN | ACK), 'PASS_SOCKET'),
+        Row('socket_established_syn_v4',
+            tcp_frame(4, src=EST4[0], sport=EST4[1], dst=EST4[2], dport=EST4[3],
+                      opts=LINUX), 'PASS_SOCKET'),
+        Row('socket_established_ack_dropnl_v4',
+            tcp_frame(4, src=EST4[0], sport=EST4[1], dst=EST4[2], dport=EST4[3], flags=ACK),
+            'PASS_SOCKET', cfg=DROPNL),
+        # Kernel declines a cookie when its SYN queue has room.
+        Row('syncookies_1_kernel_v4', syn(4, opts=LINUX), 'PASS_SYN_KERNEL', syncookies=1),
+        Row('syncookies_1_kernel_v6', syn(6, opts=LINUX), 'PASS_SYN_KERNEL', syncookies=1),
+        # No listener, both policies.
+        Row('nolisten_pass_syn_v4', syn(4, opts=LINUX, dport=NOLPORT), 'PASS_NO_LISTENER'),
+        Row('nolisten_pass_syn_v6', syn(6, opts=LINUX, dport=NOLPORT), 'PASS_NO_LISTENER'),
+        Row('nolisten_pass_ack_v4', seg(4, dport=NOLPORT), 'PASS_NO_LISTENER'),
+        Row('nolisten_pass_ack_v6', seg(6, dport=NOLPORT), 'PASS_NO_LISTENER'),
+        Row('nolisten_drop_syn_v4', syn(4, opts=LINUX, dport=NOLPORT), 'DROP_NO_LISTENER',
+            cfg=DROPNL),
+        Row('nolisten_drop_syn_v6', syn(6, opts=LINUX, dport=NOLPORT), 'DROP_NO_LISTENER',
+            cfg=DROPNL),
+        Row('nolisten_drop_ack_v4', seg(4, dport=NOLPORT), 'DROP_NO_LISTENER', cfg=DROPNL),
+        Row('nolisten_drop_ack_v6', seg(6, flags=ACK | PSH, dport=NOLPORT, payload=b'x'),
+            'DROP_NO_LISTENER', cfg=DROPNL),
+        Row('nolisten_v6_only_v4_listener', syn(6, dport=NOLPORT), 'PASS_NO_LISTENER'),
+        # Signed SYNs: only the kernel holds the key.
+        Row('signed_md5_v4', syn(4, opts=[('MSS', 1460), ('MD5',), ('NOP',), ('NOP',)]),
+            'PASS_SYN_SIGNED'),
+        Row('signed_md5_v6', syn(6, opts=[('MD5',)] + WINDOWS), 'PASS_SYN_SIGNED'),
+        Row('signed_ao_v4', syn(4, opts=[('MSS', 1460), ('AO',)]), 'PASS_SYN_SIGNED'),
+        Row('signed_ao_v6_ts', syn(6, opts=LINUX + [('AO',)]), 'PASS_SYN_SIGNED', cfg=TS),
+        Row('signed_md5_bad_tcp_csum',
+            syn(4, opts=[('MD5',)]).patched(tcp_bad_csum), 'PASS_SYN_SIGNED'),
+        Row('signed_md5_bad_ip_csum', syn(4, opts=[('MD5',)], ip_csum=0x4321),
+            'PASS_SYN_SIGNED'),
+        Row('signed_md5_no_listener', syn(4, opts=[('MD5',)], dport=NOLPORT),
+            'PASS_SYN_SIGNED', cfg=DROPNL),
+        # Fragments the kernel reassembles.
+        Row('frag4_first_ack_mf', seg(4, mf=True, payload=b'x' * 16), 'PASS_FRAGMENT'),
+        Row('frag4_offset_3_mf', ip4_raw_frag(3, mf=True), 'PASS_FRAGMENT'),
+        Row('frag4_offset_3_last', ip4_raw_frag(3), 'PASS_FRAGMENT'),
+        Row('frag4_offset_185_last', ip4_raw_frag(185), 'PASS_FRAGMENT'),
+        Row('frag4_offset_3_unprotected', ip4_raw_frag(3), 'PASS_FRAGMENT', cfg=UNPROT),
+        Row('frag4_offset_3_udp', ip4_raw_frag(3, proto=17), 'PASS_NON_TCP'),
+        Row('frag4_offset_1_udp', ip4_raw_frag(1, proto=17), 'PASS_NON_TCP'),
+        Row('frag6_first_ack_m', seg(6, ext=[frag6(0, m=True)], payload=b'y' * 16),
+            'PASS_FRAGMENT'),
+        Row('frag6_offset_3', ip6_raw_frag(3, m=True), 'PASS_FRAGMENT'),
+        Row('frag6_offset_3_last', ip6_raw_frag(3), 'PASS_FRAGMENT'),
+        Row('frag6_after_hbh_offset_4', ip6_raw_frag(4, ext=[HBH()]), 'PASS_FRAGMENT'),
+        Row('frag6_first_after_six_dst', seg(6, ext=[DST() for _ in range(6)] + [frag6(0)]),
+            'PASS_FRAGMENT'),
+        Row('frag6_then_dst_is_not_tcp', syn(6, ext=[frag6(0, m=False, nh=60), DST()]),
+            'PASS_NON_TCP'),
+        Row('frag6_offset_1_udp', ip6_raw_frag(1, nh=17), 'PASS_NON_TCP'),
+        # Martian-looking but legal sources (boundaries of each class).
+        Row('src4_1_0_0_0', seg(4, src='1.0.0.0'), 'PASS_UNPROTECTED', cfg=UNPROT),
+        Row('src4_126_255_255_255', seg(4, src='126.255.255.255'), 'PASS_UNPROTECTED',
+            cfg=UNPROT),
+        Row('src4_128_0_0_1', seg(4, src='128.0.0.1'), 'PASS_UNPROTECTED', cfg=UNPROT),
+        Row('src4_223_255_255_255', seg(4, src='223.255.255.255'), 'PASS_UNPROTECTED',
+            cfg=UNPROT),
+        Row('src4_240_0_0_1_not_in_224_4', seg(4, src='240.0.0.1'), 'PASS_UNPROTECTED',
+            cfg=UNPROT),
+        Row('src4_255_255_255_254', seg(4, src='255.255.255.254'), 'PASS_UNPROTECTED',
+            cfg=UNPROT),
+        Row('src6_2', seg(6, src='::2'), 'PASS_UNPROTECTED', cfg=UNPROT),
+        Row('src6_fe80_1', seg(6, src='fe80::1'), 'PASS_UNPROTECTED', cfg=UNPROT),
+        Row('src6_feff_1', seg(6, src='feff::1'), 'PASS_UNPROTECTED', cfg=UNPROT),
+        Row('martian4_udp_is_not_tcp', udp4(src='127.0.0.1'), 'PASS_NON_TCP'),
+        Row('land4_udp_is_not_tcp', udp4(src=S4, dst=S4), 'PASS_NON_TCP'),
+    ]
+    return rows
+
+
+# ---------------------------------------------------------------- malformed rows
+
+def spec_flags_reason(fl):
+    """Step 6 of the spec, first match wins; ECE/CWR ignored.  Used only to
+    label the exhaustive 64-combination table below."""
+    f = fl & 0x3f
+    if not f:
+        return 'DROP_FLAGS_NONE'
+    if f & SYN and f & FIN:
+        return 'DROP_FLAGS_SYN_FIN'
+    if f & SYN and f & RST:
+        return 'DROP_FLAGS_SYN_RST'
+    if f & FIN and f & RST:
+        return 'DROP_FLAGS_FIN_RST'
+    if f & (FIN | PSH | URG) and not f & ACK:
+        return 'DROP_FLAGS_NO_ACK'
+    return None
+
+
+def flag_name(fl):
+    names = ['fin', 'syn', 'rst', 'psh', 'ack', 'urg', 'ece', 'cwr']
+    return '_'.join(n for i, n in enumerate(names) if fl & (1 << i)) or 'none'
+
+
+def flag_rows():
+    rows = []
+    # Every combination of the six flags, to an unprotected port, so that a
+    # legal combination has exactly one expected outcome: PASS_UNPROTECTED.
+    for fl in range(64):
+        r = spec_flags_reason(fl) or 'PASS_UNPROTECTED'
+        rows.append(Row('flags_' + flag_name(fl), seg(4, flags=fl, urg=1 if fl & URG else 0),
+                        r, cfg=UNPROT))
+    rows += [
+        Row('flags_ece_only', seg(4, flags=ECE), 'DROP_FLAGS_NONE', cfg=UNPROT),
+        Row('flags_cwr_only', seg(4, flags=CWR), 'DROP_FLAGS_NONE', cfg=UNPROT),
+        Row('flags_ece_cwr_only_v6', seg(6, flags=ECE | CWR), 'DROP_FLAGS_NONE'),
+        Row('flags_none_protected_v6', seg(6, flags=0), 'DROP_FLAGS_NONE'),
+        Row('flags_syn_fin_protected', syn(4, flags=SYN | FIN, opts=LINUX),
+            'DROP_FLAGS_SYN_FIN'),
+        Row('flags_syn_rst_protected_v6', syn(6, flags=SYN | RST), 'DROP_FLAGS_SYN_RST'),
+        Row('flags_fin_rst_ack_protected', seg(4, flags=FIN | RST | ACK),
+            'DROP_FLAGS_FIN_RST'),
+        Row('flags_xmas_v6', seg(6, flags=FIN | PSH | URG, urg=1), 'DROP_FLAGS_NO_ACK'),
+        Row('flags_fin_scan_protected', seg(4, flags=FIN), 'DROP_FLAGS_NO_ACK'),
+        Row('flags_syn_psh_protected', syn(4, flags=SYN | PSH, opts=LINUX),
+            'DROP_FLAGS_NO_ACK'),
+        Row('flags_syn_urg_ece_cwr', syn(4, flags=SYN | URG | ECE | CWR, urg=1),
+            'DROP_FLAGS_NO_ACK'),
+        Row('flags_all_eight', seg(4, flags=0xff), 'DROP_FLAGS_SYN_FIN'),
+    ]
+    return rows
+
+
+def option_rows():
+    def raw(b, **kw):
+        return syn(4, opts=[('RAW', b)], **kw)
+
+    r = []
+    cases = [
+        # (name, option bytes (padded with EOL to 4), reason)
+        ('opt_unknown_len_0', b'\x1e\x00', 'DROP_OPT_LEN'),
+        ('opt_unknown_len_1', b'\x1e\x01', 'DROP_OPT_LEN'),
+        ('opt_mss_len_0', b'\x02\x00\x05\xb4', 'DROP_OPT_LEN'),
+        ('opt_mss_len_1', b'\x02\x01\x05\xb4', 'DROP_OPT_LEN'),
+        ('opt_ts_len_1_after_nops', b'\x01\x01\x08\x01', 'DROP_OPT_LEN'),
+        ('opt_len_0_after_valid_mss', b'\x02\x04\x05\xb4\x22\x00', 'DROP_OPT_LEN'),
+        ('opt_kind_in_last_byte', b'\x01\x01\x01\x02', 'DROP_OPT_OVERRUN'),
+        ('opt_unknown_kind_in_last_byte', b'\x02\x04\x05\xb4\x01\x01\x01\xfe',
+         'DROP_OPT_OVERRUN'),
+        ('opt_unknown_len_past_header', b'\x1e\x08\x00\x00', 'DROP_OPT_OVERRUN'),
+        ('opt_unknown_len_255', b'\x1e\xff\x00\x00', 'DROP_OPT_OVERRUN'),
+        ('opt_ts_past_header', b'\x02\x04\x05\xb4\x08\x0a\x00\x00', 'DROP_OPT_OVERRUN'),
+        ('opt_mss_len_3', b'\x02\x03\x05\x01', 'DROP_OPT_FIXED_LEN'),
+        ('opt_mss_len_6', b'\x02\x06\x05\xb4\x00\x00\x01\x01', 'DROP_OPT_FIXED_LEN'),
+        ('opt_ws_len_2', b'\x03\x02\x01\x01', 'DROP_OPT_FIXED_LEN'),
+        ('opt_ws_len_4', b'\x03\x04\x07\x00', 'DROP_OPT_FIXED_LEN'),
+        ('opt_sackok_len_3', b'\x04\x03\x00\x01', 'DROP_OPT_FIXED_LEN'),
+        ('opt_sackok_len_4', b'\x04\x04\x00\x00', 'DROP_OPT_FIXED_LEN'),
+        ('opt_ts_len_8', b'\x08\x08' + b'\0' * 6, 'DROP_OPT_FIXED_LEN'),
+        ('opt_ts_len_12', b'\x08\x0c' + b'\0' * 10, 'DROP_OPT_FIXED_LEN'),
+        ('opt_39_nops_then_kind', b'\x01' * 39 + b'\x02', 'DROP_OPT_OVERRUN'),
+        ('opt_38_nops_then_len_1', b'\x01' * 38 + b'\x1e\x01', 'DROP_OPT_LEN'),
+        ('opt_36_nops_then_mss_len_5', b'\x01' * 35 + b'\x02\x05\x05\xb4\x00',
+         'DROP_OPT_FIXED_LEN'),
+        ('opt_ws_len_2_after_linux', bytes.fromhex('020405b40402080a1122334400000000')
+         + b'\x03\x02\x01\x01', 'DROP_OPT_FIXED_LEN'),
+    ]
+    for name, b, reason in cases:
+        r.append(Row(name, raw(b), reason))
+    r += [
+        # Bounded by doff, not by the frame: payload after the header does not
+        # make an overrunning option fit.
+        Row('opt_overrun_into_payload', raw(b'\x01\x01\x1e\x08', payload=b'\0' * 16),
+            'DROP_OPT_OVERRUN'),
+        Row('opt_mss_len_past_header_into_payload',
+            raw(b'\x01\x01\x02\x04', payload=b'\x05\xb4\0\0'), 'DROP_OPT_OVERRUN'),
+        Row('opt_bad_len_unprotected_port', raw(b'\x02\x03\x05\x01'), 'DROP_OPT_FIXED_LEN',
+            cfg=UNPROT),
+        Row('opt_overrun_unprotected_port', raw(b'\x01\x01\x01\x03'), 'DROP_OPT_OVERRUN',
+            cfg=UNPROT),
+        Row('opt_len_0_no_listener', raw(b'\x1e\x00', dport=NOLPORT), 'DROP_OPT_LEN'),
+        Row('opt_bad_ws_v6', syn(6, opts=[('RAW', b'\x03\x05\x07\0\0')]),
+            'DROP_OPT_FIXED_LEN'),
+        Row('opt_len_1_v6_ecn', syn(6, flags=SYN | ECE | CWR, opts=[('RAW', b'\x05\x01')]),
+            'DROP_OPT_LEN'),
+        Row('opt_flags_checked_first', syn(4, flags=SYN | PSH, opts=[('RAW', b'\x1e\x00')]),
+            'DROP_FLAGS_NO_ACK'),
+        Row('opt_before_signed', syn(4, opts=[('MD5',), ('RAW', b'\x03\x02')]),
+            'DROP_OPT_FIXED_LEN'),
+        Row('opt_before_listener_state', tcp_frame(4, src=EST4[0], sport=EST4[1], dst=EST4[2],
+                                                   dport=EST4[3], opts=[('RAW', b'\x03\x02\x01\x01')]),
+            'DROP_OPT_FIXED_LEN'),
+        Row('opt_bad_sackok_ts_cfg', syn(4, opts=[('RAW', b'\x04\x03\x00'), ('NOP',)]
+                                         + LINUX), 'DROP_OPT_FIXED_LEN', cfg=TS),
+    ]
+    return r
+
+
+def l2_ip_rows():
+    r = []
+    v4 = syn(4, opts=LINUX)
+    v6 = syn(6, opts=LINUX)
+    q1 = syn(4, opts=LINUX, vlans=[(0x8100, 7)])
+    q2 = syn(4, opts=LINUX, vlans=[(0x88a8, 7), (0x8100, 8)])
+    r += [Row(f'l2_trunc_{n}_bytes', v4.cut(n), 'DROP_L2_TRUNC') for n in (13, 1)]
+    r += [Row(f'l2_vlan_trunc_{n}_bytes', q1.cut(n), 'DROP_L2_TRUNC') for n in (14, 15, 17)]
+    r += [Row(f'l2_qinq_inner_trunc_{n}_bytes', q2.cut(n), 'DROP_L2_TRUNC')
+          for n in (18, 19, 21)]
+    # IPv4 structure.
+    r += [Row(f'ip4_trunc_{n}_bytes', v4.cut(14 + n), 'DROP_IP4_TRUNC') for n in (0, 1, 12, 19)]
+    r += [Row('ip4_trunc_vlan_19_bytes', q1.cut(18 + 19), 'DROP_IP4_TRUNC')]
+    for ver in (0, 5, 6, 15):
+        r.append(Row(f'ip4_version_{ver}', v4.patched(u8('l3off', 0, ver << 4, 0xf0)),
+                     'DROP_IP4_VERSION'))
+    r.append(Row('ip4_version_6_udp', udp4().patched(u8('l3off', 0, 0x60, 0xf0)),
+                 'DROP_IP4_VERSION'))
+    for ihl in range(5):
+        r.append(Row(f'ip4_ihl_{ihl}', v4.patched(u8('l3off', 0, ihl, 0x0f)), 'DROP_IP4_IHL'))
+    r += [
+        Row('ip4_ihl_4_udp', udp4().patched(u8('l3off', 0, 4, 0x0f)), 'DROP_IP4_IHL'),
+        Row('ip4_ihl_15_past_frame', syn(4).patched(u8('l3off', 0, 15, 0x0f)),
+            'DROP_IP4_IHL'),
+        Row('ip4_ihl_9_past_frame_udp', udp4().patched(u8('l3off', 0, 9, 0x0f)),
+            'DROP_IP4_IHL'),
+        Row('ip4_ihl_6_only_20_bytes', v4.cut(34).patched(u8('l3off', 0, 6, 0x0f)),
+            'DROP_IP4_IHL'),
+        Row('ip4_totlen_0', v4.patched(u16('l3off', 2, 0)), 'DROP_IP4_TOTLEN'),
+        Row('ip4_totlen_19', v4.patched(u16('l3off', 2, 19)), 'DROP_IP4_TOTLEN'),
+        Row('ip4_totlen_below_ihl_with_options',
+            syn(4, ip_opts=IP_OPTS_RA).patched(u16('l3off', 2, 24)), 'DROP_IP4_TOTLEN'),
+        Row('ip4_totlen_frame_plus_1', v4.patched(u16('l3off', 2, len(v4) - 14 + 1)),
+            'DROP_IP4_TOTLEN'),
+        Row('ip4_totlen_65535', v4.patched(u16('l3off', 2, 65535)), 'DROP_IP4_TOTLEN'),
+        Row('ip4_totlen_past_frame_udp', udp4().patched(u16('l3off', 2, 100)),
+            'DROP_IP4_TOTLEN'),
+        Row('ip4_frame_cut_in_tcp_header', v4.cut(14 + 20 + 10), 'DROP_IP4_TOTLEN'),
+        Row('ip4_frame_cut_in_options', syn(4, ip_opts=IP_OPTS_RA).cut(14 + 24),
+            'DROP_IP4_IHL'),
+    ]
+    # IPv6 structure.
+    r += [Row(f'ip6_trunc_{n}_bytes', v6.cut(14 + n), 'DROP_IP6_TRUNC') for n in (0, 20, 39)]
+    for ver in (0, 4, 7, 15):
+        r.append(Row(f'ip6_version_{ver}', v6.patched(u8('l3off', 0, ver << 4, 0xf0)),
+                     'DROP_IP6_TRUNC'))
+    r += [
+        Row('ip6_paylen_plus_1', v6.patched(u16('l3off', 4, len(v6) - 54 + 1)),
+            'DROP_IP6_PAYLEN'),
+        Row('ip6_paylen_65535', v6.patched(u16('l3off', 4, 65535)), 'DROP_IP6_PAYLEN'),
+        Row('ip6_paylen_past_frame_udp',
+            other_frame('udp6').patched(u16('l3off', 4, 200)), 'DROP_IP6_PAYLEN'),
+        Row('ip6_frame_cut_in_tcp', v6.cut(54 + 12), 'DROP_IP6_PAYLEN'),
+        Row('ip6_ext_len_past_payload',
+            syn(6, ext=[DST()]).patched(u8('l3off', 41, 10)), 'DROP_IP6_EXT_TRUNC'),
+        Row('ip6_ext_hbh_len_255', syn(6, ext=[HBH()]).patched(u8('l3off', 41, 255)),
+            'DROP_IP6_EXT_TRUNC'),
+        Row('ip6_ext_second_past_payload',
+            syn(6, ext=[HBH(), DST()]).patched(u8('l3off', 49, 3)), 'DROP_IP6_EXT_TRUNC'),
+        Row('ip6_ext_starts_at_payload_end',
+            syn(6, ext=[HBH()]).patched(u16('l3off', 4, 0)), 'DROP_IP6_EXT_TRUNC'),
+        Row('ip6_ext_cut_by_paylen_4',
+            syn(6, ext=[DST()]).patched(u16('l3off', 4, 4)), 'DROP_IP6_EXT_TRUNC'),
+        Row('ip6_ext_6th_past_payload',
+            syn(6, ext=[DST() for _ in range(6)]).patched(u8('l3off', 40 + 5 * 8 + 1, 40)),
+            'DROP_IP6_EXT_TRUNC'),
+        Row('ip6_frag_hdr_past_payload',
+            syn(6, ext=[frag6(0, m=True)]).patched(u16('l3off', 4, 4)), 'DROP_IP6_EXT_TRUNC'),
+    ]
+    return r
+
+
+def tcp_rows():
+    r = []
+    v4 = syn(4, opts=LINUX)
+    plain4 = syn(4)
+    plain6 = syn(6)
+    r += [
+        Row('tcp_seg_0_v4', plain4.patched(u16('l3off', 2, 20)), 'DROP_TCP_TRUNC'),
+        Row('tcp_seg_19_v4', plain4.patched(u16('l3off', 2, 39)), 'DROP_TCP_TRUNC'),
+        Row('tcp_seg_10_v4_frame_cut', plain4.cut(14 + 30).patched(u16('l3off', 2, 30)),
+            'DROP_TCP_TRUNC'),
+        Row('tcp_seg_19_v4_ip_options',
+            syn(4, ip_opts=IP_OPTS_RA).patched(u16('l3off', 2, 28 + 19)), 'DROP_TCP_TRUNC'),
+        Row('tcp_seg_19_v6', plain6.patched(u16('l3off', 4, 19)), 'DROP_TCP_TRUNC'),
+        Row('tcp_seg_0_v6', plain6.patched(u16('l3off', 4, 0)), 'DROP_TCP_TRUNC'),
+        Row('tcp_seg_12_after_ext_v6', syn(6, ext=[DST()]).patched(u16('l3off', 4, 8 + 12)),
+            'DROP_TCP_TRUNC'),
+        Row('tcp_seg_19_unprotected', seg(4).patched(u16('l3off', 2, 39)),
+            'DROP_TCP_TRUNC', cfg=UNPROT),
+    ]
+    for d in (0, 1, 4):
+        r.append(Row(f'tcp_doff_{d}', plain4.patched(u8('l4off', 12, d << 4, 0xf0)),
+                     'DROP_TCP_DOFF'))
+    r += [
+        Row('tcp_doff_6_seg_20', plain4.patched(u8('l4off', 12, 6 << 4, 0xf0)),
+            'DROP_TCP_DOFF'),
+        Row('tcp_doff_15_seg_40', v4.patched(u8('l4off', 12, 15 << 4, 0xf0)),
+            'DROP_TCP_DOFF'),
+        Row('tcp_doff_4_v6', plain6.patched(u8('l4off', 12, 4 << 4, 0xf0)), 'DROP_TCP_DOFF'),
+        Row('tcp_doff_11_v6_seg_40', syn(6, opts=LINUX).patched(u8('l4off', 12, 11 << 4,
+                                                                   0xf0)), 'DROP_TCP_DOFF'),
+        Row('tcp_doff_past_seg_with_padding',
+            plain4.padded(8).patched(u8('l4off', 12, 7 << 4, 0xf0)), 'DROP_TCP_DOFF'),
+        Row('tcp_doff_3_ack_unprotected', seg(4).patched(u8('l4off', 12, 3 << 4, 0xf0)),
+            'DROP_TCP_DOFF', cfg=UNPROT),
+        Row('port_zero_sport_v4', syn(4, sport=0, opts=LINUX), 'DROP_PORT_ZERO'),
+        Row('port_zero_dport_v4', syn(4, dport=0, opts=LINUX), 'DROP_PORT_ZERO'),
+        Row('port_zero_both_v4', syn(4, sport=0, dport=0), 'DROP_PORT_ZERO'),
+        Row('port_zero_dport_v6', syn(6, dport=0), 'DROP_PORT_ZERO'),
+        Row('port_zero_sport_ack_unprotected', seg(4, sport=0), 'DROP_PORT_ZERO', cfg=UNPROT),
+        Row('port_zero_before_flags', seg(4, sport=0, flags=0), 'DROP_PORT_ZERO'),
+        Row('doff_before_port_zero', seg(4, sport=0).patched(u8('l4off', 12, 2 << 4, 0xf0)),
+            'DROP_TCP_DOFF'),
+        Row('port_zero_sport_rst_v6', seg(6, sport=0, flags=RST), 'DROP_PORT_ZERO'),
+    ]
+    return r
+
+
+def addr_rows():
+    r = []
+    for src in ('0.0.0.0', '0.255.255.255', '127.0.0.1', '127.255.255.255', '224.0.0.1',
+                '231.1.2.3', '239.255.255.255', '255.255.255.255'):
+        r.append(Row('martian4_' + src.replace('.', '_'), syn(4, src=src, opts=LINUX),
+                     'DROP_MARTIAN_SRC4'))
+    r += [
+        Row('martian4_ack_unprotected', seg(4, src='127.0.0.2'), 'DROP_MARTIAN_SRC4',
+            cfg=UNPROT),
+        Row('martian4_before_flags', seg(4, src='0.0.0.1', flags=0), 'DROP_MARTIAN_SRC4'),
+        Row('martian4_before_port_zero', seg(4, src='224.0.0.5', sport=0),
+            'DROP_MARTIAN_SRC4'),
+        Row('martian4_fragment_offset_3',
+            ip4_raw_frag(3, src='127.0.0.1'), 'DROP_MARTIAN_SRC4'),
+        Row('martian4_land_loopback', syn(4, src='127.0.0.1', dst='127.0.0.1'),
+            'DROP_MARTIAN_SRC4'),
+    ]
+    for src in ('::', '::1', 'ff02::1', 'ff00::', 'ff05::2', 'ffff:ffff:ffff:ffff::1'):
+        name = 'martian6_' + (src.replace(':', '_').strip('_') or 'unspec')
+        r.append(Row(name, syn(6, src=src, opts=LINUX), 'DROP_MARTIAN_SRC6'))
+    r += [
+        Row('martian6_ack_unprotected', seg(6, src='::1'), 'DROP_MARTIAN_SRC6', cfg=UNPROT),
+        Row('martian6_fragment_offset_3', ip6_raw_frag(3, src='ff02::2'),
+            'DROP_MARTIAN_SRC6'),
+        Row('land4_syn', syn(4, src=S4, dst=S4, opts=LINUX), 'DROP_LAND'),
+        Row('land4_ack_unprotected', seg(4, src=C4, dst=C4), 'DROP_LAND', cfg=UNPROT),
+        Row('land6_syn', syn(6, src=S6, dst=S6, opts=LINUX), 'DROP_LAND'),
+        Row('land6_rst', seg(6, src=C6, dst=C6, flags=RST), 'DROP_LAND'),
+    ]
+    return r
+
+
+def frag_rows():
+    full = syn(4, opts=LINUX)
+    first_tcp8 = ip4_raw_frag(0, mf=True, payload=full.raw[full.l4off:full.l4off + 8])
+    first_tcp19 = ip4_raw_frag(0, mf=True, payload=full.raw[full.l4off:full.l4off + 19])
+    first_tcp24 = ip4_raw_frag(0, mf=True, payload=full.raw[full.l4off:full.l4off + 24])
+    f6 = syn(6, opts=LINUX)
+    first6_tcp12 = ip6_raw_frag(0, m=True, payload=f6.raw[f6.l4off:f6.l4off + 12])
+    return [
+        Row('frag4_first_tiny_8', first_tcp8, 'DROP_FRAG_TINY'),
+        Row('frag4_first_tiny_19', first_tcp19, 'DROP_FRAG_TINY'),
+        Row('frag4_first_short_of_doff', first_tcp24, 'DROP_FRAG_TINY'),
+        Row('frag4_first_tiny_unprotected', first_tcp8, 'DROP_FRAG_TINY', cfg=UNPROT),
+        Row('frag4_offset_1', ip4_raw_frag(1, mf=True), 'DROP_FRAG_OVERLAP'),
+        Row('frag4_offset_2', ip4_raw_frag(2, mf=True), 'DROP_FRAG_OVERLAP'),
+        Row('frag4_offset_1_last', ip4_raw_frag(1), 'DROP_FRAG_OVERLAP'),
+        Row('frag4_offset_2_unprotected', ip4_raw_frag(2), 'DROP_FRAG_OVERLAP', cfg=UNPROT),
+        Row('frag4_syn', syn(4, opts=LINUX, mf=True, df=False), 'DROP_FRAG_SYN'),
+        Row('frag4_syn_payload', syn(4, mf=True, df=False, payload=b'z' * 32),
+            'DROP_FRAG_SYN'),
+        Row('frag4_syn_unprotected', syn(4, mf=True, df=False), 'DROP_FRAG_SYN', cfg=UNPROT),
+        Row('frag4_synack', seg(4, flags=SYN | ACK, mf=True, df=False), 'DROP_FRAG_SYN'),
+        Row('frag4_first_syn_fin', syn(4, flags=SYN | FIN, mf=True, df=False),
+            'DROP_FLAGS_SYN_FIN'),
+        Row('frag4_first_port_zero', seg(4, sport=0, mf=True, df=False), 'DROP_PORT_ZERO'),
+        Row('frag4_first_doff_4', seg(4, mf=True, payload=b'q' * 8).patched(
+            u8('l4off', 12, 4 << 4, 0xf0)), 'DROP_TCP_DOFF'),
+        Row('frag6_first_tiny_12', first6_tcp12, 'DROP_FRAG_TINY'),
+        Row('frag6_offset_1', ip6_raw_frag(1, m=True), 'DROP_FRAG_OVERLAP'),
+        Row('frag6_offset_2', ip6_raw_frag(2), 'DROP_FRAG_OVERLAP'),
+        Row('frag6_offset_2_after_dst', ip6_raw_frag(2, m=True, ext=[DST()]),
+            'DROP_FRAG_OVERLAP'),
+        Row('frag6_syn', syn(6, opts=LINUX, ext=[frag6(0, m=True)]), 'DROP_FRAG_SYN'),
+        Row('frag6_syn_after_hbh', syn(6, ext=[HBH(), frag6(0, m=True)]), 'DROP_FRAG_SYN'),
+        Row('frag6_first_no_flags', seg(6, flags=0, ext=[frag6(0, m=True)]),
+            'DROP_FLAGS_NONE'),
+    ]
+
+
+def csum_rows():
+    def wrong_dst(b, f):
+        # TCP checksum was computed for S4; the datagram now says .3.
+        b[f.l3off + 19] = 3
+    return [
+        Row('csum_ip4_off_by_one', syn(4, opts=LINUX).patched(
+            u16('l3off', 10, 0), fix_ip4_csum=False), 'DROP_IP4_CSUM'),
+        Row('csum_ip4_field_0x1234', syn(4, opts=LINUX, ip_csum=0x1234), 'DROP_IP4_CSUM'),
+        Row('csum_ip4_bad_ttl_after_csum', syn(4).patched(u8('l3off', 8, 63),
+                                                          fix_ip4_csum=False),
+            'DROP_IP4_CSUM'),
+        Row('csum_ip4_bad_in_options', syn(4, ip_opts=IP_OPTS_RA).patched(
+            u8('l3off', 23, 1), fix_ip4_csum=False), 'DROP_IP4_CSUM'),
+        Row('csum_ip4_before_tcp', syn(4, ip_csum=0x1111).patched(tcp_bad_csum,
+                                                                  fix_ip4_csum=False),
+            'DROP_IP4_CSUM'),
+        Row('csum_ip4_vlan', syn(4, vlans=[(0x8100, 3)], ip_csum=0xbeef), 'DROP_IP4_CSUM'),
+        Row('csum_tcp_v4', syn(4, opts=LINUX).patched(tcp_bad_csum), 'DROP_TCP_CSUM'),
+        Row('csum_tcp_v4_zero', syn(4, opts=LINUX, tcp_csum=0), 'DROP_TCP_CSUM'),
+        Row('csum_tcp_v4_pseudo_header', syn(4, opts=LINUX).patched(wrong_dst),
+            'DROP_TCP_CSUM'),
+        Row('csum_tcp_v4_payload_byte', syn(4, payload=b'ABCDEF').patched(
+            u8('l4off', 22, 0x5a)), 'DROP_TCP_CSUM'),
+        Row('csum_tcp_v4_option_byte', syn(4, opts=LINUX).patched(u8('l4off', 35, 0x10)),
+            'DROP_TCP_CSUM'),
+        Row('csum_tcp_v6', syn(6, opts=LINUX).patched(tcp_bad_csum), 'DROP_TCP_CSUM'),
+        Row('csum_tcp_v6_ext', syn(6, opts=LINUX, ext=[HBH(), DST()]).patched(tcp_bad_csum),
+            'DROP_TCP_CSUM'),
+        Row('csum_tcp_v6_qinq', syn(6, vlans=[(0x88a8, 1), (0x8100, 2)]).patched(
+            tcp_bad_csum), 'DROP_TCP_CSUM'),
+        Row('csum_tcp_v4_payload_2000', syn(4, opts=LINUX, payload=b'r' * 2000).patched(
+            u8('l4off', 40 + 1999, 0x00)), 'DROP_TCP_CSUM'),
+        Row('csum_tcp_v6_payload_1600', syn(6, payload=b'r' * 1600).patched(
+            u8('l4off', 20 + 1600 - 1, 0x00)), 'DROP_TCP_CSUM'),
+        Row('csum_tcp_before_no_listener', syn(4, dport=NOLPORT).patched(tcp_bad_csum),
+            'DROP_TCP_CSUM'),
+        Row('csum_tcp_before_socket_lookup', tcp_frame(4, src=EST4[0], sport=EST4[1],
+                                                       dst=EST4[2], dport=EST4[3]).patched(
+            tcp_bad_csum), 'DROP_TCP_CSUM'),
+        Row('csum_tcp_syncookies_1', syn(6, opts=LINUX).patched(tcp_bad_csum), 'DROP_TCP_CSUM',
+            syncookies=1),
+        Row('csum_tcp_v4_ts_cfg', syn(4, opts=LINUX).patched(tcp_bad_csum), 'DROP_TCP_CSUM',
+            cfg=TS),
+    ]
+
+
+# ---------------------------------------------------------------- scenarios
+
+def cookie_scenarios():
+    """Each starts with a SYN that must be answered, then plays the ACK."""
+
+    def replay(fam, mutate, want, cfg_=BASE):
+        def fn(h):
+            s = syn(fam, opts=LINUX)
+            errs, cookie = h.expect(s, 'TX_SYNACK_COOKIE', cfg=cfg_)
+            if errs or cookie is None:
+                return ['SYN: ' + e for e in errs] or ['SYN: no cookie']
+            a = mutate(s, cookie)
+            errs, _ = h.expect(a, want, cfg=cfg_)
+            return ['ACK: ' + e for e in errs]
+        return fn
+
+    return [
+        Scenario('cookie_roundtrip_v4', replay(4, lambda s, c: ack_for(s, c),
+                                               'PASS_COOKIE_OK')),
+        Scenario('cookie_roundtrip_v6', replay(6, lambda s, c: ack_for(s, c),
+                                               'PASS_COOKIE_OK')),
+        Scenario('cookie_roundtrip_v4_with_data',
+                 replay(4, lambda s, c: ack_for(s, c, flags=ACK | PSH, payload=b'GET /\r\n'),
+                        'PASS_COOKIE_OK')),
+        Scenario('cookie_roundtrip_v4_ack_with_ip_options',
+                 replay(4, lambda s, c: ack_for(s, c, ip_opts=IP_OPTS_RA), 'PASS_COOKIE_OK')),
+        Scenario('cookie_roundtrip_v4_ack_vlan_padded',
+                 replay(4, lambda s, c: ack_for(s, c, vlans=[(0x8100, 9)]).padded(6),
+                        'PASS_COOKIE_OK')),
+        Scenario('cookie_roundtrip_v6_ts', replay(6, lambda s, c: ack_for(s, c),
+                                                  'PASS_COOKIE_OK', TS)),
+        # Kernel cookies are additive in their low bits (MSS index) and top
+        # 8 bits (minute counter): cookie-1 or seq+1 is a *valid* cookie for
+        # a smaller MSS (RFC 4987 4.1 trade-off).  So every wrong cookie here
+        # is off by >= 4 in the MSS index or lands in another minute slot.
+        Scenario('cookie_wrong_v4', replay(4, lambda s, c: ack_for(s, c + 4),
+                                           'DROP_COOKIE_INVALID'), malformed=True),
+        Scenario('cookie_wrong_v6', replay(6, lambda s, c: ack_for(s, c ^ 0x00800000),
+                                           'DROP_COOKIE_INVALID'), malformed=True),
+        Scenario('cookie_wrong_minute_v4', replay(4, lambda s, c: ack_for(s, c ^ 0x80000000),
+                                                  'DROP_COOKIE_INVALID'), malformed=True),
+        Scenario('cookie_zero_v6', replay(6, lambda s, c: ack_for(s, 0xffffffff),
+                                          'DROP_COOKIE_INVALID'), malformed=True),
+        Scenario('cookie_other_sport_v4',
+                 replay(4, lambda s, c: ack_for(s, c, sport=s.spec['sport'] + 1000),
+                        'DROP_COOKIE_INVALID'), malformed=True),
+        Scenario('cookie_other_src_v4',
+                 replay(4, lambda s, c: ack_for(s, c, src='198.18.7.7'),
+                        'DROP_COOKIE_INVALID'), malformed=True),
+        Scenario('cookie_other_sport_v6',
+                 replay(6, lambda s, c: ack_for(s, c, sport=s.spec['sport'] + 1000),
+                        'DROP_COOKIE_INVALID'), malformed=True),
+        Scenario('cookie_wrong_seq_v4',
+                 replay(4, lambda s, c: ack_for(s, c, seq=s.spec['seq'] + 1 + 4),
+                        'DROP_COOKIE_INVALID'), malformed=True),
+        Scenario('cookie_v4_replayed_as_v6',
+                 replay(4, lambda s, c: ack_for(s, c, fam=6, src=C6, dst=S6),
+                        'DROP_COOKIE_INVALID'), malformed=True),
+    ]
+
+
+def blind_ack_rows():
+    return [
+        Row('cookie_blind_ack_v4', seg(4, seq=0x1000, ack=0x2000), 'DROP_COOKIE_INVALID'),
+        Row('cookie_blind_ack_v6', seg(6, seq=0x1000, ack=0x2000), 'DROP_COOKIE_INVALID'),
+        Row('cookie_blind_psh_ack_v4', seg(4, flags=ACK | PSH, payload=b'x'),
+            'DROP_COOKIE_INVALID'),
+    ]
+
+
+def all_cases():
+    rows = (tx_rows() + pass_rows() + flag_rows() + option_rows() + l2_ip_rows()
+            + tcp_rows() + addr_rows() + frag_rows() + csum_rows() + blind_ack_rows())
+    return rows + cookie_scenarios()
