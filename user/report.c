@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#include <stdio.h>
+#include <string.h>
+#include "cli.h"
+#include "params.h"
+#include "report.h"
+
+static const char *no_listener_str(__u8 v)
+{
+	return v == SYNX_NOLISTEN_DROP ? "drop" : "pass";
+}
+
+void synx_report_config(json_writer_t *jw, const struct synx_config *cfg,
+			const struct synx_ports *ports)
+{
+	bool all = cfg->flags & SYNX_F_ALL_PORTS;
+	bool valid = cfg->version == SYNX_CONFIG_VERSION;
+	char plist[1024];
+
+	if (!ports)
+		all = true;
+	synx_ports_format(ports, all, plist, sizeof(plist));
+	if (jw) {
+		jw_name(jw, "config");
+		jw_start_object(jw);
+		jw_uint_field(jw, "version", cfg->version);
+		/* version 0: never configured, the program runs on built-in defaults */
+		jw_bool_field(jw, "defaults", !valid);
+		jw_uint_field(jw, "flags", cfg->flags);
+		jw_bool_field(jw, "all_ports", all);
+		jw_string_field(jw, "ports", plist);
+		jw_uint_field(jw, "port_count", all ? 65535 : synx_ports_count(ports));
+		jw_uint_field(jw, "mss4", cfg->mss4);
+		jw_uint_field(jw, "mss6", cfg->mss6);
+		jw_uint_field(jw, "ttl", cfg->ttl);
+		jw_uint_field(jw, "hop_limit", cfg->hop_limit);
+		jw_bool_field(jw, "ts_cookies", cfg->flags & SYNX_F_TS_COOKIES);
+		jw_bool_field(jw, "sack", cfg->flags & SYNX_F_SACK);
+		jw_bool_field(jw, "window_scaling", cfg->flags & SYNX_F_WSCALE);
+		jw_bool_field(jw, "ecn", cfg->flags & SYNX_F_ECN);
+		jw_uint_field(jw, "wscale", cfg->wscale);
+		jw_string_field(jw, "no_listener", no_listener_str(cfg->no_listener));
+		jw_string_field(jw, "cookie_mode", cfg->cookie_mode == SYNX_COOKIE_KERNEL ? "kernel" : "unknown");
+		jw_end_object(jw);
+		return;
+	}
+	if (!valid) {
+		printf("  config:      built-in defaults (never configured; version %u)\n", cfg->version);
+		return;
+	}
+	printf("  ports:       %s\n", plist);
+	if (cfg->mss4)
+		printf("  mss:         ipv4 %u, ", cfg->mss4);
+	else
+		printf("  mss:         ipv4 MTU-40, ");
+	if (cfg->mss6)
+		printf("ipv6 %u\n", cfg->mss6);
+	else
+		printf("ipv6 MTU-60\n");
+	printf("  ttl:         %u, hop limit %u\n", cfg->ttl, cfg->hop_limit);
+	printf("  options:     ts-cookies %s, sack %s, window scaling %s (shift %u), ecn %s\n",
+	       cfg->flags & SYNX_F_TS_COOKIES ? "on" : "off", cfg->flags & SYNX_F_SACK ? "on" : "off",
+	       cfg->flags & SYNX_F_WSCALE ? "on" : "off", cfg->wscale,
+	       cfg->flags & SYNX_F_ECN ? "on" : "off");
+	printf("  no listener: %s\n", no_listener_str(cfg->no_listener));
+}
+
+int synx_kernel_warnings(const struct synx_sysctls *k, const struct synx_config *cfg,
+			 const char **out, int max)
+{
+	int n = 0;
+
+#define W(msg) do { if (n < max) out[n++] = (msg); } while (0)
+	if (k->tcp_syncookies == 0)
+		W("net.ipv4.tcp_syncookies=0: the kernel never validates cookies, so synx never sends any and every SYN reaches the listener; set it to 2 (or 1)");
+	else if (k->tcp_syncookies == 1)
+		W("net.ipv4.tcp_syncookies=1: the kernel only issues cookies once a listener's SYN queue overflows, so synx answers SYNs only under a flood; set it to 2 to always answer with cookies");
+	if (k->tcp_timestamps == 1 && (!cfg || !(cfg->flags & SYNX_F_TS_COOKIES)))
+		W("net.ipv4.tcp_timestamps=1: TS cookies are off (the kernel adds a random per-connection offset and cannot decode them), so clients on cookie connections lose window scaling and SACK; set it to 2 and run 'synx config IFACE --ts-cookies auto'");
+	if (k->tcp_timestamps == 0)
+		W("net.ipv4.tcp_timestamps=0: no TS cookies, so clients on cookie connections lose window scaling and SACK; set it to 2");
+	if (cfg && cfg->version == SYNX_CONFIG_VERSION && (cfg->flags & SYNX_F_TS_COOKIES) &&
+	    k->tcp_timestamps != 2)
+		W("TS cookies are on but net.ipv4.tcp_timestamps is not 2: the kernel will reject or misread them; set it to 2 or run 'synx config IFACE --ts-cookies off'");
+	if (cfg && cfg->version == SYNX_CONFIG_VERSION && k->tcp_timestamps == 2 &&
+	    !(cfg->flags & SYNX_F_TS_COOKIES))
+		W("net.ipv4.tcp_timestamps=2 but TS cookies are off: run 'synx config IFACE --ts-cookies auto' so cookie connections keep window scaling and SACK");
+#undef W
+	return n;
+}
+
+int synx_iface_warnings(const char *ifname, const struct synx_offloads *o,
+			const char *driver, char out[][SYNX_WARN_LEN], int max)
+{
+	int n = 0;
+
+	if (o->rx_vlan == 1 && n < max)
+		snprintf(out[n++], SYNX_WARN_LEN,
+			 "%s: rx-vlan-offload is on: the driver may strip VLAN tags before XDP, so SYN-ACKs sent back with XDP_TX leave untagged; run 'ethtool -K %s rxvlan off'",
+			 ifname, ifname);
+	if (!strcmp(driver, "veth") && o->tx_csum == 1 && n < max)
+		snprintf(out[n++], SYNX_WARN_LEN,
+			 "%s: veth with tx checksum offload: frames sent from the peer arrive with unfinished checksums, which synx drops as invalid on SYNs; run 'ethtool -K <peer> tx off' on the sending side",
+			 ifname);
+	return n;
+}

@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#include <stdio.h>
+#include <linux/types.h>
+#include "synx_config.h"
+#include "sysctl.h"
+
+static int sysctl_read_longs(const char *path, long *vals, int n)
+{
+	FILE *f = fopen(path, "r");
+	int got = 0;
+
+	if (!f)
+		return 0;
+	while (got < n && fscanf(f, "%ld", &vals[got]) == 1)
+		got++;
+	fclose(f);
+	return got;
+}
+
+static int sysctl_read_int(const char *path)
+{
+	long v;
+
+	return sysctl_read_longs(path, &v, 1) == 1 ? (int)v : -1;
+}
+
+void synx_sysctls_read(struct synx_sysctls *k)
+{
+	long rmem[3] = { 0, 0, -1 };
+
+	k->tcp_syncookies = sysctl_read_int("/proc/sys/net/ipv4/tcp_syncookies");
+	k->tcp_timestamps = sysctl_read_int("/proc/sys/net/ipv4/tcp_timestamps");
+	k->tcp_sack = sysctl_read_int("/proc/sys/net/ipv4/tcp_sack");
+	k->tcp_window_scaling = sysctl_read_int("/proc/sys/net/ipv4/tcp_window_scaling");
+	k->tcp_ecn = sysctl_read_int("/proc/sys/net/ipv4/tcp_ecn");
+	sysctl_read_longs("/proc/sys/net/ipv4/tcp_rmem", rmem, 3);
+	k->tcp_rmem_max = rmem[2];
+	if (sysctl_read_longs("/proc/sys/net/core/rmem_max", &k->rmem_max, 1) != 1)
+		k->rmem_max = -1;
+}
+
+/*
+ * The cookie's SYN-ACK promises options the kernel will honour when it
+ * rebuilds the connection from the cookie (cookie_tcp_reqsk_init() and
+ * friends), so they must match the kernel's own switches.  tcp_ecn == 1 is
+ * "request and accept"; 2 (the default) only accepts ECN when asked, which a
+ * cookie cannot carry without TS cookies and is left off.
+ */
+unsigned int synx_sysctl_flags(const struct synx_sysctls *k)
+{
+	unsigned int flags = 0;
+
+	if (k->tcp_sack > 0)
+		flags |= SYNX_F_SACK;
+	if (k->tcp_window_scaling > 0)
+		flags |= SYNX_F_WSCALE;
+	if (k->tcp_ecn == 1)
+		flags |= SYNX_F_ECN;
+	return flags;
+}
+
+/*
+ * tcp_select_initial_window(): space = max(tcp_rmem[2], rmem_max), and the
+ * shift is the smallest that fits space into 16 bits, i.e.
+ * ilog2(space) - 15, clamped to [0, TCP_MAX_WSCALE = 14].
+ */
+unsigned int synx_sysctl_wscale(const struct synx_sysctls *k)
+{
+	long space = k->tcp_rmem_max > k->rmem_max ? k->tcp_rmem_max : k->rmem_max;
+	int log = -1;
+
+	if (space <= 0)
+		return SYNX_DEFAULT_WSCALE;
+	while (space) {
+		space >>= 1;
+		log++;
+	}
+	log -= 15;
+	if (log < 0)
+		return 0;
+	return log > 14 ? 14 : log;
+}
+
+/*
+ * cookie_timestamp_decode() only trusts the WS/SACK/ECN bits in TSecr when
+ * the kernel did not add a random per-connection offset to its timestamps,
+ * which is tcp_timestamps == 2 ("timestamps without random offsets").  With
+ * the default 1 the kernel would decode garbage, so TS cookies stay off.
+ */
+bool synx_sysctl_ts_auto(const struct synx_sysctls *k)
+{
+	return k->tcp_timestamps == 2;
+}
