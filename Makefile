@@ -42,18 +42,23 @@ USER_SRCS := $(wildcard user/*.c)
 LIB_OBJS  := $(patsubst user/%.c,$(BUILD)/user/%.o,$(filter-out user/synx.c,$(USER_SRCS)))
 TOOL_SRCS := $(wildcard tests/tools/*.c)
 TOOLS     := $(patsubst tests/tools/%.c,$(BUILD)/tests/%,$(TOOL_SRCS))
+# Side programs for tests and benchmarks (pass-through peers, traffic
+# generators, bounds): same flags, built to build/<dir>/NAME.bpf.o.
+AUX_BPF   := $(patsubst %.bpf.c,$(BUILD)/%.bpf.o,$(wildcard tests/lab/*.bpf.c bench/*.bpf.c))
 
 .DELETE_ON_ERROR:
-.SECONDARY: $(BUILD)/synx.tmp.bpf.o
-.PHONY: all bpf user tools check test deps demo bench bench-quick fuzz clean help
+.SECONDARY:
+.PHONY: all bpf user tools aux check test deps demo bench bench-quick fuzz clean help
 
-all: bpf user tools ## Build the XDP object, the CLI and the test helpers
+all: bpf user tools aux ## Build the XDP object, the CLI and the test helpers
 
 bpf: $(BUILD)/synx.bpf.o $(BUILD)/synx.skel.h ## Build only the XDP object and skeleton
 
 user: $(BUILD)/synx ## Build only the CLI
 
 tools: $(TOOLS)
+
+aux: $(AUX_BPF)
 
 $(BUILD)/%.tmp.bpf.o: bpf/%.bpf.c Makefile | $(BUILD)
 	$(call msg,BPF,$@)
@@ -67,7 +72,17 @@ $(BUILD)/%.bpf.o: $(BUILD)/%.tmp.bpf.o
 
 $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
 	$(call msg,GEN-SKEL,$@)
-	$(Q)$(BPFTOOL) gen skeleton $< name $* > $@
+	$(Q)$(BPFTOOL) gen skeleton $< name $(notdir $*) > $@
+
+$(BUILD)/tests/lab/%.tmp.bpf.o: tests/lab/%.bpf.c Makefile
+	$(call msg,BPF,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/bench/%.tmp.bpf.o: bench/%.bpf.c Makefile
+	$(call msg,BPF,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
 $(BUILD)/user/%.o: user/%.c $(BUILD)/synx.skel.h Makefile | $(BUILD)/user
 	$(call msg,CC,$@)
@@ -104,13 +119,25 @@ demo: ## The self-contained veth lab demo (root)
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)scripts/demo.sh
 
+bench: all ## Benchmarks side by side with the kernel and nftables SYNPROXY (~15 min, root)
+	$(Q)bench/run.sh
+
+bench-quick: all ## One-minute smoke version of the benchmarks
+	$(Q)bench/run.sh --quick
+
+FUZZ_COUNT ?= 1000000
+FUZZ_SEED  ?= 0
+fuzz: all ## Differential fuzzing against the reference model (FUZZ_COUNT, FUZZ_SEED)
+	$(Q)tests/fuzz/fuzz --count $(FUZZ_COUNT) --seed $(FUZZ_SEED)
+
 clean: ## Remove build/
 	$(call msg,CLEAN,$(BUILD))
 	$(Q)rm -rf $(BUILD)
 
 help: ## Show this help
 	@echo 'synx make targets (V=1 for verbose commands):'
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
+	@grep -hE '^[a-z-]+:.*## ' Makefile | \
 		awk -F':.*## ' '{ printf "  %-12s %s\n", $$1, $$2 }'
 
--include $(wildcard $(BUILD)/*.d $(BUILD)/user/*.d $(BUILD)/tests/*.d)
+-include $(wildcard $(BUILD)/*.d $(BUILD)/user/*.d $(BUILD)/tests/*.d \
+	$(BUILD)/tests/lab/*.d $(BUILD)/bench/*.d)
