@@ -28,6 +28,15 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } synx_ports SEC(".maps");
 
+/* Own-cookie keys (SYNX_COOKIE_OWN). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct synx_cookie_keys);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} synx_keys SEC(".maps");
+
 /* Per reason (enum synx_reason); slots to spare so appends keep pins valid. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);

@@ -315,11 +315,13 @@ static __always_inline struct synx_verdict parse_tcp(void *data, void *data_end,
 	return SYNX_NEXT;
 }
 
-/* Everything up to and including the TCP header's own sanity. */
-static __always_inline struct synx_verdict synx_parse(struct xdp_md *ctx, struct synx_pkt *p)
+/*
+ * Everything up to and including the TCP header's own sanity, for a frame
+ * at [data, data_end) of p->frame_len bytes: XDP and tc both use it.
+ */
+static __always_inline struct synx_verdict synx_parse(void *data, void *data_end,
+						      struct synx_pkt *p)
 {
-	void *data = (void *)(long)ctx->data;
-	void *data_end = (void *)(long)ctx->data_end;
 	struct synx_verdict v;
 	__be16 proto;
 

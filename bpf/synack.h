@@ -8,8 +8,9 @@
  * of two fixed option layouts, the kernel's own order (tcp_options_write()):
  *
  *   MSS only            02 04 mm mm                                doff 6
- *   timestamp cookie    02 04 mm mm | 04 02 or 01 01 | 08 0a       doff 10
- *                       TSval | TSecr | 01 03 03 ws or 01 01 01 01
+ *   long                02 04 mm mm | 04 02 or 01 01 | 08 0a or 01 01
+ *                       TSval | TSecr (or NOPs) | 01 03 03 ws or 01 01 01 01
+ *                                                                  doff 10
  *
  * Fixed layouts keep every write and the checksum at constant offsets.
  * The frame is resized to exactly that length first (trimming TFO data,
@@ -38,7 +39,7 @@
 #define SYNX_SYNACK_WINDOW 65535
 
 #define SYNACK_OPTLEN_MSS 4
-#define SYNACK_OPTLEN_TS 20
+#define SYNACK_OPTLEN_LONG 20
 
 struct synx_synack {
 	__be16 sport, dport; /* of the reply */
@@ -46,7 +47,7 @@ struct synx_synack {
 	__u16 mss;           /* the MSS we advertise */
 	__u8 flags;          /* SYN|ACK, maybe ECE */
 	__u8 ttl;            /* TTL or hop limit */
-	__u8 ts;             /* timestamp-cookie layout */
+	__u8 long_opts;      /* the long layout */
 	__be32 opt[4];       /* option words 2-5 of that layout */
 };
 
@@ -64,7 +65,7 @@ static __always_inline int synack_write_tcp(struct tcphdr *th, void *data_end,
 					    const struct synx_synack *a, __u64 csum)
 {
 	__be32 *w = (__be32 *)th;
-	__u32 doff = a->ts ? 10 : 6;
+	__u32 doff = a->long_opts ? 10 : 6;
 
 	if ((void *)th + sizeof(*th) + SYNACK_OPTLEN_MSS > data_end)
 		return -1;
@@ -78,8 +79,8 @@ static __always_inline int synack_write_tcp(struct tcphdr *th, void *data_end,
 	th->check = 0;
 	th->urg_ptr = 0;
 	w[5] = bpf_htonl((TCPOPT_MSS << 24) | (TCPOLEN_MSS << 16) | a->mss);
-	if (a->ts) {
-		if ((void *)th + sizeof(*th) + SYNACK_OPTLEN_TS > data_end)
+	if (a->long_opts) {
+		if ((void *)th + sizeof(*th) + SYNACK_OPTLEN_LONG > data_end)
 			return -1;
 		w[6] = a->opt[0];
 		w[7] = a->opt[1];
@@ -140,10 +141,12 @@ static __always_inline int synack_write6(void *data, void *data_end, __u32 l3_of
 					     ip6h->daddr.in6_u.u6_addr32, tcp_len));
 }
 
+/* Rewrite the SYN into @a; @sent is the verdict to return once it is built. */
 static __always_inline struct synx_verdict synack_build(struct xdp_md *ctx, const struct synx_pkt *p,
-							const struct synx_synack *a)
+							const struct synx_synack *a,
+							struct synx_verdict sent)
 {
-	__u32 tcp_len = sizeof(struct tcphdr) + (a->ts ? SYNACK_OPTLEN_TS : SYNACK_OPTLEN_MSS);
+	__u32 tcp_len = sizeof(struct tcphdr) + (a->long_opts ? SYNACK_OPTLEN_LONG : SYNACK_OPTLEN_MSS);
 	__u32 ip_len = p->ipv6 ? sizeof(struct ipv6hdr) : sizeof(struct iphdr);
 	int delta = (int)(p->l3_off + ip_len + tcp_len) - (int)p->frame_len;
 	void *data, *data_end;
@@ -169,7 +172,7 @@ static __always_inline struct synx_verdict synack_build(struct xdp_md *ctx, cons
 	 */
 	if (err)
 		return SYNX_DROP(INTERNAL);
-	return SYNX_TX(SYNACK_COOKIE);
+	return sent;
 }
 
 #endif /* SYNX_BPF_SYNACK_H */

@@ -28,6 +28,7 @@
 #include "csum.h"
 #include "tcp_opts.h"
 #include "cookie_kernel.h"
+#include "cookie_own.h"
 #include "synack.h"
 
 #define IPV4_MIN_MSS 536  /* RFC 9293 section 3.7.1 */
@@ -155,12 +156,14 @@ static __always_inline struct synx_verdict syn_verify_csum(struct xdp_md *ctx,
 	return SYNX_NEXT;
 }
 
-/* Look up whoever owns the segment's 4-tuple in the device's netns. */
-static __always_inline struct bpf_sock *tcp_lookup(struct xdp_md *ctx, const struct synx_pkt *p,
+/*
+ * Look up whoever owns the segment's 4-tuple in the device's netns; @ctx is
+ * an XDP or a tc context, [data, data_end) its frame.
+ */
+static __always_inline struct bpf_sock *tcp_lookup(void *ctx, void *data, void *data_end,
+						   const struct synx_pkt *p,
 						   __be16 sport, __be16 dport)
 {
-	void *data = (void *)(long)ctx->data;
-	void *data_end = (void *)(long)ctx->data_end;
 	struct bpf_sock_tuple t = {};
 
 	if (p->ipv6) {
@@ -209,64 +212,161 @@ static __always_inline __s64 syn_cookie(struct xdp_md *ctx, const struct synx_pk
 	return kcookie_issue(listener, l3, sizeof(struct iphdr), s->hdr, thlen);
 }
 
-/* Fill in the SYN-ACK from the SYN's header copy, the cookie and the config. */
+/* The parts of a SYN-ACK that do not depend on where the cookie comes from. */
 static __always_inline void synack_prepare(struct xdp_md *ctx, const struct synx_pkt *p,
 					   const struct synx_config *cfg,
-					   const struct synx_syn *s, __u32 cookie,
-					   struct synx_synack *a)
+					   const struct synx_syn *s, struct synx_synack *a)
 {
 	const struct tcphdr *syn = (const struct tcphdr *)s->hdr;
-	__u32 opts = TS_OPT_WSCALE_MASK;
-	int ws, sack, ecn;
 
 	a->sport = syn->dest;
 	a->dport = syn->source;
-	a->seq = bpf_htonl(cookie);
 	/* SYN data (TFO) is not acknowledged: the client sends it again. */
 	a->ack = bpf_htonl(bpf_ntohl(syn->seq) + 1);
 	a->mss = our_mss(ctx, cfg, p->ipv6);
 	a->ttl = p->ipv6 ? cfg->hop_limit : cfg->ttl;
 	a->flags = TCP_FLAG_SYN | TCP_FLAG_ACK;
+}
 
-	/*
-	 * The kernel's cookie carries only an MSS; window scale, SACK and ECN
-	 * survive only in the timestamp, and only when the server kernel reads
-	 * it back without a per-connection offset (tcp_timestamps=2; the
-	 * loader turns SYNX_F_TS_COOKIES on only then).  Offer none of them
-	 * otherwise: an option we advertise but the kernel forgets breaks the
-	 * connection (a scaled window read unscaled stalls bulk transfers).
-	 */
-	a->ts = (cfg->flags & SYNX_F_TS_COOKIES) && (s->seen & SYN_SEEN_TS);
-	if (!a->ts)
+/* What the client offered that the server accepts too. */
+struct syn_offer {
+	int ws, sack, ts, ecn;
+};
+
+static __always_inline struct syn_offer syn_offer(const struct synx_pkt *p,
+						  const struct synx_config *cfg,
+						  const struct synx_syn *s)
+{
+	struct syn_offer o = {
+		.ws = (cfg->flags & SYNX_F_WSCALE) && (s->seen & SYN_SEEN_WS),
+		.sack = (cfg->flags & SYNX_F_SACK) && (s->seen & SYN_SEEN_SACK),
+		.ts = !!(s->seen & SYN_SEEN_TS),
+		/* RFC 3168 section 6.1.1: an ECN-setup SYN has both ECE and CWR. */
+		.ecn = (cfg->flags & SYNX_F_ECN) &&
+		       (p->flags & (TCP_FLAG_ECE | TCP_FLAG_CWR)) == (TCP_FLAG_ECE | TCP_FLAG_CWR),
+	};
+	return o;
+}
+
+static __always_inline __be32 opt_word_sack_ts(int sack, int ts)
+{
+	return bpf_htonl((sack ? (TCPOPT_SACK_PERM << 24 | TCPOLEN_SACK_PERM << 16)
+			       : (TCPOPT_NOP << 24 | TCPOPT_NOP << 16)) |
+			 (ts ? (TCPOPT_TIMESTAMP << 8 | TCPOLEN_TIMESTAMP) : (TCPOPT_NOP << 8 | TCPOPT_NOP)));
+}
+
+static __always_inline __be32 opt_word_ws(int ws, __u8 shift)
+{
+	return ws ? bpf_htonl(TCPOPT_NOP << 24 | TCPOPT_WINDOW << 16 | TCPOLEN_WINDOW << 8 | shift)
+		  : bpf_htonl(0x01010101); /* four NOPs */
+}
+
+/*
+ * Kernel cookies: the cookie carries only an MSS; window scale, SACK and
+ * ECN survive only in the timestamp, and only when the server kernel reads
+ * it back without a per-connection offset (tcp_timestamps=2; the loader
+ * turns SYNX_F_TS_COOKIES on only then).  Offer none of them otherwise: an
+ * option we advertise but the kernel forgets breaks the connection (a
+ * scaled window read unscaled stalls bulk transfers).
+ */
+static __always_inline void synack_kernel_opts(const struct synx_pkt *p,
+					       const struct synx_config *cfg,
+					       const struct synx_syn *s, __u32 cookie,
+					       struct synx_synack *a)
+{
+	struct syn_offer o = syn_offer(p, cfg, s);
+	__u32 opts = TS_OPT_WSCALE_MASK;
+
+	a->seq = bpf_htonl(cookie);
+	a->long_opts = (cfg->flags & SYNX_F_TS_COOKIES) && o.ts;
+	if (!a->long_opts)
 		return;
 
-	ws = (cfg->flags & SYNX_F_WSCALE) && (s->seen & SYN_SEEN_WS);
-	sack = (cfg->flags & SYNX_F_SACK) && (s->seen & SYN_SEEN_SACK);
-	/* RFC 3168 section 6.1.1: an ECN-setup SYN has both ECE and CWR. */
-	ecn = (cfg->flags & SYNX_F_ECN) &&
-	      (p->flags & (TCP_FLAG_ECE | TCP_FLAG_CWR)) == (TCP_FLAG_ECE | TCP_FLAG_CWR);
-	if (ws)
+	if (o.ws)
 		opts = s->wscale < TCP_MAX_WSCALE ? s->wscale : TCP_MAX_WSCALE;
-	if (sack)
+	if (o.sack)
 		opts |= TS_OPT_SACK;
-	if (ecn) {
+	if (o.ecn) {
 		opts |= TS_OPT_ECN;
 		a->flags |= TCP_FLAG_ECE;
 	}
-
-	a->opt[0] = bpf_htonl(sack ? (TCPOPT_SACK_PERM << 24 | TCPOLEN_SACK_PERM << 16 |
-				      TCPOPT_TIMESTAMP << 8 | TCPOLEN_TIMESTAMP)
-				   : (TCPOPT_NOP << 24 | TCPOPT_NOP << 16 |
-				      TCPOPT_TIMESTAMP << 8 | TCPOLEN_TIMESTAMP));
+	a->opt[0] = opt_word_sack_ts(o.sack, 1);
 	a->opt[1] = bpf_htonl(kcookie_tsval(opts));
 	a->opt[2] = s->tsval;
 	/*
 	 * Our shift must be the one the server kernel will use for this
 	 * connection (tcp_select_initial_window()); the loader derives it.
 	 */
-	a->opt[3] = ws ? bpf_htonl(TCPOPT_NOP << 24 | TCPOPT_WINDOW << 16 | TCPOLEN_WINDOW << 8 |
-				   cfg->wscale)
-		       : bpf_htonl(0x01010101); /* four NOPs */
+	a->opt[3] = opt_word_ws(o.ws, cfg->wscale);
+}
+
+/* The flow key of an own cookie, from the frame's addresses. */
+static __always_inline int own_flow_load(struct xdp_md *ctx, const struct synx_pkt *p,
+					 __be16 sport, __be16 dport, __u32 client_isn,
+					 struct own_flow *f)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+
+	f->ipv6 = p->ipv6;
+	f->ports_isn = (__u64)sport << 48 | (__u64)dport << 32 | client_isn;
+	if (p->ipv6) {
+		struct ipv6hdr *ip6h = data + p->l3_off;
+		const __u32 *sa, *da;
+
+		if ((void *)(ip6h + 1) > data_end)
+			return -1;
+		sa = ip6h->saddr.in6_u.u6_addr32;
+		da = ip6h->daddr.in6_u.u6_addr32;
+		f->addr[0] = (__u64)sa[0] << 32 | sa[1];
+		f->addr[1] = (__u64)sa[2] << 32 | sa[3];
+		f->addr[2] = (__u64)da[0] << 32 | da[1];
+		f->addr[3] = (__u64)da[2] << 32 | da[3];
+	} else {
+		struct iphdr *iph = data + p->l3_off;
+
+		if ((void *)(iph + 1) > data_end)
+			return -1;
+		f->addr[0] = (__u64)iph->saddr << 32 | iph->daddr;
+	}
+	return 0;
+}
+
+/*
+ * Own cookies: everything the client offered rides in the ISN, so the
+ * SYN-ACK offers what both sides support, timestamps or not.  Our TSval
+ * is simply the clock: the kernel derives the connection's TS offset from
+ * the echo (bpf_sk_assign_tcp_reqsk()), so later TSvals follow on from it.
+ */
+static __always_inline int synack_own_opts(struct xdp_md *ctx, const struct synx_pkt *p,
+					   const struct synx_config *cfg,
+					   const struct synx_cookie_keys *keys,
+					   const struct synx_syn *s, struct synx_synack *a)
+{
+	const struct tcphdr *syn = (const struct tcphdr *)s->hdr;
+	struct syn_offer o = syn_offer(p, cfg, s);
+	struct own_cookie c = {};
+	struct own_flow f = {};
+
+	o.ts = o.ts && (cfg->flags & SYNX_F_TIMESTAMPS);
+	/* RFC 9293 3.7.1: no MSS option means the default. */
+	c.mss = (s->seen & SYN_SEEN_MSS) ? s->mss : (p->ipv6 ? IPV6_MIN_MSS : IPV4_MIN_MSS);
+	c.wscale = o.ws ? (s->wscale < TCP_MAX_WSCALE ? s->wscale : TCP_MAX_WSCALE) : OWN_WS_NONE;
+	c.sack = o.sack;
+	c.ecn = o.ecn;
+	if (own_flow_load(ctx, p, syn->source, syn->dest, bpf_ntohl(syn->seq), &f))
+		return -1;
+	a->seq = bpf_htonl(own_cookie_issue(keys, &f, &c));
+	if (o.ecn)
+		a->flags |= TCP_FLAG_ECE;
+
+	a->long_opts = o.ws || o.sack || o.ts;
+	a->opt[0] = opt_word_sack_ts(o.sack, o.ts);
+	a->opt[1] = o.ts ? bpf_htonl((__u32)(bpf_ktime_get_ns() / NSEC_PER_MSEC))
+			 : bpf_htonl(0x01010101);
+	a->opt[2] = o.ts ? s->tsval : bpf_htonl(0x01010101);
+	a->opt[3] = opt_word_ws(o.ws, cfg->wscale);
+	return 0;
 }
 
 static __always_inline struct synx_verdict handle_syn(struct xdp_md *ctx, const struct synx_pkt *p,
@@ -274,6 +374,7 @@ static __always_inline struct synx_verdict handle_syn(struct xdp_md *ctx, const 
 						      struct synx_syn *s)
 {
 	const struct tcphdr *syn = (const struct tcphdr *)s->hdr;
+	const struct synx_cookie_keys *keys;
 	struct synx_synack a = {};
 	struct synx_verdict v;
 	struct bpf_sock *sk;
@@ -286,23 +387,71 @@ static __always_inline struct synx_verdict handle_syn(struct xdp_md *ctx, const 
 	if (synx_decided(v))
 		return v;
 
-	sk = tcp_lookup(ctx, p, syn->source, syn->dest);
+	sk = tcp_lookup(ctx, (void *)(long)ctx->data, (void *)(long)ctx->data_end, p,
+			syn->source, syn->dest);
 	if (!sk)
 		return no_listener(cfg);
 	if (sk->state != BPF_TCP_LISTEN) {
 		bpf_sk_release(sk);
 		return SYNX_PASS(SOCKET);
 	}
+	/*
+	 * The kernel's cookie, and with it the kernel's policy: -ENOENT means
+	 * no flood as far as it is concerned (tcp_syncookies=1 and room in the
+	 * SYN queue) or a full accept queue, where the kernel would drop the
+	 * SYN too.  Own cookies ask the same question, so both modes answer
+	 * SYNs exactly when the kernel would have used a cookie.
+	 */
 	cookie = syn_cookie(ctx, p, sk, s);
 	bpf_sk_release(sk);
-	/* -ENOENT: no flood as far as the kernel is concerned; let it handle the SYN. */
 	if (cookie == -ENOENT)
 		return SYNX_PASS(SYN_KERNEL);
 	if (cookie < 0)
 		return SYNX_PASS(ERROR);
 
-	synack_prepare(ctx, p, cfg, s, (__u32)cookie, &a);
-	return synack_build(ctx, p, &a);
+	synack_prepare(ctx, p, cfg, s, &a);
+	keys = cfg->cookie_mode == SYNX_COOKIE_OWN ? own_keys() : NULL;
+	if (keys) {
+		if (synack_own_opts(ctx, p, cfg, keys, s, &a))
+			return SYNX_PASS(ERROR);
+		return synack_build(ctx, p, &a, SYNX_TX(SYNACK_OWN));
+	}
+	synack_kernel_opts(p, cfg, s, (__u32)cookie, &a);
+	return synack_build(ctx, p, &a, SYNX_TX(SYNACK_COOKIE));
+}
+
+/*
+ * An own cookie is checked here, so that ACK floods die in XDP; a valid
+ * one is passed on to the tc program in the metadata area, which hands
+ * the kernel a request socket built from it (handoff_tc.h).
+ */
+static __always_inline struct synx_verdict ack_own_cookie(struct xdp_md *ctx,
+							  const struct synx_pkt *p,
+							  const struct synx_cookie_keys *keys,
+							  const struct tcphdr *th)
+{
+	struct own_cookie c = {};
+	struct own_flow f = {};
+	struct synx_meta *m;
+	void *data;
+
+	if (own_flow_load(ctx, p, th->source, th->dest, bpf_ntohl(th->seq) - 1, &f))
+		return SYNX_PASS(ERROR);
+	if (own_cookie_check(keys, &f, bpf_ntohl(th->ack_seq) - 1, &c))
+		return SYNX_DROP(COOKIE_INVALID);
+
+	/* Packet pointers are invalid after this: nothing below reads the frame. */
+	if (bpf_xdp_adjust_meta(ctx, -(int)sizeof(*m)))
+		return SYNX_PASS(NO_META);
+	data = (void *)(long)ctx->data;
+	m = (void *)(long)ctx->data_meta;
+	if ((void *)(m + 1) > data)
+		return SYNX_PASS(NO_META);
+	m->magic = SYNX_META_MAGIC;
+	m->mss = c.mss;
+	m->wscale = c.wscale;
+	m->flags = (c.sack ? OWN_SACK : 0) | (c.ecn ? OWN_ECN : 0);
+	return SYNX_PASS(OWN_COOKIE_OK);
 }
 
 static __always_inline struct synx_verdict handle_ack(struct xdp_md *ctx, const struct synx_pkt *p,
@@ -311,13 +460,14 @@ static __always_inline struct synx_verdict handle_ack(struct xdp_md *ctx, const 
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
 	struct tcphdr *th = data + p->l4_off;
+	const struct synx_cookie_keys *keys;
 	void *l3 = data + p->l3_off;
 	struct bpf_sock *sk;
 	long err;
 
 	if ((void *)(th + 1) > data_end)
 		return SYNX_PASS(ERROR);
-	sk = tcp_lookup(ctx, p, th->source, th->dest);
+	sk = tcp_lookup(ctx, data, data_end, p, th->source, th->dest);
 	if (!sk)
 		return no_listener(cfg);
 	if (sk->state != BPF_TCP_LISTEN) {
@@ -331,6 +481,11 @@ static __always_inline struct synx_verdict handle_ack(struct xdp_md *ctx, const 
 	 * Dropping instead kills ACK floods before an skb exists; the price is
 	 * that a peer with a long-dead connection gets no RST and times out.
 	 */
+	keys = cfg->cookie_mode == SYNX_COOKIE_OWN ? own_keys() : NULL;
+	if (keys) {
+		bpf_sk_release(sk);
+		return ack_own_cookie(ctx, p, keys, th);
+	}
 	err = -EINVAL;
 	if (p->ipv6) {
 		if (l3 + sizeof(struct ipv6hdr) <= data_end)
@@ -388,10 +543,12 @@ int synx_xdp(struct xdp_md *ctx)
 	struct synx_pkt p = { .frame_len = data_end - data };
 	struct synx_verdict v;
 
-	v = synx_parse(ctx, &p);
+	v = synx_parse(data, data_end, &p);
 	if (!synx_decided(v))
 		v = synx_tcp(ctx, &p);
 	return synx_record(v, p.frame_len);
 }
+
+#include "handoff_tc.h"
 
 char _license[] SEC("license") = "GPL";

@@ -55,13 +55,14 @@ struct synx_syn {
 	__u32 off;      /* walk position */
 	__u32 end;      /* thlen */
 	__be32 tsval;   /* client's TSval, network order */
+	__be32 tsecr;   /* and its TSecr (an ACK echoing our TSval) */
 	__u16 mss;      /* client's MSS, host order */
 	__u8 wscale;    /* client's shift */
 	__u8 seen;      /* SYN_SEEN_* */
 	__u32 reason;   /* a DROP_OPT_* reason, or 0 while fine */
 };
 
-/* Not pinned: scratch, meaningless outside one program run. */
+/* Not pinned: scratch, meaningless outside one program run (XDP and tc both use it). */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
@@ -132,6 +133,8 @@ static long syn_opt_step(__u32 i, void *ctx)
 		/* Kept in network order: it is echoed as TSecr unchanged. */
 		s->tsval = bpf_htonl((syn_byte(s, off + 2) << 24) | (syn_byte(s, off + 3) << 16) |
 				     (syn_byte(s, off + 4) << 8) | syn_byte(s, off + 5));
+		s->tsecr = bpf_htonl((syn_byte(s, off + 6) << 24) | (syn_byte(s, off + 7) << 16) |
+				     (syn_byte(s, off + 8) << 8) | syn_byte(s, off + 9));
 		s->seen |= SYN_SEEN_TS;
 		break;
 	case TCPOPT_MD5SIG:
@@ -148,32 +151,44 @@ bad_len:
 }
 
 /*
+ * Walk the options of the TCP header already copied to @s->hdr (@thlen
+ * bytes).  Returns 0, or the SYNX_R_DROP_OPT_* reason of the first fault.
+ */
+static __always_inline __u32 tcp_walk_options(struct synx_syn *s, __u32 thlen)
+{
+	struct syn_walk walk = { .s = s };
+
+	/* Reused per CPU: reset everything the walk accumulates. */
+	s->off = sizeof(struct tcphdr);
+	s->end = thlen;
+	s->tsval = 0;
+	s->tsecr = 0;
+	s->mss = 0;
+	s->wscale = 0;
+	s->seen = 0;
+	s->reason = 0;
+	bpf_loop(TCP_OPT_MAX, syn_opt_step, &walk, 0);
+	return s->reason;
+}
+
+/*
  * Copy the SYN's TCP header to @s and walk its options.  Returns SYNX_NEXT,
  * a DROP_OPT_* verdict, or PASS_ERROR when the copy fails.
  */
 static __always_inline struct synx_verdict syn_parse_options(struct xdp_md *ctx, __u32 l4_off,
 							     __u64 thlen, struct synx_syn *s)
 {
-	struct syn_walk walk = { .s = s };
-
 	if (thlen < sizeof(struct tcphdr) || thlen > TCP_HDR_MAX ||
 	    bpf_xdp_load_bytes(ctx, l4_off, s->hdr, thlen))
 		return SYNX_PASS(ERROR);
-	/* Reused per CPU: reset everything the walk accumulates. */
-	s->off = sizeof(struct tcphdr);
-	s->end = thlen;
-	s->tsval = 0;
-	s->mss = 0;
-	s->wscale = 0;
-	s->seen = 0;
-	s->reason = 0;
-	bpf_loop(TCP_OPT_MAX, syn_opt_step, &walk, 0);
-	if (s->reason == SYNX_R_DROP_OPT_LEN)
+	switch (tcp_walk_options(s, thlen)) {
+	case SYNX_R_DROP_OPT_LEN:
 		return SYNX_DROP(OPT_LEN);
-	if (s->reason == SYNX_R_DROP_OPT_OVERRUN)
+	case SYNX_R_DROP_OPT_OVERRUN:
 		return SYNX_DROP(OPT_OVERRUN);
-	if (s->reason == SYNX_R_DROP_OPT_FIXED_LEN)
+	case SYNX_R_DROP_OPT_FIXED_LEN:
 		return SYNX_DROP(OPT_FIXED_LEN);
+	}
 	return SYNX_NEXT;
 }
 

@@ -19,6 +19,7 @@
 #define SYNX_F_SACK       (1U << 2) /* server has net.ipv4.tcp_sack=1 */
 #define SYNX_F_WSCALE     (1U << 3) /* server has net.ipv4.tcp_window_scaling=1 */
 #define SYNX_F_ECN        (1U << 4) /* server accepts ECN (net.ipv4.tcp_ecn=1) */
+#define SYNX_F_TIMESTAMPS (1U << 5) /* server has net.ipv4.tcp_timestamps >= 1 (own cookies) */
 
 /* What to do with a SYN or ACK to a protected port that no socket owns. */
 enum synx_no_listener {
@@ -26,12 +27,16 @@ enum synx_no_listener {
 	SYNX_NOLISTEN_DROP = 1, /* stay silent: no RST backscatter during floods */
 };
 
-/*
- * Where the cookie comes from (see ROADMAP.md).  Only the kernel's own
- * cookie exists today; the field is the seam for synx's own cookies.
- */
+/* Where the cookie comes from, and who completes the connection (ROADMAP.md). */
 enum synx_cookie_mode {
+	/* The listener's own cookie; the kernel checks the ACK (any kernel, ip link). */
 	SYNX_COOKIE_KERNEL = 0,
+	/*
+	 * synx's keyed cookie carrying MSS/WS/SACK/ECN itself; the XDP program
+	 * checks the ACK and the tc program synx_tc hands the kernel a request
+	 * socket (bpf_sk_assign_tcp_reqsk, Linux 6.9+).  Needs synx_keys.
+	 */
+	SYNX_COOKIE_OWN = 1,
 };
 
 struct synx_config {
@@ -59,11 +64,28 @@ struct synx_ports {
 	__u64 bits[SYNX_PORT_WORDS];
 };
 
+/*
+ * Keys of synx's own cookies, map synx_keys[0], written by the loader from
+ * getrandom(); never in the object file.  Until generation is non-zero the
+ * program does not trust the entry and behaves as in SYNX_COOKIE_KERNEL.
+ */
+struct synx_cookie_keys {
+	__u64 cur[2];      /* SipHash-2-4 key for new cookies */
+	__u64 prev[2];     /* the key before the last rotation, still checked */
+	__u64 rotated_ns;  /* CLOCK_MONOTONIC time of that rotation; 0: none */
+	__u32 generation;  /* keys written so far: 1 after attach, +1 per rotation */
+	__u8 period_shift; /* cookie clock period 2^shift ns; 0: default (36, ~68.7 s) */
+	__u8 pad[3];
+};
+
+#define SYNX_COOKIE_PERIOD_SHIFT 36 /* 2^36 ns = 68.7 s; lifetime 1-2 periods */
+
 /* Map names: the pin names under the bpffs directory. */
 #define SYNX_MAP_CONFIG   "synx_config"
 #define SYNX_MAP_PORTS    "synx_ports"
 #define SYNX_MAP_COUNTERS "synx_counters"
 #define SYNX_MAP_VERDICTS "synx_verdicts"
+#define SYNX_MAP_KEYS     "synx_keys"
 
 /*
  * Keep layouts fixed across compilers and the BPF target. _Static_assert is
@@ -71,5 +93,6 @@ struct synx_ports {
  */
 _Static_assert(sizeof(struct synx_config) == 20, "synx_config layout is ABI");
 _Static_assert(sizeof(struct synx_ports) == 8192, "synx_ports layout is ABI");
+_Static_assert(sizeof(struct synx_cookie_keys) == 48, "synx_cookie_keys layout is ABI");
 
 #endif /* SYNX_CONFIG_H */

@@ -65,6 +65,12 @@ enum synx_reason {
 	SYNX_R_DROP_INTERNAL = 43,     /* SYN-ACK rewrite failed after the resize */
 	/* XDP_PASS */
 	SYNX_R_PASS_SYN_OVERSIZE = 44, /* SYN with more data than we checksum (jumbo TFO) */
+	/* Own cookies (SYNX_COOKIE_OWN) */
+	SYNX_R_TX_SYNACK_OWN = 45,     /* SYN answered with synx's own cookie */
+	SYNX_R_PASS_OWN_COOKIE_OK = 46,/* ACK with a valid own cookie, handed to tc */
+	SYNX_R_PASS_NO_META = 47,      /* valid own cookie, but the driver has no XDP metadata */
+	/* Counted by the tc hand-off program, on top of the packet's XDP reason */
+	SYNX_R_PASS_HANDOFF_FAILED = 48, /* bpf_sk_assign_tcp_reqsk() refused: the kernel will RST */
 	__SYNX_REASON_MAX
 };
 

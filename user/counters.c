@@ -57,6 +57,10 @@ const struct synx_reason_info synx_reasons[] = {
 	R(DROP_NO_LISTENER, DROP, "no socket; dropped by policy"),
 	R(DROP_INTERNAL, DROP, "SYN-ACK rewrite failed (a bug if ever non-zero)"),
 	R(PASS_SYN_OVERSIZE, PASS, "SYN with more data than synx checksums"),
+	R(TX_SYNACK_OWN, TX, "SYN answered with synx's own cookie"),
+	R(PASS_OWN_COOKIE_OK, PASS, "ACK with a valid own cookie, to the tc hand-off"),
+	R(PASS_NO_META, PASS, "valid own cookie, driver lacks XDP metadata"),
+	R(PASS_HANDOFF_FAILED, PASS, "tc hand-off refused by the kernel (counted in tc)"),
 };
 
 _Static_assert(sizeof(synx_reasons) / sizeof(synx_reasons[0]) == __SYNX_REASON_MAX,

@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * The tc ingress half of own-cookie mode ("who completes the connection").
+ *
+ * The XDP program has already checked the cookie and left what it decoded
+ * in the metadata area in front of the frame.  Here the listener is looked
+ * up again (the skb now exists, which the kfunc needs) and handed a request
+ * socket built from those options with bpf_sk_assign_tcp_reqsk() (Linux
+ * 6.9+, tc ingress only); the kernel then completes the handshake for the
+ * ordinary listener, as it would for its own cookie.  Frames without our
+ * metadata, established traffic included, cost one comparison.
+ *
+ * Loaded only by `synx attach --cookies own`: iproute2 loads just the
+ * section it attaches, and the CLI turns autoload off in kernel mode, so
+ * the object still loads on kernels without the kfunc.
+ */
+#ifndef SYNX_BPF_HANDOFF_TC_H
+#define SYNX_BPF_HANDOFF_TC_H
+
+#include <linux/bpf.h>
+#include <linux/pkt_cls.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
+
+/* The kernel's struct bpf_tcp_req_attrs (include/net/tcp.h): the kfunc checks its size. */
+struct bpf_tcp_req_attrs {
+	__u32 rcv_tsval;  /* the client's TSval, host order */
+	__u32 rcv_tsecr;  /* its echo of ours: the kernel derives ts_off from it */
+	__u16 mss;        /* what the client can receive */
+	__u8 rcv_wscale;  /* OUR shift, the one the SYN-ACK announced */
+	__u8 snd_wscale;  /* the client's shift */
+	__u8 ecn_ok;
+	__u8 wscale_ok;   /* 1 when window scaling was negotiated */
+	__u8 sack_ok;
+	__u8 tstamp_ok;
+	__u8 usec_ts_ok;
+	__u8 reserved[3];
+};
+
+/*
+ * Opaque stand-in: libbpf matches a kfunc's prototype against the kernel's
+ * by kind, and a bare forward declaration is not a struct to it.
+ */
+struct sock {
+	__u8 opaque;
+};
+
+extern int bpf_sk_assign_tcp_reqsk(struct __sk_buff *skb, struct sock *sk,
+				   struct bpf_tcp_req_attrs *attrs, int attrs__sz) __ksym;
+
+static __always_inline int handoff_fail(__u32 bytes)
+{
+	synx_count(&synx_counters, SYNX_R_PASS_HANDOFF_FAILED, bytes);
+	return TC_ACT_OK; /* the kernel will answer the ACK with RST */
+}
+
+SEC("tc")
+int synx_tc(struct __sk_buff *skb)
+{
+	void *data = (void *)(long)skb->data;
+	void *data_end = (void *)(long)skb->data_end;
+	struct synx_meta *mp = (void *)(long)skb->data_meta;
+	const struct synx_config *cfg = synx_cfg();
+	struct bpf_tcp_req_attrs attrs = {};
+	struct synx_pkt p = {};
+	struct bpf_sock *skc;
+	struct tcp_sock *tp;
+	struct synx_meta m;
+	struct synx_syn *s;
+	struct tcphdr *th;
+	__u32 key = 0;
+	int err;
+
+	if ((void *)(mp + 1) > data || mp->magic != SYNX_META_MAGIC)
+		return TC_ACT_OK;
+	m = *mp;
+
+	/* A handshake ACK, once per connection: make its headers linear. */
+	if (bpf_skb_pull_data(skb, skb->len))
+		return handoff_fail(skb->len);
+	data = (void *)(long)skb->data;
+	data_end = (void *)(long)skb->data_end;
+	p.frame_len = data_end - data;
+	if (synx_decided(synx_parse(data, data_end, &p)))
+		return handoff_fail(skb->len);
+	th = data + p.l4_off;
+	if ((void *)(th + 1) > data_end)
+		return handoff_fail(skb->len);
+
+	/* The ACK's timestamps, if it has them: the kernel needs both. */
+	s = bpf_map_lookup_elem(&synx_syn_scratch, &key);
+	if (!s || p.thlen < sizeof(*th) || p.thlen > TCP_HDR_MAX ||
+	    bpf_skb_load_bytes(skb, p.l4_off, s->hdr, p.thlen))
+		return handoff_fail(skb->len);
+	tcp_walk_options(s, p.thlen);
+
+	attrs.mss = m.mss;
+	if (m.wscale != OWN_WS_NONE) {
+		attrs.wscale_ok = 1;
+		attrs.snd_wscale = m.wscale;
+		attrs.rcv_wscale = cfg->wscale;
+	}
+	attrs.sack_ok = !!(m.flags & OWN_SACK);
+	attrs.ecn_ok = !!(m.flags & OWN_ECN);
+	if ((s->seen & SYN_SEEN_TS) && (cfg->flags & SYNX_F_TIMESTAMPS)) {
+		attrs.tstamp_ok = 1;
+		attrs.rcv_tsval = bpf_ntohl(s->tsval);
+		attrs.rcv_tsecr = bpf_ntohl(s->tsecr);
+	}
+
+	skc = tcp_lookup(skb, data, data_end, &p, th->source, th->dest);
+	if (!skc)
+		return handoff_fail(skb->len);
+	if (skc->state != BPF_TCP_LISTEN) {
+		/* Someone else (a duplicate ACK's child) owns it now. */
+		bpf_sk_release(skc);
+		return TC_ACT_OK;
+	}
+	tp = bpf_skc_to_tcp_sock(skc);
+	err = tp ? bpf_sk_assign_tcp_reqsk(skb, (struct sock *)tp, &attrs, sizeof(attrs)) : -1;
+	bpf_sk_release(skc);
+	return err ? handoff_fail(skb->len) : TC_ACT_OK;
+}
+
+#endif /* SYNX_BPF_HANDOFF_TC_H */
