@@ -10,6 +10,9 @@
  *   config [k=v ...]           write synx_config[0]; keys: version flags mss4
  *                              mss6 ttl hop wscale nolisten cookie (unset = 0)
  *   ports none|P[,P...]        write synx_ports[0] with exactly these bits
+ *   keys C0 C1 P0 P1 ROT GEN SHIFT
+ *                              write synx_keys[0]: current and previous
+ *                              SipHash key, rotated_ns, generation, period_shift
  *   run HEX [IFINDEX]          run the program once on the frame HEX
  *     -> retval N
  *        out HEX               the frame as the program left it
@@ -208,6 +211,34 @@ static void cmd_ports(char *args)
 		printf("ok\n");
 }
 
+static void cmd_keys(char *args)
+{
+	struct synx_cookie_keys k = {};
+	unsigned long long v[7];
+	char *tok, *save = NULL;
+	__u32 key = 0;
+	int n = 0, err;
+
+	for (tok = strtok_r(args, " \t", &save); tok && n < 7; tok = strtok_r(NULL, " \t", &save))
+		v[n++] = strtoull(tok, NULL, 0);
+	if (n != 7) {
+		reply_err(EINVAL, "keys needs 7 numbers");
+		return;
+	}
+	k.cur[0] = v[0];
+	k.cur[1] = v[1];
+	k.prev[0] = v[2];
+	k.prev[1] = v[3];
+	k.rotated_ns = v[4];
+	k.generation = v[5];
+	k.period_shift = v[6];
+	err = bpf_map__update_elem(skel->maps.synx_keys, &key, sizeof(key), &k, sizeof(k), BPF_ANY);
+	if (err)
+		reply_err(-err, "update synx_keys");
+	else
+		printf("ok\n");
+}
+
 static void cmd_run(char *args)
 {
 	static __u8 in[FRAME_MAX], out[FRAME_OUT_MAX];
@@ -353,6 +384,8 @@ int main(int argc, char **argv)
 			cmd_config(rest ? rest : (char *)"");
 		else if (!strcmp(cmd, "ports"))
 			cmd_ports(rest);
+		else if (!strcmp(cmd, "keys"))
+			cmd_keys(rest ? rest : (char *)"");
 		else if (!strcmp(cmd, "run"))
 			cmd_run(rest ? rest : (char *)"");
 		else if (!strcmp(cmd, "quit"))
