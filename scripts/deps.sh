@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#
+# Install the Debian 12 packages synx needs to build, test and demo, but only
+# those that are missing: a machine that already has everything is left
+# untouched, needs no root and no network, and this script exits 0 at once.
+#
+#   scripts/deps.sh          install what is missing (root when anything is)
+#   scripts/deps.sh --list   print the missing packages, install nothing
+#
+# Called by `make deps`, `make check` and `make demo`.
+set -euo pipefail
+
+# One package per line, with what needs it.  Keep this list the only place
+# that names packages: the README points here.
+PACKAGES=(
+	# build
+	clang           # BPF side (-target bpf)
+	llvm            # llvm-strip, llvm-objdump for debugging objects
+	gcc make pkg-config
+	libc6-dev linux-libc-dev # UAPI headers (gcc only recommends them)
+	libbpf-dev      # bpf_helpers.h, libbpf for the CLI and test tools
+	libxdp-dev      # libxdp: attach through the dispatcher
+	libelf-dev zlib1g-dev
+	bpftool         # gen object / gen skeleton; tests read maps with it
+	# test and demo lab
+	iproute2        # ip netns, veth, `ip link ... xdp obj`
+	ethtool         # turn off TX checksum offload on lab senders
+	tcpdump         # captures that prove a dropped segment never arrived
+	python3 python3-scapy # packet crafting, raw sockets, real connect()
+	curl            # real HTTP clients in the e2e tests and the demo
+	iperf3 socat    # traffic for benchmarks and manual lab work
+	procps          # sysctl
+	coreutils       # timeout, sha256sum
+	util-linux      # nsenter, mount
+	xdp-tools       # xdp-loader, for looking at what is attached
+)
+
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+	# `dpkg-query -W` succeeds for removed-but-configured packages too, so
+	# check the status word rather than the exit code.
+	status=$(dpkg-query -W -f='${db:Status-Status}' "$pkg" 2>/dev/null || true)
+	[ "$status" = installed ] || missing+=("$pkg")
+done
+
+if [ "${1:-}" = --list ]; then
+	[ ${#missing[@]} -eq 0 ] || printf '%s\n' "${missing[@]}"
+	exit 0
+fi
+
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" != 0 ]; then
+	echo "scripts/deps.sh: missing packages: ${missing[*]}" >&2
+	echo "scripts/deps.sh: run as root (sudo make deps) to install them" >&2
+	exit 1
+fi
+
+echo "deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get -qq update
+apt-get -qq -y --no-install-recommends \
+	-o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold \
+	install "${missing[@]}" >/dev/null
+echo "deps: done"
