@@ -43,12 +43,18 @@ static __always_inline __u64 csum_add_words(__u64 sum, const __u32 *p, int n)
 
 static __always_inline __u64 csum_pseudo4(__be32 saddr, __be32 daddr, __u32 len)
 {
+	/* The cast comes first: every addition below is 64-bit. */
 	return (__u64)saddr + daddr + bpf_htons(IPPROTO_TCP) + bpf_htons(len);
 }
 
 static __always_inline __u64 csum_pseudo6(const __u32 *saddr, const __u32 *daddr, __u32 len)
 {
-	__u64 sum = bpf_htonl(len) + bpf_htonl(IPPROTO_TCP);
+	/*
+	 * Widen before adding: both terms sit in the top byte on a little-
+	 * endian host, and a 32-bit sum would drop the carry (the fuzzer's
+	 * find: lengths 250-255 mod 256 failed).
+	 */
+	__u64 sum = (__u64)bpf_htonl(len) + bpf_htonl(IPPROTO_TCP);
 
 	sum = csum_add_words(sum, saddr, 4);
 	return csum_add_words(sum, daddr, 4);
