@@ -1,0 +1,471 @@
+# SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+"""Packet generators and mutators for the differential fuzzer.
+
+Frames are built from a small description (struct Pkt) with struct, not
+scapy: scapy "fixes" the lengths and checksums the fuzzer wants broken, and
+is too slow for a million frames.  Each strategy returns (frame bytes, tag);
+the tag names the strategy and the field it broke, so that a disagreement
+can be reproduced and reported by name.  Everything is driven by one
+random.Random: a seed reproduces a run exactly.
+"""
+
+import struct
+
+from model import csum16, pseudo, addr, SYN, ACK, FIN, RST, PSH, URG, ECE, CWR
+
+C4, S4, C6, S6 = '198.18.0.1', '198.18.0.2', 'fd00::1', 'fd00::2'
+LPORT, NOLPORT = 8080, 9090
+EST = {4: (C4, 1111, S4, LPORT), 6: (C6, 1112, S6, LPORT)}
+MAC_C, MAC_S = bytes.fromhex('020000000001'), bytes.fromhex('020000000002')
+
+LINUX = bytes.fromhex('020405b40402080a112233440000000001030307')
+WINDOWS = bytes.fromhex('020405b4010303080101' '0402')
+MACOS = bytes.fromhex('020405b4010303060101080a556677880000000004020000')
+CLIENT_OPTS = [b'', LINUX, WINDOWS, MACOS, bytes.fromhex('020405b4'),
+               bytes.fromhex('0402080a0102030400000000'), bytes.fromhex('01010402')]
+
+
+def pad4(b):
+    return b + b'\0' * (-len(b) % 4)
+
+
+class Pkt:
+    """Every field of a TCP frame; build() serializes with valid lengths and
+    checksums unless a field is overridden (None = computed)."""
+
+    def __init__(self, fam=4, **kw):
+        self.fam = fam
+        self.vlans = []              # [(tpid, tci)]
+        self.ethertype = None        # None: from fam
+        self.src = addr(fam, C4 if fam == 4 else C6)
+        self.dst = addr(fam, S4 if fam == 4 else S6)
+        # IPv4
+        self.tos, self.ip_id, self.df, self.mf, self.frag = 0, 0x1234, True, False, 0
+        self.ttl, self.proto, self.ip_opts = 64, 6, b''
+        self.ihl = self.tot_len = self.ip_csum = None
+        self.version = None
+        # IPv6
+        self.tc, self.flow, self.nh, self.plen = 0, 0, None, None
+        self.ext = []                # [(type, body bytes incl. the 2 header bytes)]
+        # TCP
+        self.sport, self.dport, self.seq, self.ack = 40000, LPORT, 0x01020304, 0
+        self.flags, self.window, self.urg = SYN, 64240, 0
+        self.opts, self.payload = b'', b''
+        self.doff = self.tcp_csum = None
+        self.tcp_res = 0             # the 4 reserved bits next to doff (AccECN's AE)
+        self.ip_evil = False         # IPv4 reserved fragment bit (RFC 3514)
+        self.tcp_raw = None          # replace the whole TCP segment
+        self.pad = 0                 # Ethernet padding after the datagram
+        for k, v in kw.items():
+            setattr(self, k, v)
+
+    def tcp(self):
+        if self.tcp_raw is not None:
+            return self.tcp_raw
+        opts = pad4(self.opts)
+        doff = self.doff if self.doff is not None else 5 + len(opts) // 4
+        hdr = struct.pack('!HHIIBBHHH', self.sport, self.dport, self.seq & 0xffffffff,
+                          self.ack & 0xffffffff, ((doff & 0xf) << 4) | (self.tcp_res & 0xf), self.flags & 0xff,
+                          self.window, 0, self.urg) + opts + self.payload
+        ck = self.tcp_csum
+        if ck is None:
+            ck = csum16(pseudo(self.fam, self.src, self.dst, len(hdr)) + hdr)
+        return hdr[:16] + struct.pack('!H', ck) + hdr[18:]
+
+    def l2(self):
+        et = self.ethertype if self.ethertype is not None else (
+            0x0800 if self.fam == 4 else 0x86dd)
+        tp = [t for t, _ in self.vlans] + [et]
+        b = MAC_S + MAC_C + struct.pack('!H', tp[0])
+        for i, (_, tci) in enumerate(self.vlans):
+            b += struct.pack('!HH', tci, tp[i + 1])
+        return b
+
+    def build(self):
+        seg = self.tcp()
+        if self.fam == 4:
+            opts = self.ip_opts
+            ihl = self.ihl if self.ihl is not None else 5 + len(pad4(opts)) // 4
+            opts = pad4(opts)
+            tot = self.tot_len if self.tot_len is not None else 20 + len(opts) + len(seg)
+            fragw = (0x8000 if self.ip_evil else 0) | (0x4000 if self.df else 0) | (0x2000 if self.mf else 0) | (self.frag & 0x1fff)
+            ver = self.version if self.version is not None else 4
+            hdr = struct.pack('!BBHHHBBH4s4s', (ver << 4) | (ihl & 0xf), self.tos,
+                              tot & 0xffff, self.ip_id, fragw, self.ttl, self.proto, 0,
+                              self.src, self.dst) + opts
+            ck = self.ip_csum
+            if ck is None:
+                ck = csum16(hdr[:max(20, min(len(hdr), (ihl & 0xf) * 4))])
+            l3 = hdr[:10] + struct.pack('!H', ck) + hdr[12:]
+        else:
+            ext = b''
+            types = [t for t, _ in self.ext]
+            nh0 = self.nh if self.nh is not None else (types[0] if types else self.proto)
+            for i, (_, body) in enumerate(self.ext):
+                nxt = types[i + 1] if i + 1 < len(types) else self.proto
+                ext += bytes([nxt]) + body[1:]
+            plen = self.plen if self.plen is not None else len(ext) + len(seg)
+            ver = self.version if self.version is not None else 6
+            l3 = struct.pack('!IHBB16s16s', (ver << 28) | (self.tc << 20) | self.flow,
+                             plen & 0xffff, nh0, self.ttl, self.src, self.dst) + ext
+        return self.l2() + l3 + seg + b'\0' * self.pad
+
+
+def ext_hdr(t, n8=0, rnd=None):
+    """An IPv6 extension header of (n8+1)*8 bytes; the next-header byte is
+    filled in by Pkt.build().  Options are PadN so that the kernel would
+    accept it too; routing is type 0 with segments left 0."""
+    ln = (n8 + 1) * 8
+    if t == 44:
+        return (44, bytes([0, 0, 0, 0]) + struct.pack('!I', 0x4343))
+    if t == 43:
+        return (43, bytes([0, n8, 0, 0]) + bytes(ln - 4))
+    body = bytes([0, n8])
+    if ln - 2 >= 2:
+        body += bytes([1, ln - 4]) + bytes(ln - 4)
+    else:
+        body += bytes(ln - 2)
+    return (t, body)
+
+
+def frag6_hdr(offset, m):
+    return (44, bytes([0, 0]) + struct.pack('!H', (offset << 3) | (1 if m else 0))
+            + struct.pack('!I', 0x4343))
+
+
+# ------------------------------------------------------------ base packets
+
+def rand_addr(r, fam):
+    if fam == 4:
+        return bytes(r.getrandbits(8) for _ in range(4))
+    return bytes(r.getrandbits(8) for _ in range(16))
+
+
+def base_pkt(r):
+    """A well-formed frame of a random useful kind."""
+    fam = r.choice((4, 6))
+    p = Pkt(fam)
+    kind = r.random()
+    p.sport = r.choice((r.randrange(1024, 65536), r.randrange(1, 65536)))
+    p.dport = r.choice((LPORT, LPORT, LPORT, NOLPORT, r.randrange(1, 65536)))
+    p.seq = r.getrandbits(32)
+    if kind < 0.55:
+        p.flags = SYN | r.choice((0, 0, 0, ECE | CWR, ECE, CWR))
+        p.opts = r.choice(CLIENT_OPTS)
+        if r.random() < 0.1:
+            p.payload = bytes(r.getrandbits(8) for _ in range(r.randrange(1, 64)))
+    elif kind < 0.85:
+        p.flags = ACK | r.choice((0, 0, PSH, FIN, URG))
+        p.ack = r.getrandbits(32)
+        if r.random() < 0.3:
+            p.payload = bytes(r.getrandbits(8) for _ in range(r.randrange(1, 100)))
+    else:
+        p.flags = r.choice((RST, RST | ACK, SYN | ACK, SYN | ACK | ECE))
+        p.ack = r.getrandbits(32)
+    if r.random() < 0.2:
+        cs, sp, sd, dp = EST[fam]
+        p.src, p.sport, p.dst, p.dport = addr(fam, cs), sp, addr(fam, sd), dp
+        if r.random() < 0.3:  # the reverse direction: the client socket's tuple
+            p.src, p.sport, p.dst, p.dport = p.dst, p.dport, p.src, p.sport
+    if r.random() < 0.05:
+        p.src = rand_addr(r, fam)
+    if r.random() < 0.03:
+        p.dst = rand_addr(r, fam)
+    if r.random() < 0.15:
+        p.vlans = [(r.choice((0x8100, 0x88a8)), r.getrandbits(16))
+                   for _ in range(r.choice((1, 2)))]
+    if fam == 4 and r.random() < 0.1:
+        p.ip_opts = bytes([0x94, 4, 0, 0]) * r.randrange(1, 3)  # router alert
+    if fam == 6 and r.random() < 0.15:
+        p.ext = [ext_hdr(r.choice((0, 43, 60)), r.randrange(0, 3))
+                 for _ in range(r.randrange(1, 4))]
+    if r.random() < 0.05:
+        p.df = False
+    if r.random() < 0.05:
+        p.pad = r.randrange(1, 20)
+    return p
+
+
+# ------------------------------------------------------------ strategies
+
+def s_valid(r):
+    return base_pkt(r).build(), 'valid'
+
+
+BREAKS = {}
+
+
+def brk(name):
+    def deco(fn):
+        BREAKS[name] = fn
+        return fn
+    return deco
+
+
+@brk('ip_version')
+def _(r, p):
+    p.version = r.choice([v for v in range(16) if v != p.fam])
+
+
+@brk('ihl')
+def _(r, p):
+    p.ihl = r.randrange(0, 16)
+
+
+@brk('tot_len')
+def _(r, p):
+    p.tot_len = r.choice((0, r.randrange(0, 20), r.randrange(20, 60), r.randrange(0, 65536),
+                          len(p.tcp()) + 20 + len(pad4(p.ip_opts)) + r.randrange(-8, 9)))
+
+
+@brk('plen')
+def _(r, p):
+    base = len(p.tcp()) + sum(len(b) for _, b in p.ext)
+    p.plen = r.choice((0, r.randrange(0, 65536), max(0, base + r.randrange(-24, 9))))
+
+
+@brk('ip_csum')
+def _(r, p):
+    p.ip_csum = r.getrandbits(16)
+
+
+@brk('tcp_csum')
+def _(r, p):
+    p.tcp_csum = r.getrandbits(16)
+
+
+@brk('doff')
+def _(r, p):
+    p.doff = r.randrange(0, 16)
+
+
+@brk('ports')
+def _(r, p):
+    if r.random() < 0.5:
+        p.sport = 0
+    else:
+        p.dport = 0
+
+
+@brk('flags')
+def _(r, p):
+    p.flags = r.getrandbits(8)
+
+
+@brk('src_martian')
+def _(r, p):
+    if p.fam == 4:
+        p.src = r.choice((bytes([0, 1, 2, 3]), bytes([127, 0, 0, 1]), bytes([127, 9, 9, 9]),
+                          bytes([224, 0, 0, 1]), bytes([239, 1, 1, 1]), b'\xff' * 4,
+                          bytes([240, 0, 0, 1]), bytes([255, 255, 255, 254]),
+                          bytes([1, 0, 0, 0]), bytes([126, 255, 255, 255]),
+                          bytes([128, 0, 0, 0]), bytes([223, 255, 255, 255])))
+    else:
+        p.src = r.choice((bytes(16), bytes(15) + b'\1', b'\xff\x02' + bytes(13) + b'\1',
+                          b'\xff' * 16, b'\xfe\x80' + bytes(13) + b'\1', bytes(15) + b'\2',
+                          bytes(10) + b'\xff\xff\x7f\0\0\1'))
+
+
+@brk('land')
+def _(r, p):
+    p.src = p.dst
+
+
+@brk('frag')
+def _(r, p):
+    if p.fam == 4:
+        p.mf = r.random() < 0.5
+        p.frag = r.choice((0, 1, 2, 3, r.randrange(0, 8192)))
+        if not p.mf and not p.frag:
+            p.mf = True
+    else:
+        off = r.choice((0, 1, 2, 3, r.randrange(0, 8192)))
+        m = r.random() < 0.5 or off == 0
+        p.ext = p.ext + [frag6_hdr(off, m if r.random() < 0.9 else False)]
+    if r.random() < 0.3:
+        p.payload = b''
+        p.opts = b''
+    if r.random() < 0.3:
+        # a short first fragment: the segment ends inside the TCP header
+        seg = p.tcp()
+        p.tcp_raw = seg[:r.randrange(0, len(seg) + 1)]
+
+
+@brk('opts')
+def _(r, p):
+    p.flags = SYN
+    p.opts = soup(r)
+
+
+@brk('window_urg_seq')
+def _(r, p):
+    p.window, p.urg, p.seq, p.ack = (r.getrandbits(16), r.getrandbits(16), r.getrandbits(32),
+                                     r.getrandbits(32))
+
+
+@brk('ethertype')
+def _(r, p):
+    p.ethertype = r.choice((0x0806, 0x88cc, 0x86dd if p.fam == 4 else 0x0800, 0x8100, 0x88a8,
+                            0x9100, r.getrandbits(16)))
+
+
+@brk('vlan_stack')
+def _(r, p):
+    p.vlans = [(r.choice((0x8100, 0x88a8, 0x8100, 0x9100)), r.getrandbits(16))
+               for _ in range(r.randrange(0, 5))]
+
+
+@brk('ext_stack')
+def _(r, p):
+    if p.fam != 6:
+        p.__init__(6, flags=p.flags, opts=p.opts, sport=p.sport, dport=p.dport)
+    ext = []
+    for _ in range(r.randrange(0, 9)):
+        t = r.choice((0, 43, 60, 60, 44, 44 if r.random() < 0.2 else 60))
+        if t == 44:
+            ext.append(frag6_hdr(0, False) if r.random() < 0.6 else
+                       frag6_hdr(r.randrange(0, 8), r.random() < 0.5))
+        else:
+            ext.append(ext_hdr(t, r.randrange(0, 4)))
+    p.ext = ext
+    if r.random() < 0.15:
+        p.proto = r.choice((17, 58, 59, 0, 43, 60, 44))
+
+
+@brk('ip4_opts')
+def _(r, p):
+    if p.fam != 4:
+        p.__init__(4, flags=p.flags, opts=p.opts, sport=p.sport, dport=p.dport)
+    n = r.randrange(0, 41)
+    p.ip_opts = bytes(r.getrandbits(8) for _ in range(n))
+    if r.random() < 0.3:
+        p.ihl = r.randrange(0, 16)
+
+
+@brk('reserved_bits')
+def _(r, p):
+    p.tcp_res = r.randrange(1, 16)
+    p.ip_evil = r.random() < 0.5
+
+
+@brk('big_payload')
+def _(r, p):
+    # Up to what BPF_PROG_TEST_RUN accepts for XDP (a page minus head- and
+    # tailroom): long TFO data is checksummed in a bounded loop.
+    n = r.choice((r.randrange(1, 3300), r.randrange(1400, 3300), 1, 2, 3))
+    p.payload = bytes(r.getrandbits(8) for _ in range(min(n, 64))) * (n // 64 + 1)
+    p.payload = p.payload[:n]
+    if r.random() < 0.5:
+        p.flags = SYN
+        p.dport = LPORT
+
+
+@brk('proto')
+def _(r, p):
+    p.proto = r.choice((17, 1, 58, 47, 132, 0, r.getrandbits(8)))
+
+
+def soup(r):
+    """Random TCP options: known kinds with right and wrong lengths, NOP/EOL,
+    unknown kinds, and raw garbage; up to 40 bytes."""
+    b = b''
+    for _ in range(r.randrange(0, 12)):
+        x = r.random()
+        if x < 0.15:
+            b += b'\x01'
+        elif x < 0.2:
+            b += b'\x00'
+        elif x < 0.6:
+            k = r.choice((2, 3, 4, 8, 19, 29, 34, 5, 30, 254))
+            good = {2: 4, 3: 3, 4: 2, 8: 10, 19: 18, 29: 16, 34: 10, 5: 10, 30: 8, 254: 6}[k]
+            ln = good if r.random() < 0.7 else r.choice((0, 1, 2, 3, 4, 10, 40, 255,
+                                                         r.getrandbits(8)))
+            b += bytes([k, ln]) + bytes(r.getrandbits(8) for _ in range(max(0, min(ln, 40) - 2)))
+        else:
+            b += bytes(r.getrandbits(8) for _ in range(r.randrange(1, 4)))
+        if len(b) >= 40:
+            break
+    return b[:40]
+
+
+def s_break(r):
+    p = base_pkt(r)
+    name = r.choice(sorted(BREAKS))
+    BREAKS[name](r, p)
+    return p.build(), 'break_' + name
+
+
+def s_truncate(r):
+    f = base_pkt(r).build()
+    return f[:r.randrange(14, len(f))], 'truncate'
+
+
+def s_soup(r):
+    p = base_pkt(r)
+    p.flags = SYN | (r.getrandbits(8) & (ECE | CWR))
+    p.dport = r.choice((LPORT, LPORT, NOLPORT))
+    p.opts = soup(r)
+    if r.random() < 0.2:
+        p.doff = r.randrange(5, 16)
+    return p.build(), 'opt_soup'
+
+
+def s_flags(r):
+    p = base_pkt(r)
+    p.flags = r.getrandbits(8)
+    return p.build(), 'flag_byte'
+
+
+def s_stack(r):
+    p = base_pkt(r)
+    BREAKS['vlan_stack' if r.random() < 0.4 else 'ext_stack'](r, p)
+    if r.random() < 0.2:
+        p = Pkt(p.fam, vlans=p.vlans, ext=p.ext)  # a plain SYN behind the stack
+    return p.build(), 'stack'
+
+
+def s_ip4opts(r):
+    p = base_pkt(r)
+    BREAKS['ip4_opts'](r, p)
+    return p.build(), 'ip4_options'
+
+
+def s_bitflip(r):
+    f = bytearray(base_pkt(r).build())
+    for _ in range(r.randrange(1, 4)):
+        i = r.randrange(0, len(f))
+        f[i] ^= 1 << r.randrange(8)
+    return bytes(f), 'bitflip'
+
+
+STRATEGIES = [(s_valid, 20), (s_break, 30), (s_truncate, 10), (s_soup, 12), (s_flags, 8),
+              (s_stack, 10), (s_ip4opts, 5), (s_bitflip, 5)]
+
+
+def pick(r):
+    tot = sum(w for _, w in STRATEGIES)
+    x = r.randrange(tot)
+    for fn, w in STRATEGIES:
+        if x < w:
+            return fn(r)
+        x -= w
+    raise AssertionError
+
+
+def templates():
+    """Fixed frames for the truncate-at-every-byte pass."""
+    out = []
+    for fam in (4, 6):
+        out.append(Pkt(fam, opts=LINUX))
+        out.append(Pkt(fam, opts=MACOS, vlans=[(0x88a8, 10), (0x8100, 20)]))
+        out.append(Pkt(fam, flags=ACK, ack=0x55555555, payload=b'x' * 10))
+        out.append(Pkt(fam, flags=SYN, opts=WINDOWS, payload=b'tfo-data'))
+    out.append(Pkt(4, opts=LINUX, ip_opts=bytes([0x94, 4, 0, 0, 1, 1, 1, 0])))
+    out.append(Pkt(4, opts=LINUX, mf=True))
+    out.append(Pkt(6, opts=LINUX, ext=[ext_hdr(0, 1), ext_hdr(43, 0), ext_hdr(60, 2)]))
+    out.append(Pkt(6, opts=LINUX, ext=[ext_hdr(60, 0), frag6_hdr(0, True)]))
+    return [p.build() for p in out]
+
+
+__all__ = ['pick', 'templates', 'Pkt', 'EST', 'LPORT', 'NOLPORT', 'C4', 'S4', 'C6', 'S6',
+           'SYN', 'ACK', 'FIN', 'RST', 'PSH', 'URG']
