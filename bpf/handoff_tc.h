@@ -11,8 +11,13 @@
  * metadata, established traffic included, cost one comparison.
  *
  * Loaded only by `synx attach --cookies own`: iproute2 loads just the
- * section it attaches, and the CLI turns autoload off in kernel mode, so
- * the object still loads on kernels without the kfunc.
+ * section it attaches, and the CLI turns autoload off in kernel mode.  The
+ * kfunc is __weak because libbpf resolves every extern of an object, even
+ * one only an unloaded program uses: without it the object would not load
+ * at all on kernels older than 6.9.
+ *
+ * Every return is TC_ACT_UNSPEC: synx_tc only ever adds a request socket,
+ * and later filters on the same hook must still see every frame.
  */
 #ifndef SYNX_BPF_HANDOFF_TC_H
 #define SYNX_BPF_HANDOFF_TC_H
@@ -46,12 +51,12 @@ struct sock {
 };
 
 extern int bpf_sk_assign_tcp_reqsk(struct __sk_buff *skb, struct sock *sk,
-				   struct bpf_tcp_req_attrs *attrs, int attrs__sz) __ksym;
+				   struct bpf_tcp_req_attrs *attrs, int attrs__sz) __ksym __weak;
 
 static __always_inline int handoff_fail(__u32 bytes)
 {
 	synx_count(&synx_counters, SYNX_R_PASS_HANDOFF_FAILED, bytes);
-	return TC_ACT_OK; /* the kernel will answer the ACK with RST */
+	return TC_ACT_UNSPEC; /* the kernel will answer the ACK with RST */
 }
 
 SEC("tc")
@@ -72,7 +77,7 @@ int synx_tc(struct __sk_buff *skb)
 	int err;
 
 	if ((void *)(mp + 1) > data || mp->magic != SYNX_META_MAGIC)
-		return TC_ACT_OK;
+		return TC_ACT_UNSPEC;
 	m = *mp;
 
 	/* A handshake ACK, once per connection: make its headers linear. */
@@ -114,12 +119,12 @@ int synx_tc(struct __sk_buff *skb)
 	if (skc->state != BPF_TCP_LISTEN) {
 		/* Someone else (a duplicate ACK's child) owns it now. */
 		bpf_sk_release(skc);
-		return TC_ACT_OK;
+		return TC_ACT_UNSPEC;
 	}
 	tp = bpf_skc_to_tcp_sock(skc);
 	err = tp ? bpf_sk_assign_tcp_reqsk(skb, (struct sock *)tp, &attrs, sizeof(attrs)) : -1;
 	bpf_sk_release(skc);
-	return err ? handoff_fail(skb->len) : TC_ACT_OK;
+	return err ? handoff_fail(skb->len) : TC_ACT_UNSPEC;
 }
 
 #endif /* SYNX_BPF_HANDOFF_TC_H */

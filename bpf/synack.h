@@ -4,19 +4,22 @@
  *
  * Layout of the reply: the SYN's own Ethernet header (MACs swapped) and
  * VLAN tags, a fresh option-less IPv4 or extension-less IPv6 header at the
- * same offset (addresses swapped where they lie), and a TCP header with one
- * of two fixed option layouts, the kernel's own order (tcp_options_write()):
+ * same offset (addresses swapped where they lie), and a TCP header whose
+ * options follow the kernel's own order (tcp_options_write()), one 32-bit
+ * word each, only those that are offered:
  *
- *   MSS only            02 04 mm mm                                doff 6
- *   long                02 04 mm mm | 04 02 or 01 01 | 08 0a or 01 01
- *                       TSval | TSecr (or NOPs) | 01 03 03 ws or 01 01 01 01
- *                                                                  doff 10
+ *   02 04 mm mm                      MSS, always
+ *   04 02 08 0a | TSval | TSecr      SACK-permitted + timestamps
+ *   01 01 08 0a | TSval | TSecr      timestamps without SACK
+ *   01 01 04 02                      SACK-permitted without timestamps
+ *   01 03 03 ws                      window scale
  *
- * Fixed layouts keep every write and the checksum at constant offsets.
- * The frame is resized to exactly that length first (trimming TFO data,
- * IPv4 options, IPv6 extension headers, Ethernet padding), so everything
- * read from the SYN must come from the stack copy or from fields that stay
- * in place (the addresses).
+ * Never longer than it must be: growing a frame fails where the driver
+ * left no tailroom (veth), and a Windows-style SYN (MSS, WS, SACK, 12
+ * bytes) then needs no growth at all.  The frame is resized to exactly the
+ * reply first (trimming TFO data, IPv4 options, IPv6 extension headers,
+ * Ethernet padding), so everything read from the SYN must come from the
+ * stack copy or from fields that stay in place (the addresses).
  */
 #ifndef SYNX_BPF_SYNACK_H
 #define SYNX_BPF_SYNACK_H
@@ -38,8 +41,7 @@
  */
 #define SYNX_SYNACK_WINDOW 65535
 
-#define SYNACK_OPTLEN_MSS 4
-#define SYNACK_OPTLEN_LONG 20
+#define SYNACK_OPT_WORDS 4 /* after MSS: SACK/TS, TSval, TSecr, WS */
 
 struct synx_synack {
 	__be16 sport, dport; /* of the reply */
@@ -47,8 +49,8 @@ struct synx_synack {
 	__u16 mss;           /* the MSS we advertise */
 	__u8 flags;          /* SYN|ACK, maybe ECE */
 	__u8 ttl;            /* TTL or hop limit */
-	__u8 long_opts;      /* the long layout */
-	__be32 opt[4];       /* option words 2-5 of that layout */
+	__u8 nopt;           /* option words after MSS, 0..SYNACK_OPT_WORDS */
+	__be32 opt[SYNACK_OPT_WORDS];
 };
 
 static __always_inline void eth_swap_macs(struct ethhdr *eth)
@@ -60,35 +62,38 @@ static __always_inline void eth_swap_macs(struct ethhdr *eth)
 	__builtin_memcpy(eth->h_dest, tmp, ETH_ALEN);
 }
 
+static __always_inline __u32 synack_tcp_len(const struct synx_synack *a)
+{
+	return sizeof(struct tcphdr) + 4 * (1 + a->nopt);
+}
+
 /* Writes the TCP header at @th, given the pseudo-header sum in @csum. */
 static __always_inline int synack_write_tcp(struct tcphdr *th, void *data_end,
 					    const struct synx_synack *a, __u64 csum)
 {
 	__be32 *w = (__be32 *)th;
-	__u32 doff = a->long_opts ? 10 : 6;
 
-	if ((void *)th + sizeof(*th) + SYNACK_OPTLEN_MSS > data_end)
+	if ((void *)(w + 6) > data_end)
 		return -1;
 	th->source = a->sport;
 	th->dest = a->dport;
 	th->seq = a->seq;
 	th->ack_seq = a->ack;
 	/* doff and flags share one 16-bit word: write it whole. */
-	((__be16 *)th)[6] = bpf_htons((doff << 12) | a->flags);
+	((__be16 *)th)[6] = bpf_htons((synack_tcp_len(a) / 4) << 12 | a->flags);
 	th->window = bpf_htons(SYNX_SYNACK_WINDOW);
 	th->check = 0;
 	th->urg_ptr = 0;
 	w[5] = bpf_htonl((TCPOPT_MSS << 24) | (TCPOLEN_MSS << 16) | a->mss);
-	if (a->long_opts) {
-		if ((void *)th + sizeof(*th) + SYNACK_OPTLEN_LONG > data_end)
+	csum = csum_add_words(csum, w, 6);
+#pragma unroll
+	for (int i = 0; i < SYNACK_OPT_WORDS; i++) {
+		if (i >= a->nopt)
+			break;
+		if ((void *)(w + 7 + i) > data_end)
 			return -1;
-		w[6] = a->opt[0];
-		w[7] = a->opt[1];
-		w[8] = a->opt[2];
-		w[9] = a->opt[3];
-		csum = csum_add_words(csum, w, 10);
-	} else {
-		csum = csum_add_words(csum, w, 6);
+		w[6 + i] = a->opt[i];
+		csum += a->opt[i];
 	}
 	th->check = csum_fold(csum);
 	return 0;
@@ -146,7 +151,7 @@ static __always_inline struct synx_verdict synack_build(struct xdp_md *ctx, cons
 							const struct synx_synack *a,
 							struct synx_verdict sent)
 {
-	__u32 tcp_len = sizeof(struct tcphdr) + (a->long_opts ? SYNACK_OPTLEN_LONG : SYNACK_OPTLEN_MSS);
+	__u32 tcp_len = synack_tcp_len(a);
 	__u32 ip_len = p->ipv6 ? sizeof(struct ipv6hdr) : sizeof(struct iphdr);
 	int delta = (int)(p->l3_off + ip_len + tcp_len) - (int)p->frame_len;
 	void *data, *data_end;

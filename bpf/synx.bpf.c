@@ -248,17 +248,32 @@ static __always_inline struct syn_offer syn_offer(const struct synx_pkt *p,
 	return o;
 }
 
-static __always_inline __be32 opt_word_sack_ts(int sack, int ts)
+static __always_inline void opt_push(struct synx_synack *a, __be32 word)
 {
-	return bpf_htonl((sack ? (TCPOPT_SACK_PERM << 24 | TCPOLEN_SACK_PERM << 16)
-			       : (TCPOPT_NOP << 24 | TCPOPT_NOP << 16)) |
-			 (ts ? (TCPOPT_TIMESTAMP << 8 | TCPOLEN_TIMESTAMP) : (TCPOPT_NOP << 8 | TCPOPT_NOP)));
+	if (a->nopt < SYNACK_OPT_WORDS)
+		a->opt[a->nopt++] = word;
 }
 
-static __always_inline __be32 opt_word_ws(int ws, __u8 shift)
+/*
+ * The options after MSS, in the kernel's order; @tsval is ours, the
+ * client's goes back as TSecr.
+ */
+static __always_inline void synack_opts(struct synx_synack *a, int sack, int ts, int ws,
+					__u32 tsval, __be32 tsecr, __u8 shift)
 {
-	return ws ? bpf_htonl(TCPOPT_NOP << 24 | TCPOPT_WINDOW << 16 | TCPOLEN_WINDOW << 8 | shift)
-		  : bpf_htonl(0x01010101); /* four NOPs */
+	if (ts) {
+		opt_push(a, bpf_htonl((sack ? (TCPOPT_SACK_PERM << 24 | TCPOLEN_SACK_PERM << 16)
+					    : (TCPOPT_NOP << 24 | TCPOPT_NOP << 16)) |
+				      TCPOPT_TIMESTAMP << 8 | TCPOLEN_TIMESTAMP));
+		opt_push(a, bpf_htonl(tsval));
+		opt_push(a, tsecr);
+	} else if (sack) {
+		opt_push(a, bpf_htonl(TCPOPT_NOP << 24 | TCPOPT_NOP << 16 |
+				      TCPOPT_SACK_PERM << 8 | TCPOLEN_SACK_PERM));
+	}
+	if (ws)
+		opt_push(a, bpf_htonl(TCPOPT_NOP << 24 | TCPOPT_WINDOW << 16 |
+				      TCPOLEN_WINDOW << 8 | shift));
 }
 
 /*
@@ -278,8 +293,7 @@ static __always_inline void synack_kernel_opts(const struct synx_pkt *p,
 	__u32 opts = TS_OPT_WSCALE_MASK;
 
 	a->seq = bpf_htonl(cookie);
-	a->long_opts = (cfg->flags & SYNX_F_TS_COOKIES) && o.ts;
-	if (!a->long_opts)
+	if (!(cfg->flags & SYNX_F_TS_COOKIES) || !o.ts)
 		return;
 
 	if (o.ws)
@@ -290,14 +304,11 @@ static __always_inline void synack_kernel_opts(const struct synx_pkt *p,
 		opts |= TS_OPT_ECN;
 		a->flags |= TCP_FLAG_ECE;
 	}
-	a->opt[0] = opt_word_sack_ts(o.sack, 1);
-	a->opt[1] = bpf_htonl(kcookie_tsval(opts));
-	a->opt[2] = s->tsval;
 	/*
 	 * Our shift must be the one the server kernel will use for this
 	 * connection (tcp_select_initial_window()); the loader derives it.
 	 */
-	a->opt[3] = opt_word_ws(o.ws, cfg->wscale);
+	synack_opts(a, o.sack, 1, o.ws, kcookie_tsval(opts), s->tsval, cfg->wscale);
 }
 
 /* The flow key of an own cookie, from the frame's addresses. */
@@ -360,12 +371,8 @@ static __always_inline int synack_own_opts(struct xdp_md *ctx, const struct synx
 	if (o.ecn)
 		a->flags |= TCP_FLAG_ECE;
 
-	a->long_opts = o.ws || o.sack || o.ts;
-	a->opt[0] = opt_word_sack_ts(o.sack, o.ts);
-	a->opt[1] = o.ts ? bpf_htonl((__u32)(bpf_ktime_get_ns() / NSEC_PER_MSEC))
-			 : bpf_htonl(0x01010101);
-	a->opt[2] = o.ts ? s->tsval : bpf_htonl(0x01010101);
-	a->opt[3] = opt_word_ws(o.ws, cfg->wscale);
+	synack_opts(a, o.sack, o.ts, o.ws, (__u32)(bpf_ktime_get_ns() / NSEC_PER_MSEC), s->tsval,
+		    cfg->wscale);
 	return 0;
 }
 
@@ -430,6 +437,7 @@ static __always_inline struct synx_verdict ack_own_cookie(struct xdp_md *ctx,
 							  const struct synx_cookie_keys *keys,
 							  const struct tcphdr *th)
 {
+	/* th is read before bpf_xdp_adjust_meta() invalidates it. */
 	struct own_cookie c = {};
 	struct own_flow f = {};
 	struct synx_meta *m;
@@ -483,8 +491,25 @@ static __always_inline struct synx_verdict handle_ack(struct xdp_md *ctx, const 
 	 */
 	keys = cfg->cookie_mode == SYNX_COOKIE_OWN ? own_keys() : NULL;
 	if (keys) {
-		bpf_sk_release(sk);
-		return ack_own_cookie(ctx, p, keys, th);
+		struct synx_verdict v = ack_own_cookie(ctx, p, keys, th);
+
+		/*
+		 * Not ours: it may still be the kernel's own cookie, for a SYN
+		 * synx left to the kernel (TCP-MD5 peers, helper failures).
+		 * Packet pointers changed only if v was decided otherwise.
+		 */
+		if (v.reason != SYNX_R_DROP_COOKIE_INVALID) {
+			bpf_sk_release(sk);
+			return v;
+		}
+		data = (void *)(long)ctx->data;
+		data_end = (void *)(long)ctx->data_end;
+		l3 = data + p->l3_off;
+		th = data + p->l4_off;
+		if ((void *)(th + 1) > data_end) {
+			bpf_sk_release(sk);
+			return SYNX_PASS(ERROR);
+		}
 	}
 	err = -EINVAL;
 	if (p->ipv6) {

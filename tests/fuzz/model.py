@@ -347,7 +347,7 @@ def build_synack(f, l2len, fam, src, dst, sport, dport, l4, fl, off, c, F):
         opts += b'\x04\x02' if sack else b'\x01\x01'
         ts_rel = len(opts) + 2
         opts += struct.pack('!BBII', OPT_TS, 10, 0, off['ts'][0])
-        opts += struct.pack('!BBBB', OPT_NOP, OPT_WS, 3, c['wscale']) if ws else b'\x01' * 4
+        opts += struct.pack('!BBBB', OPT_NOP, OPT_WS, 3, c['wscale']) if ws else b''
         ts_bits = ((min(off['ws'], WS_MAX) if ws else TSVAL_WS_NONE)
                    | (0x10 if sack else 0) | (0x20 if ecn else 0))
     tcplen = 20 + len(opts)

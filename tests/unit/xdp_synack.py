@@ -39,7 +39,8 @@ def expected_options(cfg, syn_spec):
     opts += b'\x04\x02' if sack else b'\x01\x01'
     opts += struct.pack('!BBII', 8, 10, 0, off['ts'][0])
     wscale = cfg['wscale'] if cfg.get('version') == CONFIG_VERSION else 7
-    opts += struct.pack('!BBBB', 1, 3, 3, wscale) if ws else b'\x01\x01\x01\x01'
+    # Only options that are offered; no NOP padding for a missing WS (as tcp_options_write()).
+    opts += struct.pack('!BBBB', 1, 3, 3, wscale) if ws else b''
     bits = (min(off['ws'], 14) if ws else 0xf) | (0x10 if sack else 0) | (0x20 if ecn else 0)
     return opts, bits, ecn
 
