@@ -63,6 +63,17 @@ void synx_warn(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+void synx_note(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("synx: note: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
 static int synx_libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
 	if (!synx_cli.verbose)

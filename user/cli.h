@@ -27,6 +27,7 @@ enum synx_exit {
 	SYNX_EXIT_NOBPFFS = 8,       /* /sys/fs/bpf is not a bpf filesystem */
 	SYNX_EXIT_NOBTF = 9,         /* kernel without BTF (/sys/kernel/btf/vmlinux) */
 	SYNX_EXIT_INCOMPAT = 10,     /* a pinned map does not match this synx */
+	SYNX_EXIT_NOOWN = 11,        /* --cookies own: kernel or object cannot do it */
 };
 
 struct synx_cli {
@@ -48,6 +49,8 @@ extern struct synx_cli synx_cli;
 int synx_err(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* A warning: stderr in both modes, never mixed into JSON on stdout. */
 void synx_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Information that is not a problem (a default resolved), same channel. */
+void synx_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* The stdout JSON writer, created on first use (after -p is known). */
 json_writer_t *synx_json(void);

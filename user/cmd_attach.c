@@ -25,12 +25,13 @@
 #include "commands.h"
 #include "iface.h"
 #include "opts.h"
+#include "own.h"
 #include "params.h"
 #include "pins.h"
 #include "report.h"
 
-/* Parse "CMD [options] IFACE"; @allow_mode for attach. Returns exit code. */
-static int parse_config_args(int argc, char **argv, bool allow_mode, struct synx_opts *o,
+/* Parse "CMD [options] IFACE"; @attach for attach. Returns exit code. */
+static int parse_config_args(int argc, char **argv, bool attach, struct synx_opts *o,
 			     const char **ifname)
 {
 	int opt, err;
@@ -39,6 +40,14 @@ static int parse_config_args(int argc, char **argv, bool allow_mode, struct synx
 	optind = 0; /* 0, not 1: glibc then forgets main()'s "+" ordering */
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, ":hjpv", synx_config_long_options, NULL)) != -1) {
+		/* Own cookies need synx_tc loaded and attached: a reload, not a config. */
+		if (!attach && (opt == OPT_MODE || opt == OPT_COOKIES))
+			return synx_err(SYNX_EXIT_USAGE,
+					"config: %s cannot change on a running program; run 'synx detach IFACE' and attach again",
+					opt == OPT_MODE ? "--mode" : "--cookies");
+		if (attach && opt == OPT_ROTATE_KEY)
+			return synx_err(SYNX_EXIT_USAGE,
+					"attach: --rotate-key is a 'synx config' option; attach always makes fresh keys");
 		switch (opt) {
 		case '?':
 			return synx_err(SYNX_EXIT_USAGE, "%s: unknown option '%s' (see 'synx help %s')",
@@ -46,11 +55,6 @@ static int parse_config_args(int argc, char **argv, bool allow_mode, struct synx
 		case ':':
 			return synx_err(SYNX_EXIT_USAGE, "%s: option '%s' needs a value", argv[0],
 					argv[optind - 1]);
-		case OPT_MODE:
-			if (!allow_mode)
-				return synx_err(SYNX_EXIT_USAGE,
-						"config: --mode cannot change on a running program; detach and attach again");
-			/* fall through */
 		default:
 			err = synx_common_opt(opt, argv[0]);
 			if (err < 0)
@@ -82,12 +86,16 @@ static int mkdir_p(const char *dir)
 struct attach_undo {
 	bool created_dir;
 	bool existed[__SYNX_MAP_IDX_MAX];
-	bool saved;                   /* old config/ports to restore into reused maps */
+	bool saved;                   /* old values to restore into reused maps */
 	struct synx_config old_cfg;
 	struct synx_ports old_ports;
+	struct synx_cookie_keys old_keys;
+	bool tc_attached;             /* our clsact ingress filter */
+	bool qdisc_created;           /* ... and the clsact qdisc it needed */
 };
 
-static void attach_rollback(const char *dir, const struct attach_undo *u, int cfg_fd, int ports_fd)
+static void attach_rollback(const char *dir, const struct attach_undo *u, int cfg_fd, int ports_fd,
+			    int keys_fd)
 {
 	char path[512];
 	__u32 key = 0;
@@ -103,6 +111,12 @@ static void attach_rollback(const char *dir, const struct attach_undo *u, int cf
 			bpf_map_update_elem(ports_fd, &key, &u->old_ports, BPF_ANY);
 		if (cfg_fd >= 0)
 			bpf_map_update_elem(cfg_fd, &key, &u->old_cfg, BPF_ANY);
+		if (keys_fd >= 0)
+			bpf_map_update_elem(keys_fd, &key, &u->old_keys, BPF_ANY);
+	}
+	if (u->qdisc_created) {
+		snprintf(path, sizeof(path), "%s/%s", dir, SYNX_CLSACT_MARKER);
+		rmdir(path);
 	}
 	if (u->created_dir) {
 		rmdir(dir);
@@ -190,6 +204,7 @@ static int check_existing_pins(struct synx *skel, const char *dir, struct attach
 	struct bpf_map *maps[__SYNX_MAP_IDX_MAX] = {
 		skel->maps.synx_config, skel->maps.synx_ports,
 		skel->maps.synx_counters, skel->maps.synx_verdicts,
+		skel->maps.synx_keys,
 	};
 	char path[512], why[160];
 
@@ -240,6 +255,46 @@ static int attach_mode_error(int err, const char *ifname, enum xdp_attach_mode m
 	return synx_err(SYNX_EXIT_FAIL, "attaching to %s failed: %s", ifname, strerror(-err));
 }
 
+/*
+ * --cookies auto|own|kernel into own or kernel.  Own needs the kfunc in the
+ * running kernel and synx_tc in the object; auto settles for kernel cookies
+ * (with a note) when either is missing.  Returns an exit code.
+ */
+static int resolve_cookies(struct synx_opts *o, struct bpf_program *tc, bool *kfunc,
+			   const char **note)
+{
+	*kfunc = synx_kfunc_available();
+	*note = NULL;
+	if (o->cookies == SYNX_COOKIES_KERNEL) {
+		if (o->cookie_period)
+			return synx_err(SYNX_EXIT_USAGE,
+					"--cookie-period applies to own cookies, not --cookies kernel");
+		return 0;
+	}
+	if (!*kfunc)
+		*note = "the kernel has no " SYNX_KFUNC_REQSK "() (Linux 6.9+), so synx uses the kernel's SYN cookies";
+	else if (!tc)
+		*note = "this synx.bpf.o has no " SYNX_TC_PROG " program, so synx uses the kernel's SYN cookies";
+	if (*note && o->cookies == SYNX_COOKIES_OWN)
+		return synx_err(SYNX_EXIT_NOOWN, "--cookies own: %s; use --cookies kernel", *note);
+	o->cookies = *note ? SYNX_COOKIES_KERNEL : SYNX_COOKIES_OWN;
+	if (*note && o->cookie_period) {
+		synx_warn("--cookie-period ignored: %s", *note);
+		o->cookie_period = 0;
+	}
+	return 0;
+}
+
+static int tc_attach_error(int err, const char *ifname)
+{
+	if (err == -EEXIST)
+		return synx_err(SYNX_EXIT_FAIL,
+				"another tc filter occupies clsact ingress priority %u handle 0x%x on %s; remove it, or attach with --cookies kernel",
+				SYNX_TC_PRIO, SYNX_TC_HANDLE, ifname);
+	return synx_err(SYNX_EXIT_FAIL, "attaching %s at tc ingress of %s failed: %s", SYNX_TC_PROG,
+			ifname, strerror(-err));
+}
+
 int synx_cmd_attach(int argc, char **argv)
 {
 	struct synx_opts *o = calloc(1, sizeof(*o));
@@ -247,16 +302,19 @@ int synx_cmd_attach(int argc, char **argv)
 	struct synx_attachment a;
 	struct synx_sysctls k;
 	struct synx_config cfg;
+	struct synx_cookie_keys keys = {};
+	struct synx_tc_info tci = {};
 	struct xdp_program *prog = NULL;
+	struct bpf_program *tc;
 	struct synx *skel = NULL;
 	struct btf *btf = NULL;
-	const char *ifname;
+	const char *ifname, *note;
 	char dir[256], path[512];
-	int cfg_fd = -1, ports_fd = -1, btf_fd;
+	int cfg_fd = -1, ports_fd = -1, keys_fd = -1, btf_fd;
 	enum xdp_attach_mode mode;
 	unsigned int mtu;
 	int ifindex, err;
-	bool attached = false;
+	bool attached = false, kfunc, own;
 
 	if (!o || !u) {
 		err = synx_err(SYNX_EXIT_FAIL, "out of memory");
@@ -300,19 +358,45 @@ int synx_cmd_attach(int argc, char **argv)
 		goto out;
 	}
 
-	synx_sysctls_read(&k);
-	synx_opts_apply(o, NULL, &k, &cfg);
-
 	skel = synx__open();
 	if (!skel) {
 		err = synx_err(SYNX_EXIT_FAIL, "cannot open the synx BPF object: %s", strerror(errno));
 		goto out;
 	}
+	/* By name: an object built before own cookies simply lacks it. */
+	tc = bpf_object__find_program_by_name(skel->obj, SYNX_TC_PROG);
+	err = resolve_cookies(o, tc, &kfunc, &note);
+	if (err)
+		goto out;
+	own = o->cookies == SYNX_COOKIES_OWN;
+	/*
+	 * Kernel cookies never load synx_tc: its kfunc call would fail to
+	 * resolve (or verify) on kernels before 6.9, which kernel mode serves.
+	 */
+	if (tc && !own)
+		bpf_program__set_autoload(tc, false);
+	if (own) {
+		err = synx_keys_init(&keys, o->cookie_period ? synx_period_shift(o->cookie_period) : 0);
+		if (err) {
+			err = synx_err(SYNX_EXIT_FAIL, "getrandom: %s", strerror(-err));
+			goto out;
+		}
+	}
+
+	synx_sysctls_read(&k);
+	synx_opts_apply(o, NULL, &k, &cfg);
 	/* Also the built-in fallback, should the config map ever read as unset. */
 	skel->rodata->synx_defaults = cfg;
 	err = check_existing_pins(skel, dir, u);
 	if (err)
 		goto out;
+	if (own) {
+		err = synx_tc_query(ifindex, &tci);
+		if (!err && tci.attached && !tci.is_synx) {
+			err = tc_attach_error(-EEXIST, ifname);
+			goto out;
+		}
+	}
 
 	/* From here on the system changes: every failure goes through rollback. */
 	if (!synx_pin_dir_exists(ifname))
@@ -323,9 +407,19 @@ int synx_cmd_attach(int argc, char **argv)
 		goto fail;
 	}
 	btf_fd = load_btf_copy(skel->obj, &btf);
-	snprintf(path, sizeof(path), "%s/%s", dir, SYNX_MAP_PORTS);
-	err = prepare_map(skel->maps.synx_ports, path, u->existed[SYNX_MAP_IDX_PORTS], btf_fd,
-			  &o->ports, &u->old_ports, &u->saved, &ports_fd);
+	/*
+	 * Keys first, then ports, then the config that selects own cookies:
+	 * the program's first packet finds everything it needs.  In kernel
+	 * mode the keys are zeroed (generation 0: "no keys").
+	 */
+	snprintf(path, sizeof(path), "%s/%s", dir, SYNX_MAP_KEYS);
+	err = prepare_map(skel->maps.synx_keys, path, u->existed[SYNX_MAP_IDX_KEYS], btf_fd, &keys,
+			  &u->old_keys, &u->saved, &keys_fd);
+	if (!err) {
+		snprintf(path, sizeof(path), "%s/%s", dir, SYNX_MAP_PORTS);
+		err = prepare_map(skel->maps.synx_ports, path, u->existed[SYNX_MAP_IDX_PORTS],
+				  btf_fd, &o->ports, &u->old_ports, &u->saved, &ports_fd);
+	}
 	if (!err) {
 		snprintf(path, sizeof(path), "%s/%s", dir, SYNX_MAP_CONFIG);
 		err = prepare_map(skel->maps.synx_config, path, u->existed[SYNX_MAP_IDX_CONFIG],
@@ -349,6 +443,11 @@ int synx_cmd_attach(int argc, char **argv)
 		goto fail;
 	}
 
+	/*
+	 * libxdp loads the whole object here (synx_tc too, in own mode): the
+	 * XDP program must be loaded by libxdp, which turns it into an
+	 * freplace extension of its dispatcher when it can.
+	 */
 	mode = o->mode == XDP_MODE_UNSPEC ? XDP_MODE_NATIVE : o->mode;
 	err = xdp_program__attach(prog, ifindex, mode, 0);
 	if (err && o->mode == XDP_MODE_UNSPEC && err != -EBUSY && err != -EEXIST) {
@@ -358,10 +457,35 @@ int synx_cmd_attach(int argc, char **argv)
 		err = xdp_program__attach(prog, ifindex, mode, 0);
 	}
 	if (err) {
+		if (own && err == -EINVAL)
+			synx_warn("with --cookies own the object also loads %s; try --cookies kernel, and -v for the verifier log",
+				  SYNX_TC_PROG);
 		err = attach_mode_error(err, ifname, mode);
 		goto fail;
 	}
 	attached = true;
+
+	/*
+	 * The tc hand-off right after XDP: a cookie issued now comes back one
+	 * round trip later, by which time synx_tc is in place.
+	 */
+	if (own) {
+		err = synx_tc_attach(ifindex, bpf_program__fd(tc), &u->qdisc_created);
+		if (err) {
+			err = tc_attach_error(err, ifname);
+			goto fail;
+		}
+		u->tc_attached = true;
+		if (u->qdisc_created) {
+			err = synx_clsact_marker_set(dir);
+			if (err) {
+				err = synx_err(SYNX_EXIT_FAIL, "cannot record the clsact qdisc in %s: %s",
+					       dir, strerror(-err));
+				goto fail;
+			}
+		}
+		synx_tc_query(ifindex, &tci);
+	}
 
 	err = synx_attachment_query(ifindex, &a);
 	if (err || !a.attached) {
@@ -377,6 +501,7 @@ int synx_cmd_attach(int argc, char **argv)
 		jw_string_field(synx_json(), "attach_mode", a.dispatcher ? "dispatcher" : "single-program");
 		jw_string_field(synx_json(), "pin_dir", dir);
 		synx_report_config(synx_json(), &cfg, &o->ports);
+		synx_report_cookies(synx_json(), &cfg, &keys, &tci, u->qdisc_created, kfunc);
 		jw_end_object(synx_json());
 	} else {
 		printf("synx attached to %s: program %u, %s mode, %s\n", ifname, a.prog_id,
@@ -384,7 +509,10 @@ int synx_cmd_attach(int argc, char **argv)
 		       a.dispatcher ? "via the libxdp dispatcher"
 				    : "single program (libxdp dispatcher unavailable)");
 		synx_report_config(NULL, &cfg, &o->ports);
+		synx_report_cookies(NULL, &cfg, &keys, &tci, u->qdisc_created, kfunc);
 	}
+	if (note)
+		synx_note("%s", note);
 	if (!a.dispatcher)
 		synx_warn("%s: attached as a single program: the kernel refused libxdp's multi-program dispatcher (freplace), so no other XDP program can share %s",
 			  ifname, ifname);
@@ -392,14 +520,18 @@ int synx_cmd_attach(int argc, char **argv)
 	goto out;
 
 fail:
+	if (u->tc_attached || u->qdisc_created)
+		synx_tc_detach(ifindex, u->qdisc_created);
 	if (attached)
 		xdp_program__detach(prog, ifindex, mode, 0);
-	attach_rollback(dir, u, cfg_fd, ports_fd);
+	attach_rollback(dir, u, cfg_fd, ports_fd, keys_fd);
 out:
 	if (cfg_fd >= 0)
 		close(cfg_fd);
 	if (ports_fd >= 0)
 		close(ports_fd);
+	if (keys_fd >= 0)
+		close(keys_fd);
 	xdp_program__close(prog);
 	synx__destroy(skel);
 	btf__free(btf);
@@ -428,8 +560,10 @@ static int detach_prog(int ifindex, const struct synx_attachment *a)
 int synx_cmd_detach(int argc, char **argv)
 {
 	struct synx_attachment a = {};
+	struct synx_tc_info tci = {};
 	const char *ifname;
-	bool pins;
+	char dir[256];
+	bool pins, qdisc = false;
 	int opt, ifindex, err;
 
 	optind = 0; /* 0, not 1: glibc then forgets main()'s "+" ordering */
@@ -448,6 +582,8 @@ int synx_cmd_detach(int argc, char **argv)
 	err = synx_check_root();
 	if (!err)
 		err = synx_check_bpffs();
+	if (!err)
+		err = synx_pin_dir(dir, sizeof(dir), ifname);
 	if (err)
 		return err;
 	pins = synx_pin_dir_exists(ifname);
@@ -458,30 +594,46 @@ int synx_cmd_detach(int argc, char **argv)
 		err = synx_attachment_query(ifindex, &a);
 		if (err)
 			return synx_err(SYNX_EXIT_FAIL, "cannot query XDP on %s: %s", ifname, strerror(-err));
+		err = synx_tc_query(ifindex, &tci);
+		if (err)
+			return synx_err(SYNX_EXIT_FAIL, "cannot query tc on %s: %s", ifname, strerror(-err));
+		tci.attached = tci.attached && tci.is_synx; /* someone else's filter stays */
 	}
-	if (!a.attached && !pins)
+	if (!a.attached && !pins && !tci.attached)
 		return synx_err(SYNX_EXIT_NOT_ATTACHED, "synx is not attached to %s", ifname);
 
+	/* XDP first: no new own cookie is issued once the hand-off is gone. */
 	if (a.attached) {
 		err = detach_prog(ifindex, &a);
 		if (err)
 			return synx_err(SYNX_EXIT_FAIL, "detaching program %u from %s failed: %s",
 					a.prog_id, ifname, strerror(-err));
 	}
+	qdisc = pins && synx_clsact_marker_get(dir);
+	if (ifindex && (tci.attached || qdisc)) {
+		err = synx_tc_detach(ifindex, qdisc);
+		if (err)
+			return synx_err(SYNX_EXIT_FAIL, "removing %s from tc ingress of %s failed: %s",
+					SYNX_TC_PROG, ifname, strerror(-err));
+	}
 	err = synx_pins_remove(ifname);
 	if (err)
-		return synx_err(SYNX_EXIT_FAIL, "program detached, but removing %s/%s failed: %s",
-				SYNX_PIN_ROOT, ifname, strerror(-err));
+		return synx_err(SYNX_EXIT_FAIL, "program detached, but removing %s failed: %s", dir,
+				strerror(-err));
 	if (synx_cli.json) {
 		jw_start_object(synx_json());
 		jw_string_field(synx_json(), "ifname", ifname);
 		jw_bool_field(synx_json(), "detached", a.attached);
+		jw_bool_field(synx_json(), "tc_detached", tci.attached);
+		jw_bool_field(synx_json(), "qdisc_removed", qdisc && ifindex);
 		jw_bool_field(synx_json(), "pins_removed", pins);
 		jw_end_object(synx_json());
 	} else if (a.attached) {
-		printf("synx detached from %s (program %u)\n", ifname, a.prog_id);
+		printf("synx detached from %s (program %u%s%s)\n", ifname, a.prog_id,
+		       tci.attached ? ", tc hand-off" : "", qdisc ? ", clsact qdisc" : "");
 	} else {
-		printf("synx was not running on %s; removed its stale pins\n", ifname);
+		printf("synx was not running on %s; removed its stale %s\n", ifname,
+		       tci.attached ? "tc filter and pins" : "pins");
 	}
 	return 0;
 }
@@ -494,9 +646,13 @@ int synx_cmd_config(int argc, char **argv)
 	struct synx_maps m;
 	struct synx_sysctls k;
 	struct synx_config cur = {}, cfg;
+	struct synx_cookie_keys keys = {};
+	struct synx_tc_info tci = {};
 	const char *ifname;
+	char dir[256];
 	unsigned int mtu;
 	int ifindex, err;
+	bool have_keys, qdisc, kfunc;
 	__u32 key = 0;
 
 	synx_maps_init(&m);
@@ -547,6 +703,26 @@ int synx_cmd_config(int argc, char **argv)
 		err = synx_err(SYNX_EXIT_FAIL, "cannot read the config of %s: %s", ifname, strerror(errno));
 		goto out;
 	}
+	have_keys = m.fd[SYNX_MAP_IDX_KEYS] >= 0 &&
+		    !bpf_map_lookup_elem(m.fd[SYNX_MAP_IDX_KEYS], &key, &keys);
+	if (o->rotate_key || o->cookie_period) {
+		if (cur.version != SYNX_CONFIG_VERSION || cur.cookie_mode != SYNX_COOKIE_OWN ||
+		    !have_keys || !keys.generation) {
+			err = synx_err(SYNX_EXIT_USAGE,
+				       "%s: synx on %s uses kernel cookies, which have no synx keys; 'synx detach %s' and attach with --cookies own",
+				       o->rotate_key ? "--rotate-key" : "--cookie-period", ifname, ifname);
+			goto out;
+		}
+		if (o->rotate_key) {
+			err = synx_keys_rotate(&keys);
+			if (err) {
+				err = synx_err(SYNX_EXIT_FAIL, "cannot make a new key: %s", strerror(-err));
+				goto out;
+			}
+		}
+		if (o->cookie_period)
+			keys.period_shift = synx_period_shift(o->cookie_period);
+	}
 
 	synx_sysctls_read(&k);
 	/*
@@ -566,15 +742,30 @@ int synx_cmd_config(int argc, char **argv)
 		err = synx_err(SYNX_EXIT_FAIL, "cannot write config: %s", strerror(errno));
 		goto out;
 	}
+	/*
+	 * The whole key struct in one update: the program copies it whole
+	 * too, so it never mixes a new cur with an old prev or generation.
+	 */
+	if ((o->rotate_key || o->cookie_period) &&
+	    bpf_map_update_elem(m.fd[SYNX_MAP_IDX_KEYS], &key, &keys, BPF_ANY)) {
+		err = synx_err(SYNX_EXIT_FAIL, "cannot write the keys: %s", strerror(errno));
+		goto out;
+	}
+	synx_tc_query(ifindex, &tci);
+	synx_pin_dir(dir, sizeof(dir), ifname);
+	qdisc = synx_clsact_marker_get(dir);
+	kfunc = synx_kfunc_available();
 	if (synx_cli.json) {
 		jw_start_object(synx_json());
 		jw_string_field(synx_json(), "ifname", ifname);
 		jw_uint_field(synx_json(), "prog_id", a.prog_id);
 		synx_report_config(synx_json(), &cfg, cur_ports);
+		synx_report_cookies(synx_json(), &cfg, have_keys ? &keys : NULL, &tci, qdisc, kfunc);
 		jw_end_object(synx_json());
 	} else {
-		printf("synx config of %s updated:\n", ifname);
+		printf("synx config of %s updated%s:\n", ifname, o->rotate_key ? " (key rotated)" : "");
 		synx_report_config(NULL, &cfg, cur_ports);
+		synx_report_cookies(NULL, &cfg, have_keys ? &keys : NULL, &tci, qdisc, kfunc);
 	}
 	err = 0;
 out:

@@ -6,8 +6,11 @@
 #include <string.h>
 #include <time.h>
 #include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "synx_counters.h"
 #include "cli.h"
 #include "commands.h"
+#include "own.h"
 #include "params.h"
 #include "report.h"
 #include "sysctl.h"
@@ -24,7 +27,7 @@ static void format_time(long long t, char *buf, size_t len)
 		snprintf(buf, len, "unknown");
 }
 
-static void print_kernel(const struct synx_sysctls *k)
+static void print_kernel(const struct synx_sysctls *k, bool kfunc)
 {
 	json_writer_t *jw = synx_cli.json ? synx_json() : NULL;
 
@@ -39,6 +42,7 @@ static void print_kernel(const struct synx_sysctls *k)
 		jw_int_field(jw, "tcp_rmem_max", k->tcp_rmem_max);
 		jw_int_field(jw, "rmem_max", k->rmem_max);
 		jw_uint_field(jw, "wscale", synx_sysctl_wscale(k));
+		jw_bool_field(jw, "kfunc_" SYNX_KFUNC_REQSK, kfunc);
 		jw_end_object(jw);
 		return;
 	}
@@ -47,6 +51,8 @@ static void print_kernel(const struct synx_sysctls *k)
 	       k->tcp_syncookies, k->tcp_timestamps, k->tcp_sack, k->tcp_window_scaling, k->tcp_ecn);
 	printf("  receive buffer max %ld (window scale shift %u)\n",
 	       k->tcp_rmem_max > k->rmem_max ? k->tcp_rmem_max : k->rmem_max, synx_sysctl_wscale(k));
+	printf("  %s(): %s\n", SYNX_KFUNC_REQSK,
+	       kfunc ? "available (own cookies possible)" : "missing (Linux < 6.9: kernel cookies only)");
 }
 
 static const char *onoff(int v)
@@ -54,9 +60,55 @@ static const char *onoff(int v)
 	return v < 0 ? "n/a" : v ? "on" : "off";
 }
 
-static void print_target(const struct synx_target *t, const struct synx_config *cfg,
-			 const struct synx_ports *ports, bool have_cfg, const char *map_err)
+/* What status knows about own cookies on one interface. */
+struct own_state {
+	bool have_keys;
+	struct synx_cookie_keys keys;
+	struct synx_tc_info tc;
+	bool qdisc_created;
+	__u64 no_meta;          /* PASS_NO_META packets, summed over CPUs */
+	__u64 handoff_failed;   /* PASS_HANDOFF_FAILED: the kfunc said no */
+};
+
+static __u64 counter_packets(int fd, __u32 reason)
 {
+	int ncpus = libbpf_num_possible_cpus();
+	struct synx_counter *v;
+	__u64 sum = 0;
+
+	if (fd < 0 || ncpus <= 0)
+		return 0;
+	v = calloc(ncpus, sizeof(*v));
+	if (v && !bpf_map_lookup_elem(fd, &reason, v))
+		for (int i = 0; i < ncpus; i++)
+			sum += v[i].packets;
+	free(v);
+	return sum;
+}
+
+static void own_state_read(const struct synx_target *t, const struct synx_maps *m,
+			   struct own_state *s)
+{
+	char dir[256];
+	__u32 key = 0;
+
+	memset(s, 0, sizeof(*s));
+	s->have_keys = m->fd[SYNX_MAP_IDX_KEYS] >= 0 &&
+		       !bpf_map_lookup_elem(m->fd[SYNX_MAP_IDX_KEYS], &key, &s->keys);
+	s->no_meta = counter_packets(m->fd[SYNX_MAP_IDX_COUNTERS], SYNX_R_PASS_NO_META);
+	s->handoff_failed = counter_packets(m->fd[SYNX_MAP_IDX_COUNTERS], SYNX_R_PASS_HANDOFF_FAILED);
+	if (t->a.ifindex)
+		synx_tc_query(t->a.ifindex, &s->tc);
+	snprintf(dir, sizeof(dir), "%s/%s", SYNX_PIN_ROOT, t->ifname);
+	s->qdisc_created = t->pinned && synx_clsact_marker_get(dir);
+}
+
+static void print_target(const struct synx_target *t, const struct synx_config *cfg,
+			 const struct synx_ports *ports, bool have_cfg, const char *map_err,
+			 const struct own_state *os, bool kfunc)
+{
+	bool own = have_cfg && cfg->version == SYNX_CONFIG_VERSION &&
+		   cfg->cookie_mode == SYNX_COOKIE_OWN;
 	json_writer_t *jw = synx_cli.json ? synx_json() : NULL;
 	char since[64], dir[256], drv[32], warn[MAX_WARN][SYNX_WARN_LEN];
 	struct synx_offloads off = { -1, -1, -1, -1 };
@@ -82,6 +134,22 @@ static void print_target(const struct synx_target *t, const struct synx_config *
 	if (!t->a.attached && t->a.ifindex && t->a.other_prog_id && nwarn < MAX_WARN)
 		snprintf(warn[nwarn++], SYNX_WARN_LEN, "%s: another XDP program (id %u) is attached", t->ifname,
 			 t->a.other_prog_id);
+	if (own && t->a.attached && !(os->tc.attached && os->tc.is_synx) && nwarn < MAX_WARN)
+		snprintf(warn[nwarn++], SYNX_WARN_LEN,
+			 "%s: own cookies without the %s hand-off at tc ingress: the kernel resets every handshake ACK synx validates; run 'synx detach %s' and attach again",
+			 t->ifname, SYNX_TC_PROG, t->ifname);
+	if (own && os->no_meta && nwarn < MAX_WARN)
+		snprintf(warn[nwarn++], SYNX_WARN_LEN,
+			 "%s: own cookies need XDP metadata, which driver %s does not provide (pass_no_meta = %llu): those handshakes fail; attach with --mode skb or --cookies kernel",
+			 t->ifname, drv[0] ? drv : "unknown", (unsigned long long)os->no_meta);
+	if (own && os->handoff_failed && nwarn < MAX_WARN)
+		snprintf(warn[nwarn++], SYNX_WARN_LEN,
+			 "%s: the kernel refused %llu validated handshakes (pass_handoff_failed): %s() failed, so those clients got RST; check net.ipv4.tcp_syncookies, tcp_timestamps and the listener",
+			 t->ifname, (unsigned long long)os->handoff_failed, SYNX_KFUNC_REQSK);
+	if (!t->a.attached && os->tc.attached && os->tc.is_synx && nwarn < MAX_WARN)
+		snprintf(warn[nwarn++], SYNX_WARN_LEN,
+			 "%s: a stale %s filter (program %u) at tc ingress; run 'synx detach %s'",
+			 t->ifname, SYNX_TC_PROG, os->tc.prog_id, t->ifname);
 
 	if (jw) {
 		jw_start_object(jw);
@@ -104,8 +172,11 @@ static void print_target(const struct synx_target *t, const struct synx_config *
 			jw_string(jw, dir);
 		else
 			jw_null(jw);
-		if (have_cfg)
+		if (have_cfg) {
 			synx_report_config(jw, cfg, ports);
+			synx_report_cookies(jw, cfg, os->have_keys ? &os->keys : NULL, &os->tc,
+					    os->qdisc_created, kfunc);
+		}
 		jw_name(jw, "offloads");
 		jw_start_object(jw);
 		jw_int_field(jw, "rx_checksum", off.rx_csum);
@@ -132,8 +203,11 @@ static void print_target(const struct synx_target *t, const struct synx_config *
 		printf("%s: synx not running\n", t->ifname);
 	if (t->pinned)
 		printf("  pins:        %s\n", dir);
-	if (have_cfg)
+	if (have_cfg) {
 		synx_report_config(NULL, cfg, ports);
+		synx_report_cookies(NULL, cfg, os->have_keys ? &os->keys : NULL, &os->tc,
+				    os->qdisc_created, kfunc);
+	}
 	if (t->a.ifindex)
 		printf("  offloads:    rx-checksum %s, tx-checksum %s, rx-vlan %s, tx-vlan %s\n",
 		       onoff(off.rx_csum), onoff(off.tx_csum), onoff(off.rx_vlan), onoff(off.tx_vlan));
@@ -149,7 +223,7 @@ int synx_cmd_status(int argc, char **argv)
 	struct synx_sysctls k;
 	const char *kwarn[MAX_WARN];
 	int opt, n, nk, err = 0;
-	bool any_cfg = false;
+	bool any_cfg = false, kfunc;
 
 	optind = 0; /* 0, not 1: glibc then forgets main()'s "+" ordering */
 	opterr = 0;
@@ -184,16 +258,18 @@ int synx_cmd_status(int argc, char **argv)
 	}
 
 	synx_sysctls_read(&k);
+	kfunc = synx_kfunc_available();
 	if (synx_cli.json) {
 		jw_start_object(synx_json());
-		print_kernel(&k);
+		print_kernel(&k, kfunc);
 		jw_name(synx_json(), "interfaces");
 		jw_start_array(synx_json());
 	} else {
-		print_kernel(&k);
+		print_kernel(&k, kfunc);
 	}
 	for (int i = 0; i < n; i++) {
 		struct synx_config cfg = {};
+		struct own_state os = {};
 		const char *map_err = NULL;
 		struct synx_maps m;
 		bool have = false;
@@ -214,13 +290,16 @@ int synx_cmd_status(int argc, char **argv)
 			memset(ports, 0, sizeof(*ports));
 			if (m.fd[SYNX_MAP_IDX_PORTS] >= 0)
 				bpf_map_lookup_elem(m.fd[SYNX_MAP_IDX_PORTS], &key, ports);
+			own_state_read(&t[i], &m, &os);
 			synx_maps_close(&m);
 		}
 		if (have && t[i].a.attached) {
 			last = cfg;
 			any_cfg = true;
 		}
-		print_target(&t[i], &cfg, ports, have, map_err);
+		if (!t[i].a.attached && !t[i].pinned && t[i].a.ifindex)
+			synx_tc_query(t[i].a.ifindex, &os.tc);
+		print_target(&t[i], &cfg, ports, have, map_err, &os, kfunc);
 	}
 	if (!n && !synx_cli.json)
 		printf("synx is not attached to any interface\n");

@@ -13,7 +13,8 @@ static const char usage_main[] =
 	"Usage: synx [-j|--json] [-p|--pretty] [-v|--verbose] COMMAND [ARGS]\n"
 	"       synx --version | help [COMMAND]\n"
 	"\n"
-	"XDP SYN-cookie accelerator: answers TCP SYNs with kernel SYN cookies from XDP.\n"
+	"XDP SYN-cookie accelerator: answers TCP SYNs with SYN cookies from XDP, its own\n"
+	"(every TCP option kept; Linux 6.9+) or the kernel's.\n"
 	"\n"
 	"Commands (any unique prefix works):\n"
 	"  attach IFACE [OPTIONS]   load synx and attach it to IFACE\n"
@@ -36,7 +37,12 @@ static const char usage_main[] =
 	"  2 bad usage or value    8 no bpf filesystem at /sys/fs/bpf\n"
 	"  3 no such interface     9 kernel without BTF\n"
 	"  4 already attached     10 incompatible pinned map\n"
-	"  5 not attached\n";
+	"  5 not attached         11 own cookies unsupported (kernel or object)\n";
+
+#define COOKIE_PERIOD_OPTION                                                             \
+	"  --cookie-period SECONDS own-cookie clock period, 1-1024, rounded to a power\n"   \
+	"                          of two in ns (default 2^36 ns = 68.7 s); a cookie is\n"  \
+	"                          valid for 1 to 2 periods\n"
 
 #define CONFIG_OPTIONS                                                                   \
 	"  --ports LIST            protected TCP ports, e.g. 80,443,8000-8100, or 'all'\n"   \
@@ -62,8 +68,17 @@ static const char usage_attach[] =
 	"(and its shift), and ECN follow net.ipv4.tcp_sack, tcp_window_scaling,\n"
 	"tcp_ecn and the receive buffer limits of the current network namespace.\n"
 	"\n"
+	"Own cookies: synx's keyed cookie (random key from getrandom) carries MSS,\n"
+	"window scale, SACK and ECN; the XDP program checks the ACK and the tc ingress\n"
+	"program synx_tc hands the kernel a request socket (bpf_sk_assign_tcp_reqsk,\n"
+	"Linux 6.9+).  A clsact qdisc is created if IFACE has none.\n"
+	"\n"
 	"Options:\n"
 	"  --mode native|skb|auto  XDP mode; auto tries native, then skb (default auto)\n"
+	"  --cookies own|kernel|auto\n"
+	"                          whose SYN cookies; auto = own when the kernel has\n"
+	"                          bpf_sk_assign_tcp_reqsk(), else kernel (default auto)\n"
+	COOKIE_PERIOD_OPTION
 	CONFIG_OPTIONS;
 
 static const char usage_config[] =
@@ -73,25 +88,32 @@ static const char usage_config[] =
 	"maps: no detach, no packet lost.  Options not given keep their value; the\n"
 	"settings mirrored from the kernel (SACK, window scaling, ECN) are re-read.\n"
 	"An explicit --ts-cookies on|off sticks until changed; give --ts-cookies auto\n"
-	"to re-evaluate net.ipv4.tcp_timestamps.\n"
+	"to re-evaluate net.ipv4.tcp_timestamps.  The cookie mode (own or kernel) cannot\n"
+	"change here: detach and attach again.\n"
 	"\n"
 	"Options:\n"
+	"  --rotate-key            own cookies: new current key; the previous one is\n"
+	"                          still accepted for the cookies it issued (2 periods)\n"
+	COOKIE_PERIOD_OPTION
 	CONFIG_OPTIONS;
 
 static const char usage_detach[] =
 	"Usage: synx detach IFACE\n"
 	"\n"
-	"Detach synx from IFACE and remove /sys/fs/bpf/synx/IFACE/.  Other XDP programs\n"
-	"on IFACE (behind the libxdp dispatcher) keep running.  Stale pins left by an\n"
-	"interface that is gone are removed too.\n";
+	"Detach synx from IFACE, remove its tc ingress filter (own cookies) and the\n"
+	"clsact qdisc if synx created it, and remove /sys/fs/bpf/synx/IFACE/.  Other XDP\n"
+	"programs on IFACE (behind the libxdp dispatcher) keep running.  Stale pins\n"
+	"left by an interface that is gone are removed too.\n";
 
 static const char usage_status[] =
 	"Usage: synx status [IFACE]\n"
 	"\n"
 	"Show where synx is attached (XDP mode, program id, dispatcher or single\n"
-	"program, since when), its effective configuration, and the kernel settings it\n"
-	"relies on (net.ipv4.tcp_syncookies, tcp_timestamps, checksum and VLAN offloads)\n"
-	"with a warning for each one that defeats part of the protection.\n";
+	"program, since when), its effective configuration, the cookie mode (key\n"
+	"generation, time since the last rotation, the tc hand-off), and the kernel\n"
+	"settings it relies on (net.ipv4.tcp_syncookies, tcp_timestamps, checksum and\n"
+	"VLAN offloads, the bpf_sk_assign_tcp_reqsk kfunc) with a warning for each one\n"
+	"that defeats part of the protection.\n";
 
 static const char usage_stats[] =
 	"Usage: synx stats [IFACE] [OPTIONS]\n"

@@ -15,6 +15,9 @@ enum synx_optval {
 	OPT_WATCH,
 	OPT_PER_CPU,
 	OPT_PROMETHEUS,
+	OPT_COOKIES,
+	OPT_COOKIE_PERIOD,
+	OPT_ROTATE_KEY,
 };
 
 #endif

@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "params.h"
 #include "opts.h"
+#include "own.h"
 
 const struct option synx_config_long_options[] = {
 	{ "mode", required_argument, NULL, OPT_MODE },
@@ -21,6 +22,9 @@ const struct option synx_config_long_options[] = {
 	{ "hop-limit", required_argument, NULL, OPT_HOP_LIMIT },
 	{ "ts-cookies", required_argument, NULL, OPT_TS_COOKIES },
 	{ "no-listener", required_argument, NULL, OPT_NO_LISTENER },
+	{ "cookies", required_argument, NULL, OPT_COOKIES },
+	{ "cookie-period", required_argument, NULL, OPT_COOKIE_PERIOD },
+	{ "rotate-key", no_argument, NULL, OPT_ROTATE_KEY },
 	{ "help", no_argument, NULL, 'h' },
 	{ "json", no_argument, NULL, 'j' },
 	{ "pretty", no_argument, NULL, 'p' },
@@ -164,6 +168,19 @@ int synx_parse_no_listener(const char *s, int *out)
 	return 0;
 }
 
+int synx_parse_cookies(const char *s, enum synx_cookie_choice *c)
+{
+	if (!strcmp(s, "auto"))
+		*c = SYNX_COOKIES_AUTO;
+	else if (!strcmp(s, "own"))
+		*c = SYNX_COOKIES_OWN;
+	else if (!strcmp(s, "kernel"))
+		*c = SYNX_COOKIES_KERNEL;
+	else
+		return synx_err(SYNX_EXIT_USAGE, "--cookies: '%s' is not own, kernel or auto", s);
+	return 0;
+}
+
 int synx_opts_parse_one(struct synx_opts *o, int opt, const char *arg)
 {
 	unsigned long v;
@@ -199,6 +216,16 @@ int synx_opts_parse_one(struct synx_opts *o, int opt, const char *arg)
 		return err;
 	case OPT_NO_LISTENER:
 		return synx_parse_no_listener(arg, &o->no_listener);
+	case OPT_COOKIES:
+		err = synx_parse_cookies(arg, &o->cookies);
+		o->cookies_set = !err;
+		return err;
+	case OPT_COOKIE_PERIOD:
+		return synx_parse_uint("--cookie-period", arg, SYNX_COOKIE_PERIOD_MIN,
+				       SYNX_COOKIE_PERIOD_MAX, &o->cookie_period);
+	case OPT_ROTATE_KEY:
+		o->rotate_key = true;
+		return 0;
 	}
 	return synx_err(SYNX_EXIT_USAGE, "unknown option");
 }
@@ -219,7 +246,7 @@ int synx_opts_check_mtu(const struct synx_opts *o, const char *ifname, unsigned 
 bool synx_opts_apply(const struct synx_opts *o, const struct synx_config *cur,
 		     const struct synx_sysctls *k, struct synx_config *cfg)
 {
-	const unsigned int derived = SYNX_F_SACK | SYNX_F_WSCALE | SYNX_F_ECN;
+	const unsigned int derived = SYNX_F_SACK | SYNX_F_WSCALE | SYNX_F_ECN | SYNX_F_TIMESTAMPS;
 	bool ts;
 
 	if (cur && cur->version == SYNX_CONFIG_VERSION) {
@@ -230,13 +257,15 @@ bool synx_opts_apply(const struct synx_opts *o, const struct synx_config *cur,
 		cfg->ttl = SYNX_DEFAULT_TTL;
 		cfg->hop_limit = SYNX_DEFAULT_HOP_LIMIT;
 		cfg->no_listener = SYNX_NOLISTEN_PASS;
-		cfg->cookie_mode = SYNX_COOKIE_KERNEL;
+		cfg->cookie_mode = o->cookies == SYNX_COOKIES_OWN ? SYNX_COOKIE_OWN
+								   : SYNX_COOKIE_KERNEL;
 		cur = NULL;
 	}
 	cfg->version = SYNX_CONFIG_VERSION;
 
 	/* Mirrors of the kernel: always re-read, never user-set. */
-	cfg->flags = (cfg->flags & ~derived) | synx_sysctl_flags(k);
+	cfg->flags = (cfg->flags & ~derived) |
+		     synx_sysctl_flags(k, cfg->cookie_mode == SYNX_COOKIE_OWN);
 	cfg->wscale = synx_sysctl_wscale(k);
 
 	/*

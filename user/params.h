@@ -17,6 +17,13 @@ enum synx_ts_mode {
 	SYNX_TS_OFF,
 };
 
+/* --cookies (attach only): auto = own where the kernel has the kfunc. */
+enum synx_cookie_choice {
+	SYNX_COOKIES_AUTO = 0,
+	SYNX_COOKIES_OWN,
+	SYNX_COOKIES_KERNEL,
+};
+
 /* What the user typed; "unset" fields keep their current value on `config`. */
 struct synx_opts {
 	enum xdp_attach_mode mode; /* XDP_MODE_UNSPEC = auto */
@@ -28,6 +35,10 @@ struct synx_opts {
 	bool ts_set;
 	enum synx_ts_mode ts;
 	int no_listener;           /* -1: unset, else enum synx_no_listener */
+	bool cookies_set;
+	enum synx_cookie_choice cookies;
+	unsigned long cookie_period; /* seconds; 0: unset */
+	bool rotate_key;
 };
 
 void synx_opts_init(struct synx_opts *o);
@@ -42,11 +53,15 @@ int synx_parse_uint(const char *what, const char *s, unsigned long min, unsigned
 int synx_parse_mode(const char *s, enum xdp_attach_mode *mode);
 int synx_parse_ts(const char *s, enum synx_ts_mode *ts);
 int synx_parse_no_listener(const char *s, int *out);
+int synx_parse_cookies(const char *s, enum synx_cookie_choice *c);
 
 /* Handle one attach/config option by its getopt value; 0 or an exit code. */
 int synx_opts_parse_one(struct synx_opts *o, int opt, const char *arg);
 
-/* The getopt_long table shared by attach and config (mode only on attach). */
+/*
+ * The getopt_long table shared by attach and config (--mode and --cookies
+ * only on attach, --rotate-key only on config).
+ */
 extern const struct option synx_config_long_options[];
 /* -h/--help, -j/--json, -p/--pretty, -v/--verbose: accepted by every command. */
 extern const struct option synx_common_long_options[];
@@ -63,6 +78,8 @@ int synx_opts_check_mtu(const struct synx_opts *o, const char *ifname, unsigned 
 /*
  * Build the config to write: start from @cur (NULL on attach: defaults),
  * apply what the user set, re-derive the kernel-mirroring fields from @k.
+ * The cookie mode is kept from @cur; on attach it is o->cookies, which the
+ * caller has resolved from auto to own or kernel.
  * Returns true when the port bitmap in @o must be written too.
  */
 bool synx_opts_apply(const struct synx_opts *o, const struct synx_config *cur,

@@ -9,6 +9,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "cli.h"
+#include "own.h"
 #include "pins.h"
 #include "synx_config.h"
 #include "synx_counters.h"
@@ -22,6 +23,8 @@ const struct synx_map_spec synx_map_specs[__SYNX_MAP_IDX_MAX] = {
 				    sizeof(struct synx_counter), SYNX_REASON_SLOTS },
 	[SYNX_MAP_IDX_VERDICTS] = { SYNX_MAP_VERDICTS, BPF_MAP_TYPE_PERCPU_ARRAY, sizeof(__u32),
 				    sizeof(struct synx_counter), SYNX_VERDICT_SLOTS },
+	[SYNX_MAP_IDX_KEYS] = { SYNX_MAP_KEYS, BPF_MAP_TYPE_ARRAY, sizeof(__u32),
+				sizeof(struct synx_cookie_keys), 1 },
 };
 
 void synx_maps_init(struct synx_maps *m)
@@ -206,6 +209,9 @@ int synx_pins_remove(const char *ifname)
 		if (unlink(path) && errno != ENOENT)
 			return -errno;
 	}
+	snprintf(path, sizeof(path), "%s/%s", dir, SYNX_CLSACT_MARKER);
+	if (rmdir(path) && errno != ENOENT)
+		return -errno;
 	if (rmdir(dir) && errno != ENOENT)
 		return -errno;
 	/* Leave SYNX_PIN_ROOT itself only when other interfaces still use it. */

@@ -24,6 +24,7 @@ enum synx_map_idx {
 	SYNX_MAP_IDX_PORTS,
 	SYNX_MAP_IDX_COUNTERS,
 	SYNX_MAP_IDX_VERDICTS,
+	SYNX_MAP_IDX_KEYS,       /* own-cookie keys; absent in objects before own mode */
 	__SYNX_MAP_IDX_MAX,
 };
 
@@ -68,7 +69,10 @@ int synx_maps_open_prog(__u32 prog_id, struct synx_maps *m);
 /* Whether program @prog_id uses a map named synx_counters: it is synx. */
 bool synx_prog_is_synx(__u32 prog_id);
 
-/* Unlink every synx pin in the interface's pin dir, then the dir. 0 or -errno. */
+/*
+ * Unlink every synx pin in the interface's pin dir and the clsact marker,
+ * then the dir. 0 or -errno.
+ */
 int synx_pins_remove(const char *ifname);
 
 #endif

@@ -2,12 +2,77 @@
 #include <stdio.h>
 #include <string.h>
 #include "cli.h"
+#include "own.h"
 #include "params.h"
 #include "report.h"
 
 static const char *no_listener_str(__u8 v)
 {
 	return v == SYNX_NOLISTEN_DROP ? "drop" : "pass";
+}
+
+const char *synx_cookie_mode_str(__u8 mode)
+{
+	switch (mode) {
+	case SYNX_COOKIE_KERNEL: return "kernel";
+	case SYNX_COOKIE_OWN: return "own";
+	default: return "unknown";
+	}
+}
+
+void synx_report_cookies(json_writer_t *jw, const struct synx_config *cfg,
+			 const struct synx_cookie_keys *keys, const struct synx_tc_info *tc,
+			 bool qdisc_created, bool kfunc)
+{
+	bool own = cfg->version == SYNX_CONFIG_VERSION && cfg->cookie_mode == SYNX_COOKIE_OWN;
+	double age = keys ? synx_keys_age(keys) : -1;
+	__u8 shift = keys && keys->period_shift ? keys->period_shift : SYNX_COOKIE_PERIOD_SHIFT;
+
+	if (jw) {
+		jw_name(jw, "cookies");
+		jw_start_object(jw);
+		jw_string_field(jw, "mode", own ? "own" : "kernel");
+		jw_bool_field(jw, "kfunc", kfunc);
+		if (keys) {
+			jw_uint_field(jw, "generation", keys->generation);
+			jw_uint_field(jw, "period_shift", shift);
+			jw_float_field(jw, "period_seconds", synx_period_seconds(shift));
+			jw_name(jw, "seconds_since_rotation");
+			if (age < 0)
+				jw_null(jw);
+			else
+				jw_float(jw, age);
+		}
+		jw_name(jw, "tc");
+		jw_start_object(jw);
+		jw_bool_field(jw, "attached", tc && tc->attached && tc->is_synx);
+		if (tc && tc->attached) {
+			jw_uint_field(jw, "prog_id", tc->prog_id);
+			jw_uint_field(jw, "prio", tc->prio);
+			jw_uint_field(jw, "handle", tc->handle);
+		}
+		jw_bool_field(jw, "qdisc_created", qdisc_created);
+		jw_end_object(jw);
+		jw_end_object(jw);
+		return;
+	}
+	if (!own) {
+		printf("  cookies:     kernel (the listener's SYN cookies; own cookies %s)\n",
+		       kfunc ? "available: attach with --cookies own" : "need Linux 6.9+");
+		return;
+	}
+	printf("  cookies:     own, key generation %u, period %.1f s (valid 1-2 periods), ",
+	       keys ? keys->generation : 0, synx_period_seconds(shift));
+	if (age < 0)
+		printf("never rotated\n");
+	else
+		printf("rotated %.0f s ago\n", age);
+	if (tc && tc->attached && tc->is_synx)
+		printf("  tc hand-off: %s program %u, clsact ingress prio %u handle 0x%x%s\n",
+		       SYNX_TC_PROG, tc->prog_id, tc->prio, tc->handle,
+		       qdisc_created ? " (qdisc created by synx)" : "");
+	else
+		printf("  tc hand-off: missing\n");
 }
 
 void synx_report_config(json_writer_t *jw, const struct synx_config *cfg,
@@ -40,7 +105,8 @@ void synx_report_config(json_writer_t *jw, const struct synx_config *cfg,
 		jw_bool_field(jw, "ecn", cfg->flags & SYNX_F_ECN);
 		jw_uint_field(jw, "wscale", cfg->wscale);
 		jw_string_field(jw, "no_listener", no_listener_str(cfg->no_listener));
-		jw_string_field(jw, "cookie_mode", cfg->cookie_mode == SYNX_COOKIE_KERNEL ? "kernel" : "unknown");
+		jw_bool_field(jw, "timestamps", cfg->flags & SYNX_F_TIMESTAMPS);
+		jw_string_field(jw, "cookie_mode", synx_cookie_mode_str(cfg->cookie_mode));
 		jw_end_object(jw);
 		return;
 	}
@@ -58,8 +124,9 @@ void synx_report_config(json_writer_t *jw, const struct synx_config *cfg,
 	else
 		printf("ipv6 MTU-60\n");
 	printf("  ttl:         %u, hop limit %u\n", cfg->ttl, cfg->hop_limit);
-	printf("  options:     ts-cookies %s, sack %s, window scaling %s (shift %u), ecn %s\n",
-	       cfg->flags & SYNX_F_TS_COOKIES ? "on" : "off", cfg->flags & SYNX_F_SACK ? "on" : "off",
+	printf("  options:     ts-cookies %s, timestamps %s, sack %s, window scaling %s (shift %u), ecn %s\n",
+	       cfg->flags & SYNX_F_TS_COOKIES ? "on" : "off",
+	       cfg->flags & SYNX_F_TIMESTAMPS ? "on" : "off", cfg->flags & SYNX_F_SACK ? "on" : "off",
 	       cfg->flags & SYNX_F_WSCALE ? "on" : "off", cfg->wscale,
 	       cfg->flags & SYNX_F_ECN ? "on" : "off");
 	printf("  no listener: %s\n", no_listener_str(cfg->no_listener));
@@ -68,13 +135,26 @@ void synx_report_config(json_writer_t *jw, const struct synx_config *cfg,
 int synx_kernel_warnings(const struct synx_sysctls *k, const struct synx_config *cfg,
 			 const char **out, int max)
 {
+	bool own = cfg && cfg->version == SYNX_CONFIG_VERSION && cfg->cookie_mode == SYNX_COOKIE_OWN;
 	int n = 0;
 
 #define W(msg) do { if (n < max) out[n++] = (msg); } while (0)
-	if (k->tcp_syncookies == 0)
+	/*
+	 * Own cookies: the kernel validates nothing, but it only accepts the
+	 * request socket synx_tc hands it while cookies are enabled at all
+	 * (measured: with 0 it resets the ACK although the kfunc returned 0).
+	 * The kernel still decides when a cookie is due (tcp_syncookies=1).
+	 * Timestamps, SACK, window scaling and ECN are carried by the cookie
+	 * itself, so none of the TS-cookie advice below applies.
+	 */
+	if (own && k->tcp_syncookies == 0)
+		W("net.ipv4.tcp_syncookies=0: the kernel resets every handshake ACK although synx validated it: set net.ipv4.tcp_syncookies=1 or 2");
+	else if (k->tcp_syncookies == 0)
 		W("net.ipv4.tcp_syncookies=0: the kernel never validates cookies, so synx never sends any and every SYN reaches the listener; set it to 2 (or 1)");
 	else if (k->tcp_syncookies == 1)
 		W("net.ipv4.tcp_syncookies=1: the kernel only issues cookies once a listener's SYN queue overflows, so synx answers SYNs only under a flood; set it to 2 to always answer with cookies");
+	if (own)
+		goto out;
 	if (k->tcp_timestamps == 1 && (!cfg || !(cfg->flags & SYNX_F_TS_COOKIES)))
 		W("net.ipv4.tcp_timestamps=1: TS cookies are off (the kernel adds a random per-connection offset and cannot decode them), so clients on cookie connections lose window scaling and SACK; set it to 2 and run 'synx config IFACE --ts-cookies auto'");
 	if (k->tcp_timestamps == 0)
@@ -85,6 +165,7 @@ int synx_kernel_warnings(const struct synx_sysctls *k, const struct synx_config 
 	if (cfg && cfg->version == SYNX_CONFIG_VERSION && k->tcp_timestamps == 2 &&
 	    !(cfg->flags & SYNX_F_TS_COOKIES))
 		W("net.ipv4.tcp_timestamps=2 but TS cookies are off: run 'synx config IFACE --ts-cookies auto' so cookie connections keep window scaling and SACK");
+out:
 #undef W
 	return n;
 }

@@ -10,9 +10,23 @@
 #include "sysctl.h"
 #include "iface.h"
 
+const char *synx_cookie_mode_str(__u8 mode);
+
 /* Either a "config" JSON object (when @jw) or indented text lines. */
 void synx_report_config(json_writer_t *jw, const struct synx_config *cfg,
 			const struct synx_ports *ports);
+
+/*
+ * The cookie mode, key state (never the keys themselves) and the tc
+ * hand-off: a "cookies" JSON object, or text lines.  @keys and @tc may be
+ * NULL when unknown; @qdisc_created: synx made the clsact qdisc; @kfunc:
+ * the kernel has bpf_sk_assign_tcp_reqsk().
+ */
+struct synx_cookie_keys;
+struct synx_tc_info;
+void synx_report_cookies(json_writer_t *jw, const struct synx_config *cfg,
+			 const struct synx_cookie_keys *keys, const struct synx_tc_info *tc,
+			 bool qdisc_created, bool kfunc);
 
 /* Kernel-wide warnings: net.ipv4.* settings that defeat part of synx. */
 int synx_kernel_warnings(const struct synx_sysctls *k, const struct synx_config *cfg,

@@ -45,8 +45,14 @@ void synx_sysctls_read(struct synx_sysctls *k)
  * friends), so they must match the kernel's own switches.  tcp_ecn == 1 is
  * "request and accept"; 2 (the default) only accepts ECN when asked, which a
  * cookie cannot carry without TS cookies and is left off.
+ *
+ * Own cookies carry the client's ECN request in the ISN, and the kernel
+ * accepts an incoming ECN request whenever tcp_ecn is non-zero
+ * (tcp_ecn_create_request()), so both 1 and 2 enable it there.  TIMESTAMPS
+ * only matters to own cookies: with tcp_timestamps=0 the kfunc refuses a
+ * request socket that has TS on (-EINVAL), so the SYN-ACK must not offer it.
  */
-unsigned int synx_sysctl_flags(const struct synx_sysctls *k)
+unsigned int synx_sysctl_flags(const struct synx_sysctls *k, bool own)
 {
 	unsigned int flags = 0;
 
@@ -54,8 +60,10 @@ unsigned int synx_sysctl_flags(const struct synx_sysctls *k)
 		flags |= SYNX_F_SACK;
 	if (k->tcp_window_scaling > 0)
 		flags |= SYNX_F_WSCALE;
-	if (k->tcp_ecn == 1)
+	if (k->tcp_ecn == 1 || (own && k->tcp_ecn > 0))
 		flags |= SYNX_F_ECN;
+	if (k->tcp_timestamps > 0)
+		flags |= SYNX_F_TIMESTAMPS;
 	return flags;
 }
 

@@ -20,8 +20,11 @@ struct synx_sysctls {
 
 void synx_sysctls_read(struct synx_sysctls *k);
 
-/* SYNX_F_SACK | SYNX_F_WSCALE | SYNX_F_ECN as the kernel has them. */
-unsigned int synx_sysctl_flags(const struct synx_sysctls *k);
+/*
+ * SYNX_F_SACK | SYNX_F_WSCALE | SYNX_F_ECN | SYNX_F_TIMESTAMPS as the kernel
+ * has them, for kernel cookies or (@own) synx's own.
+ */
+unsigned int synx_sysctl_flags(const struct synx_sysctls *k, bool own);
 
 /* The receive window shift tcp_select_initial_window() will pick. */
 unsigned int synx_sysctl_wscale(const struct synx_sysctls *k);
