@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#include <ctype.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -13,13 +15,29 @@
 #include "iface.h"
 #include "pins.h"
 
+/*
+ * The kernel's own rules (dev_valid_name()): a name that breaks them can
+ * name no interface, and must never become a path under the pin root
+ * ("hx0/.." would be the root itself).
+ */
+bool synx_ifname_valid(const char *ifname)
+{
+	if (!*ifname || strlen(ifname) >= IF_NAMESIZE || !strcmp(ifname, ".") ||
+	    !strcmp(ifname, ".."))
+		return false;
+	for (const char *c = ifname; *c; c++)
+		if (*c == '/' || *c == ':' || isspace((unsigned char)*c))
+			return false;
+	return true;
+}
+
 int synx_iface_index(const char *ifname, int *err)
 {
 	unsigned int idx;
 
 	*err = 0;
-	if (strlen(ifname) >= IF_NAMESIZE) {
-		*err = synx_err(SYNX_EXIT_NODEV, "interface name too long: %s", ifname);
+	if (!synx_ifname_valid(ifname)) {
+		*err = synx_err(SYNX_EXIT_NODEV, "not a valid interface name: %s", ifname);
 		return 0;
 	}
 	idx = if_nametoindex(ifname);

@@ -8,6 +8,9 @@
 #include <linux/types.h>
 #include <xdp/libxdp.h>
 
+/* Would the kernel accept this as an interface name (dev_valid_name())? */
+bool synx_ifname_valid(const char *ifname);
+
 /* ifindex of @ifname, or 0 after reporting SYNX_EXIT_NODEV via *err. */
 int synx_iface_index(const char *ifname, int *err);
 int synx_iface_mtu(const char *ifname, unsigned int *mtu);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "iface.h"
 #include "targets.h"
 
 static int add_target(struct synx_target **v, int *n, const char *ifname)
@@ -39,7 +40,7 @@ int synx_targets_collect(const char *ifname, struct synx_target **out)
 
 	*out = NULL;
 	if (ifname) {
-		if (strlen(ifname) >= IF_NAMESIZE ||
+		if (!synx_ifname_valid(ifname) ||
 		    (!if_nametoindex(ifname) && !synx_pin_dir_exists(ifname)))
 			return -synx_err(SYNX_EXIT_NODEV, "no such interface: %s", ifname);
 		if (add_target(&v, &n, ifname))
