@@ -1,0 +1,157 @@
+# SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+"""Packet classes for the micro-benchmark, one line each:
+
+    NAME HEX EXPECT OPTS
+
+EXPECT is the synx reason the frame must end in (checked by synx_bench
+micro against the counters), or bound:reflect / bound:drop for the bounds.
+OPTS: cfg=unprot (config without the port), syncookies=1 (the kernel
+declines), cookie=own (synx's own cookies, fixed test keys), ackof=ROW (ack =
+the cookie synx gives ROW's SYN, + 1), or -.
+
+Built with scapy (Debian's python3-scapy) so that checksums are computed
+independently of the C and BPF code; malformed frames are patched bytes.
+Addresses: 198.18.0.0/15 and fd00::/8 only.  The micro netns has a listener
+on :80 (not :81) and established flows 198.18.0.1:40001 / [fd00::1]:40001 ->
+:80.
+"""
+import struct
+import sys
+
+from scapy.layers.inet import IP, TCP, UDP, in4_chksum
+from scapy.packet import Raw
+from scapy.layers.inet6 import IPv6
+from scapy.layers.l2 import ARP, Ether
+
+ETH = dict(src='02:00:00:00:00:01', dst='02:00:00:00:00:02')
+C4, S4, C6, S6 = '198.18.200.1', '198.18.0.2', 'fd00:0:0:1::7', 'fd00::2'
+LINUX = [('MSS', 1460), ('SAckOK', b''), ('Timestamp', (0x11223344, 0)), ('NOP', None),
+         ('WScale', 7)]
+WINDOWS = [('MSS', 1460), ('NOP', None), ('WScale', 8), ('NOP', None), ('NOP', None),
+           ('SAckOK', b'')]
+MACOS = [('MSS', 1460), ('NOP', None), ('WScale', 6), ('NOP', None), ('NOP', None),
+         ('Timestamp', (0x55667788, 0)), ('SAckOK', b''), ('EOL', None)]
+
+rows = []
+
+
+def row(name, frame, expect, opts='-'):
+    rows.append((name, bytes(frame), expect, opts))
+
+
+def syn4(opts=LINUX, src=C4, dst=S4, dport=80, flags='S', **ip):
+    return Ether(**ETH) / IP(src=src, dst=dst, flags='DF', **ip) / \
+        TCP(sport=33000, dport=dport, flags=flags, seq=1000, window=64240, options=opts)
+
+
+def syn6(opts=LINUX, src=C6, dst=S6, dport=80):
+    return Ether(**ETH) / IPv6(src=src, dst=dst) / \
+        TCP(sport=33000, dport=dport, flags='S', seq=1000, window=64240, options=opts)
+
+
+def patch(frame, off, data):
+    b = bytearray(bytes(frame))
+    b[off:off + len(data)] = data
+    return bytes(b)
+
+
+def raw_syn4_opts(optbytes):
+    """A SYN with hand-encoded options: scapy's TCP layer would 'fix' them."""
+    pad = (-len(optbytes)) % 4
+    hdr = struct.pack('!HHIIBBHHH', 33000, 80, 1000, 0, (5 + (len(optbytes) + pad) // 4) << 4,
+                      0x02, 64240, 0, 0) + optbytes + b'\x00' * pad
+    ip = IP(src=C4, dst=S4, flags='DF', proto=6, len=20 + len(hdr))
+    ck = in4_chksum(6, ip, hdr)
+    hdr = hdr[:16] + struct.pack('!H', ck) + hdr[18:]
+    return Ether(**ETH) / ip / Raw(hdr)
+
+
+# The paths synx is for.
+row('syn4-linux', syn4(), 'TX_SYNACK_COOKIE')
+row('syn4-windows', syn4(WINDOWS), 'TX_SYNACK_COOKIE')
+row('syn4-macos', syn4(MACOS), 'TX_SYNACK_COOKIE')
+row('syn6-linux', syn6(), 'TX_SYNACK_COOKIE')
+row('syn6-windows', syn6(WINDOWS), 'TX_SYNACK_COOKIE')
+row('syn4-linux-own', syn4(), 'TX_SYNACK_OWN', 'cookie=own')
+row('syn6-linux-own', syn6(), 'TX_SYNACK_OWN', 'cookie=own')
+row('ack4-own-cookie', Ether(**ETH) / IP(src=C4, dst=S4, flags='DF') /
+    TCP(sport=33000, dport=80, flags='A', seq=1001, ack=0, window=502), 'PASS_OWN_COOKIE_OK',
+    'ackof=syn4-linux-own,cookie=own')
+row('ack4-bad-own-cookie', Ether(**ETH) / IP(src=C4, dst=S4, flags='DF') /
+    TCP(sport=33000, dport=80, flags='A', seq=1001, ack=0x5eed1234, window=502),
+    'DROP_COOKIE_INVALID', 'cookie=own')
+row('ack4-cookie', Ether(**ETH) / IP(src=C4, dst=S4, flags='DF') /
+    TCP(sport=33000, dport=80, flags='A', seq=1001, ack=0, window=502), 'PASS_COOKIE_OK',
+    'ackof=syn4-linux')
+row('ack6-cookie', Ether(**ETH) / IPv6(src=C6, dst=S6) /
+    TCP(sport=33000, dport=80, flags='A', seq=1001, ack=0, window=502), 'PASS_COOKIE_OK',
+    'ackof=syn6-linux')
+row('ack4-bad-cookie', Ether(**ETH) / IP(src=C4, dst=S4, flags='DF') /
+    TCP(sport=33000, dport=80, flags='A', seq=1001, ack=0x5eed1234, window=502),
+    'DROP_COOKIE_INVALID')
+row('ack6-bad-cookie', Ether(**ETH) / IPv6(src=C6, dst=S6) /
+    TCP(sport=33000, dport=80, flags='A', seq=1001, ack=0x5eed1234, window=502),
+    'DROP_COOKIE_INVALID')
+row('est4-data', Ether(**ETH) / IP(src='198.18.0.1', dst=S4, flags='DF') /
+    TCP(sport=40001, dport=80, flags='PA', seq=5, ack=7, window=502) / (b'x' * 100),
+    'PASS_SOCKET')
+row('est6-data', Ether(**ETH) / IPv6(src='fd00::1', dst=S6) /
+    TCP(sport=40001, dport=80, flags='PA', seq=5, ack=7, window=502) / (b'x' * 100),
+    'PASS_SOCKET')
+
+# Stages of the SYN path, each stopping one step later than the one before.
+row('stage-syn4-flags-only', syn4(flags='SF'), 'DROP_FLAGS_SYN_FIN')
+row('stage-syn4-unprotected', syn4(), 'PASS_UNPROTECTED', 'cfg=unprot')
+row('stage-syn4-bad-tcp-csum', patch(syn4(), 14 + 20 + 16, b'\xde\xad'), 'DROP_TCP_CSUM')
+row('stage-syn4-no-listener', syn4(dport=81), 'PASS_NO_LISTENER')
+row('stage-syn4-declined', syn4(), 'PASS_SYN_KERNEL', 'syncookies=1')
+
+# Traffic synx only looks at.
+row('udp4', Ether(**ETH) / IP(src=C4, dst=S4) / UDP(sport=5000, dport=53) / (b'q' * 32),
+    'PASS_NON_TCP')
+row('arp', Ether(src=ETH['src'], dst='ff:ff:ff:ff:ff:ff') / ARP(psrc=C4, pdst=S4),
+    'PASS_NON_IP')
+
+# Each malformed class.
+good = bytes(syn4())
+# BPF_PROG_TEST_RUN wants a full Ethernet header: cut inside a VLAN tag instead.
+row('bad-l2-trunc', patch(good, 12, b'\x81\x00')[:16], 'DROP_L2_TRUNC')
+row('bad-ip4-trunc', good[:24], 'DROP_IP4_TRUNC')
+row('bad-ip4-version', patch(good, 14, b'\x55'), 'DROP_IP4_VERSION')
+row('bad-ip4-ihl', patch(good, 14, b'\x44'), 'DROP_IP4_IHL')
+row('bad-ip4-totlen', patch(good, 16, struct.pack('!H', 1400)), 'DROP_IP4_TOTLEN')
+row('bad-ip6-trunc', bytes(syn6())[:40], 'DROP_IP6_TRUNC')
+row('bad-ip6-paylen', patch(syn6(), 18, struct.pack('!H', 1400)), 'DROP_IP6_PAYLEN')
+row('bad-tcp-trunc', Ether(**ETH) / IP(src=C4, dst=S4, proto=6) / (b'\x80\xe8\x00\x50' * 3),
+    'DROP_TCP_TRUNC')
+row('bad-tcp-doff', patch(syn4(), 14 + 20 + 12, b'\x40'), 'DROP_TCP_DOFF')
+row('bad-port-zero', syn4(dport=0), 'DROP_PORT_ZERO')
+row('bad-flags-none', syn4(flags=''), 'DROP_FLAGS_NONE')
+row('bad-syn-fin', syn4(flags='SF'), 'DROP_FLAGS_SYN_FIN')
+row('bad-syn-rst', syn4(flags='SR'), 'DROP_FLAGS_SYN_RST')
+row('bad-fin-rst', syn4(flags='FR'), 'DROP_FLAGS_FIN_RST')
+row('bad-fin-no-ack', syn4(flags='F'), 'DROP_FLAGS_NO_ACK')
+row('bad-opt-len', raw_syn4_opts(b'\x02\x04\x05\xb4\x1e\x01'), 'DROP_OPT_LEN')
+row('bad-opt-overrun', raw_syn4_opts(b'\x02\x04\x05\xb4\x1e\x0a\x00\x00'), 'DROP_OPT_OVERRUN')
+row('bad-opt-fixed-len', raw_syn4_opts(b'\x02\x05\x05\xb4\x00\x01\x01\x01'),
+    'DROP_OPT_FIXED_LEN')
+row('bad-martian4', syn4(src='127.0.0.1'), 'DROP_MARTIAN_SRC4')
+row('bad-martian6', syn6(src='::1'), 'DROP_MARTIAN_SRC6')
+row('bad-land', syn4(src=S4), 'DROP_LAND')
+row('bad-ip4-csum', patch(syn4(), 14 + 10, b'\xbe\xef'), 'DROP_IP4_CSUM')
+row('bad-tcp-csum', patch(syn4(), 14 + 20 + 16, b'\xde\xad'), 'DROP_TCP_CSUM')
+row('bad-frag-tiny', Ether(**ETH) / IP(src=C4, dst=S4, flags='MF', proto=6) /
+    bytes(TCP(sport=33000, dport=80, flags='S', options=LINUX))[:16], 'DROP_FRAG_TINY')
+row('bad-frag-overlap', Ether(**ETH) / IP(src=C4, dst=S4, frag=1, proto=6) / (b'\x00' * 32),
+    'DROP_FRAG_OVERLAP')
+row('bad-frag-syn', Ether(**ETH) / IP(src=C4, dst=S4, flags='MF', proto=6) /
+    bytes(TCP(sport=33000, dport=80, flags='S', options=LINUX)), 'DROP_FRAG_SYN')
+
+# The bounds, on the frames they bound.
+row('bound-reflect-syn4', syn4(), 'bound:reflect')
+row('bound-drop-syn4', syn4(), 'bound:drop')
+row('bound-drop-ack4', Ether(**ETH) / IP(src=C4, dst=S4, flags='DF') /
+    TCP(sport=33000, dport=80, flags='A', seq=1001, ack=0x5eed1234, window=502), 'bound:drop')
+
+for name, frame, expect, opts in rows:
+    sys.stdout.write(f'{name} {frame.hex()} {expect} {opts}\n')

@@ -1,0 +1,467 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#
+# `make bench`: synx side by side with the kernel alone, nftables SYNPROXY
+# and two XDP bounds, on one veth lab, interleaved, in one run.
+# `make bench-quick` (--quick): the same steps, short, as a smoke test; it
+# writes build/bench/ only and leaves docs/ alone.
+#
+#   bench/run.sh [--quick] [--rounds N] [--no-micro] [--no-macro]
+#
+# Lab (two namespaces of our own, one veth pair, nothing else touched):
+#
+#   [ns gen] $GEN_IF 198.18.0.1 fd00::1 ------- $DUT_IF 198.18.0.2 fd00::2 [ns dut]
+#     generator: BPF_PROG_TEST_RUN live frames      synx | bench_pass (+ kernel or
+#     bench_sink (XDP): counts/verifies replies      nftables SYNPROXY) | a bound
+#     real clients (connect())                      listener on :80 (synx_bench serve)
+#
+# Spoofed sources: 198.18.128.0/17 and fd00:0:0:1::/64, routed back to the
+# generator through a permanent neighbour entry (no ARP/ND per source).
+#
+# Two ways to run veth (see docs/benchmarks.md, "Method"):
+#  closed  no threaded NAPI: the DUT's work runs on the sender's CPU, which it
+#          throttles to exactly the DUT's speed; one core does everything and
+#          ns/frame of that core is the figure (stable to a few %).
+#  split   threaded NAPI on both ends, the DUT's NAPI thread pinned to CPU 1,
+#          generator, sink and clients on CPU 0: the DUT core is overloaded
+#          (or paced), its NAPI thread's CPU time per packet is the figure.
+#
+# Rules kept: traffic only inside our namespaces; every load bounded in
+# packets and seconds; sysctls only inside our namespaces; only the PIDs
+# started here are ever killed; the EXIT trap removes everything.
+set -u
+export LC_ALL=C
+
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=$REPO/build
+OUT=$BUILD/bench
+PY=/usr/bin/python3 # Debian's, with scapy and matplotlib (not a pyenv one)
+TOOL=$OUT/synx_bench
+SYNX=$BUILD/synx
+
+QUICK=0 ROUNDS='' DO_MICRO=1 DO_MACRO=1
+while [ $# -gt 0 ]; do
+	case $1 in
+	--quick) QUICK=1 ;;
+	--rounds) ROUNDS=$2; shift ;;
+	--no-micro) DO_MICRO=0 ;;
+	--no-macro) DO_MACRO=0 ;;
+	-h | --help) sed -n '2,30p' "$0"; exit 0 ;;
+	*) echo "bench: unknown option $1" >&2; exit 2 ;;
+	esac
+	shift
+done
+
+# Durations (seconds) and counts: full run ~7 min, quick ~1 min.
+if [ $QUICK = 1 ]; then
+	ROUNDS=${ROUNDS:-1} T_CLOSED=0.3 T_SPLIT=0.5 T_PACED=0.4 T_IDLE=0.3
+	MICRO_REPEAT=50000 MICRO_ROUNDS=3
+	REPORT_MD=$OUT/benchmarks-quick.md REPORT_PNG=$OUT/benchmarks-quick.png
+else
+	ROUNDS=${ROUNDS:-5} T_CLOSED=1 T_SPLIT=2 T_PACED=1.5 T_IDLE=1
+	MICRO_REPEAT=300000 MICRO_ROUNDS=11
+	REPORT_MD=$REPO/docs/benchmarks.md REPORT_PNG=$REPO/docs/benchmarks.png
+fi
+MAX_PKTS=20000000 # per load, whatever its duration
+PACED_PPS=100000
+SINK_SAMPLE=64 # verify one reply in N at full speed (all of them when paced)
+# synx: `synx attach` defaults (own cookies on this kernel); synx-kc: --cookies kernel.
+SCENARIOS="synx synx-kc kernel nft reflect drop"
+REAL_SCENARIOS="synx synx-kc kernel nft" # the bounds cannot complete a handshake
+
+log() { printf 'bench: %s\n' "$*" >&2; }
+die() { log "$*"; exit 1; }
+
+# --- prerequisites ------------------------------------------------------------
+
+[ "$(id -u)" = 0 ] || die "needs root (namespaces, XDP, BPF_PROG_TEST_RUN)"
+
+# Packages this benchmark needs beyond scripts/deps.sh: installed only when missing.
+need_pkgs=()
+command -v nft >/dev/null || need_pkgs+=(nftables)
+command -v ethtool >/dev/null || need_pkgs+=(ethtool)
+command -v taskset >/dev/null || need_pkgs+=(util-linux)
+"$PY" -c 'import scapy' 2>/dev/null || need_pkgs+=(python3-scapy)
+"$PY" -c 'import matplotlib' 2>/dev/null || need_pkgs+=(python3-matplotlib)
+if [ ${#need_pkgs[@]} -gt 0 ]; then
+	log "installing ${need_pkgs[*]}"
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need_pkgs[@]}" >/dev/null ||
+		die "could not install ${need_pkgs[*]}"
+fi
+[ -x "$SYNX" ] && [ -f "$BUILD/synx.bpf.o" ] || die "run make first"
+
+# --- build the userspace tool -----------------------------------------------------
+
+mkdir -p "$OUT"
+make -s -C "$REPO" "$OUT/bench_gen.skel.h" "$OUT/bench_sink.skel.h" \
+	"$OUT/bench_bounds.skel.h" "$OUT/bench_micro.skel.h" "$OUT/bench_probe.skel.h" \
+	"$BUILD/user/counters.o" >&2 || die "build of the bench BPF programs failed"
+gcc -g -O2 -std=gnu11 -Wall -Wextra -Werror -Wno-missing-field-initializers -D_GNU_SOURCE \
+	-I"$REPO/include" -I"$REPO/user" -I"$BUILD" -I"$REPO/bench" \
+	"$REPO/bench/synx_bench.c" "$BUILD/user/counters.o" -o "$TOOL" \
+	-lxdp -lbpf -lelf -lz -lm || die "build of synx_bench failed"
+
+# --- lab ----------------------------------------------------------------------------
+
+ID=$(printf '%04x' $(( (RANDOM << 1 ^ $$) & 0xffff )))
+NS_GEN=sxb-$ID-gen NS_DUT=sxb-$ID-dut NS_MIC=sxb-$ID-mic
+GEN_IF=sb${ID}g DUT_IF=sb${ID}d
+TMP=$(mktemp -d "/tmp/synx-bench-$ID.XXXXXX")
+RES=$TMP/results.jsonl
+PIDS=()
+HOLD_GEN='' HOLD_DUT=''
+
+cleanup() {
+	local p
+	for p in "${PIDS[@]}"; do
+		kill "$p" 2>/dev/null
+		wait "$p" 2>/dev/null
+	done
+	ip netns del "$NS_GEN" 2>/dev/null
+	ip netns del "$NS_DUT" 2>/dev/null
+	ip netns del "$NS_MIC" 2>/dev/null
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM HUP
+
+# A holder per namespace: `ip netns exec` gives it the netns's sysfs and a
+# private mount namespace with its own bpffs (for synx's pins); later
+# commands enter both with nsenter, and all of it dies with the holder.
+holder() {
+	local ns=$1 var=$2 fifo=$TMP/$1.ready
+	mkfifo "$fifo"
+	ip netns exec "$ns" sh -c 'mount -t bpf bpf /sys/fs/bpf && echo up >"$1" && exec sleep 3600' \
+		sh "$fifo" &
+	PIDS+=($!)
+	printf -v "$var" %s $!
+	read -r -t 10 _ <"$fifo" || die "holder for $ns did not start"
+}
+in_gen() { nsenter -t "$HOLD_GEN" -m -n -- "$@"; }
+in_dut() { nsenter -t "$HOLD_DUT" -m -n -- "$@"; }
+
+lab_up() {
+	ip netns add "$NS_GEN" && ip netns add "$NS_DUT" || return 1
+	holder "$NS_GEN" HOLD_GEN
+	holder "$NS_DUT" HOLD_DUT
+	ip link add "$GEN_IF" netns "$NS_GEN" type veth peer name "$DUT_IF" netns "$NS_DUT" || return 1
+	in_gen ip link set lo up
+	in_dut ip link set lo up
+	in_gen ip link set "$GEN_IF" up
+	in_dut ip link set "$DUT_IF" up
+	in_gen ip addr add 198.18.0.1/24 dev "$GEN_IF"
+	in_dut ip addr add 198.18.0.2/24 dev "$DUT_IF"
+	in_gen ip addr add fd00::1/64 dev "$GEN_IF" nodad
+	in_dut ip addr add fd00::2/64 dev "$DUT_IF" nodad
+	GEN_MAC=$(in_gen cat "/sys/class/net/$GEN_IF/address")
+	DUT_MAC=$(in_dut cat "/sys/class/net/$DUT_IF/address")
+	# Replies to spoofed sources go to the generator's MAC, no resolution per source.
+	in_dut ip neigh replace 198.18.0.1 lladdr "$GEN_MAC" nud permanent dev "$DUT_IF"
+	in_dut ip -6 neigh replace fd00::1 lladdr "$GEN_MAC" nud permanent dev "$DUT_IF"
+	in_gen ip neigh replace 198.18.0.2 lladdr "$DUT_MAC" nud permanent dev "$GEN_IF"
+	in_dut ip route add 198.18.128.0/17 via 198.18.0.1
+	in_dut ip -6 route add fd00:0:0:1::/64 via fd00::1
+	# The same kernel policy for every scenario: cookies once the SYN queue
+	# overflows (the default).  Clients send full checksums (synx verifies
+	# SYN checksums; veth would otherwise hand it partial ones).
+	in_dut sysctl -qw net.ipv4.tcp_syncookies=1 net.ipv4.conf.all.rp_filter=0 \
+		net.ipv4.conf.default.rp_filter=0
+	in_gen ethtool -K "$GEN_IF" tx off >/dev/null
+	in_gen "$TOOL" attach "$GEN_IF" sink --csum-every $SINK_SAMPLE || return 1
+	SINK_EVERY=$SINK_SAMPLE
+	# nsenter itself in the background (a shell function would fork a
+	# subshell, and $! would name the subshell, not the server).
+	nsenter -t "$HOLD_DUT" -m -n -- "$TOOL" serve --port 80 --secs 3000 >"$TMP/serve.out" &
+	PIDS+=($!)
+	for _ in $(seq 100); do
+		grep -q listening "$TMP/serve.out" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+sink_mode() { # sink_mode N: verify one reply in N
+	[ "$SINK_EVERY" = "$1" ] && return 0
+	in_gen "$TOOL" attach "$GEN_IF" sink --csum-every "$1" || die "sink reattach failed"
+	SINK_EVERY=$1
+}
+
+# --- scenarios --------------------------------------------------------------------------
+
+CUR_SCN=none
+NFT_RULES='
+table inet synx_bench {
+	chain pre {
+		type filter hook prerouting priority raw; policy accept;
+		tcp dport 80 tcp flags syn notrack
+	}
+	chain inp {
+		type filter hook input priority filter; policy accept;
+		tcp dport 80 ct state invalid,untracked synproxy mss 1460 wscale 7 timestamp sack-perm
+		ct state invalid drop
+	}
+}'
+
+scn_leave() {
+	case $CUR_SCN in
+	synx | synx-kc) in_dut "$SYNX" detach "$DUT_IF" >/dev/null 2>&1 ;;
+	nft)
+		in_dut nft delete table inet synx_bench
+		in_dut "$TOOL" detach "$DUT_IF" ;;
+	none) ;;
+	*) in_dut "$TOOL" detach "$DUT_IF" ;;
+	esac
+	CUR_SCN=none
+}
+
+scn_enter() {
+	[ "$CUR_SCN" = "$1" ] && return 0
+	scn_leave
+	case $1 in
+	synx | synx-kc)
+		local cookies=auto
+		[ "$1" = synx-kc ] && cookies=kernel
+		in_dut "$SYNX" attach "$DUT_IF" --mode native --cookies $cookies >"$TMP/attach.out" 2>&1 ||
+			die "synx attach failed: $(tail -n 3 "$TMP/attach.out")" ;;
+	kernel) in_dut "$TOOL" attach "$DUT_IF" pass ;;
+	nft)
+		in_dut "$TOOL" attach "$DUT_IF" pass
+		echo "$NFT_RULES" | in_dut nft -f - || die "nftables SYNPROXY ruleset refused"
+		# Standard SYNPROXY setup: out-of-window/unknown ACKs are invalid, not picked up.
+		in_dut sysctl -qw net.netfilter.nf_conntrack_tcp_loose=0 ;;
+	reflect | drop) in_dut "$TOOL" attach "$DUT_IF" "$1" ;;
+	esac || die "could not enter scenario $1"
+	CUR_SCN=$1
+}
+
+# --- one measurement ----------------------------------------------------------------------
+
+ethstats() { # ethstats NS IF PREFIX: "prefix.key value" lines
+	nsenter -t "$1" -m -n -- ethtool -S "$2" | awk -v p="$3" 'NF == 2 { sub(":", "", $1); print p "." $1, $2 }'
+}
+
+snap() { # snap FILE
+	{
+		ethstats "$HOLD_DUT" "$DUT_IF" dut
+		ethstats "$HOLD_GEN" "$GEN_IF" gen
+		in_gen "$TOOL" sink-stats "$GEN_IF" | sed 's/^/sink./'
+		in_dut nstat -az TcpExtSyncookiesSent TcpExtSyncookiesRecv TcpExtSyncookiesFailed \
+			TcpExtListenOverflows TcpExtListenDrops 2>/dev/null |
+			awk '/^TcpExt/ { print "nstat." $1, $2 }'
+		if [ "$CUR_SCN" = synx ] || [ "$CUR_SCN" = synx-kc ]; then
+			in_dut "$SYNX" stats "$DUT_IF" --json 2>/dev/null |
+				"$PY" -c 'import json, sys
+d = json.load(sys.stdin)
+def walk(o, pre):
+    if isinstance(o, dict):
+        for k, v in o.items(): walk(v, pre + "." + str(k))
+    elif isinstance(o, list):
+        for i, v in enumerate(o):
+            if isinstance(v, dict) and "name" in v: walk(v, pre + "." + v["name"])
+            else: walk(v, pre + "." + str(i))
+    elif isinstance(o, (int, float)) and not isinstance(o, bool): print(pre, o)
+walk(d, "synx")' 2>/dev/null
+		fi
+	} >"$1"
+}
+
+kthreads() { # kthreads PREFIX: PIDs of kernel threads whose name starts with PREFIX
+	ps -e -o pid=,comm= | awk -v p="$1" 'index($2, p) == 1 { print $1 }'
+}
+
+# Threaded NAPI on or off for both ends; when on, pin the DUT's NAPI thread to
+# CPU 1, with a higher CFS weight (nice -15) so that other work on a shared
+# machine does not decide its share, and the generator side's (the sink) to
+# CPU 0, or to CPU 1 when paced (SINK_CPU): the spinning generator would keep
+# it off CPU 0 long enough to overflow its ring.  WATCH: the threads whose CPU
+# time the generator reports (role=PID), for the per-packet cost.
+napi_mode() {
+	local mode=$1 t=0 pid
+	[ "$mode" = split ] && t=1
+	in_gen sh -c "echo $t > /sys/class/net/$GEN_IF/threaded" || return 1
+	in_dut sh -c "echo $t > /sys/class/net/$DUT_IF/threaded" || return 1
+	WATCH=ksoftirqd0=$(kthreads ksoftirqd/0),ksoftirqd1=$(kthreads ksoftirqd/1)
+	[ $t = 1 ] || return 0
+	for pid in $(kthreads "napi/$DUT_IF-"); do
+		taskset -p -c 1 "$pid" >/dev/null
+		renice -n -15 -p "$pid" >/dev/null
+		WATCH=$WATCH,dutnapi=$pid
+	done
+	for pid in $(kthreads "napi/$GEN_IF-"); do
+		taskset -p -c "${SINK_CPU:-0}" "$pid" >/dev/null
+		WATCH=$WATCH,gennapi=$pid
+	done
+}
+
+# measure ROUND TEST MODE SCN KIND SECS RATE CLIENTS
+measure() {
+	local round=$1 test=$2 mode=$3 scn=$4 kind=$5 secs=$6 rate=$7 clients=$8
+	local dst=198.18.0.2 gen_out=$TMP/gen.out cl_out=$TMP/clients.out cpid=
+	[ "$kind" = syn6 ] && dst=fd00::2
+	scn_enter "$scn"
+	SINK_CPU=0
+	[ "$rate" -gt 0 ] && SINK_CPU=1
+	napi_mode "$mode" || die "could not set NAPI mode $mode"
+	if [ "$rate" -gt 0 ]; then sink_mode 1; else sink_mode $SINK_SAMPLE; fi
+	snap "$TMP/s0"
+	: >"$cl_out"
+	if [ "$clients" = 1 ]; then
+		# On CPU 0 in both modes: in closed mode a client's SYN sent from the other
+		# CPU would schedule the DUT's NAPI there and split the closed loop; in
+		# split mode CPU 1 is the DUT's.
+		nsenter -t "$HOLD_GEN" -m -n -- taskset -c 0 "$TOOL" clients --dst 198.18.0.2 \
+			--port 80 --secs "$secs" --gap-ms 10 --timeout-ms 3000 >"$cl_out" &
+		cpid=$!
+		PIDS+=("$cpid")
+	fi
+	if [ "$kind" = idle ]; then
+		sleep "$secs"
+		: >"$gen_out"
+	else
+		# nice -15 in split mode, as the DUT's thread: other work on a shared
+		# machine should not decide how hard the DUT is pushed.
+		# Paced frames leave in batches of 16, well inside veth's ring.
+		local nice=0 batch=64
+		[ "$mode" = split ] && nice=-15
+		[ "$rate" -gt 0 ] && batch=16
+		in_gen nice -n $nice "$TOOL" gen "$GEN_IF" --kind "$kind" --smac "$GEN_MAC" \
+			--dmac "$DUT_MAC" --dst $dst --dport 80 --count $MAX_PKTS --secs "$secs" \
+			--rate "$rate" --batch $batch --cpu 0 --watch "$WATCH" >"$gen_out" ||
+			die "generator failed ($test/$scn)"
+	fi
+	[ -n "$cpid" ] && wait "$cpid"
+	snap "$TMP/s1"
+	"$PY" "$REPO/bench/report.py" record --round "$round" --test "$test" --mode "$mode" \
+		--scenario "$scn" --kind "$kind" --rate "$rate" --secs "$secs" \
+		--s0 "$TMP/s0" --s1 "$TMP/s1" --gen "$gen_out" --clients "$cl_out" >>"$RES" ||
+		die "could not record $test/$scn"
+}
+
+# --- environment facts --------------------------------------------------------------------
+
+facts() {
+	local f=$TMP/facts
+	{
+		echo "cpu_model $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
+		echo "cpus $(nproc)"
+		echo "kernel $(uname -r)"
+		echo "date $(date -u '+%Y-%m-%d %H:%M UTC')"
+		echo "synx_version $(git -C "$REPO" describe --always --dirty 2>/dev/null || echo unknown)"
+		echo "clang $(clang --version | head -n1)"
+		echo "libbpf $(dpkg-query -W -f '${Version}' libbpf1 2>/dev/null)"
+		echo "libxdp $(dpkg-query -W -f '${Version}' libxdp1 2>/dev/null)"
+		echo "nft $(nft --version 2>/dev/null)"
+		echo "quick $QUICK"
+		echo "rounds $ROUNDS"
+		echo "t_closed $T_CLOSED"
+		echo "t_split $T_SPLIT"
+		echo "t_paced $T_PACED"
+		echo "t_idle $T_IDLE"
+		echo "paced_pps $PACED_PPS"
+		echo "sink_sample $SINK_SAMPLE"
+		echo "micro_repeat $MICRO_REPEAT"
+		echo "micro_rounds $MICRO_ROUNDS"
+		echo "loadavg_start $(cut -d' ' -f1-3 /proc/loadavg)"
+		# What this machine lets a profiler do.
+		echo "probe_tracing $("$TOOL" probe-tracing 2>&1 | tail -n1)"
+		echo "probe_bpftool_profile $(bpftool prog profile 2>&1 | head -n1)"
+		if command -v perf >/dev/null; then
+			echo "probe_perf_cycles $(perf stat -e cycles -x, true 2>&1 | head -n1)"
+		else
+			echo "probe_perf_cycles perf not installed"
+		fi
+	} >"$f"
+	cat "$f"
+}
+
+# --- micro ------------------------------------------------------------------------------------
+
+micro() {
+	ip netns add "$NS_MIC" || return 1
+	ip -n "$NS_MIC" link set lo up
+	ip -n "$NS_MIC" addr add 198.18.0.1/32 dev lo
+	ip -n "$NS_MIC" addr add 198.18.0.2/32 dev lo
+	ip -n "$NS_MIC" addr add fd00::1/128 dev lo nodad
+	ip -n "$NS_MIC" addr add fd00::2/128 dev lo nodad
+	"$PY" "$REPO/bench/frames.py" >"$TMP/frames.txt" || return 1
+	ip netns exec "$NS_MIC" taskset -c 1 "$TOOL" micro --frames "$TMP/frames.txt" \
+		--repeat $MICRO_REPEAT --rounds $MICRO_ROUNDS >"$TMP/micro.out" 2>"$TMP/micro.err"
+	local rc=$?
+	ip netns del "$NS_MIC"
+	grep -v xdp_run_config "$TMP/micro.err" >&2
+	return $rc
+}
+
+# --- perf profile of the DUT core -----------------------------------------------------------
+
+profile() { # a split-mode synx SYN flood with perf sampling CPU 1
+	command -v perf >/dev/null || { echo "perf not installed" >"$TMP/profile.txt"; return 0; }
+	scn_enter synx
+	napi_mode split || return 1
+	# Only the DUT's NAPI thread: CPU 1 also runs whatever else shares this machine.
+	local tids
+	tids=$(kthreads "napi/$DUT_IF-" | paste -sd, -)
+	[ -n "$tids" ] || return 1
+	perf record -q -t "$tids" -e cpu-clock -F 4999 -o "$TMP/perf.data" -- sleep 2 >/dev/null 2>&1 &
+	local ppid=$!
+	PIDS+=("$ppid")
+	in_gen "$TOOL" gen "$GEN_IF" --kind syn4 --smac "$GEN_MAC" --dmac "$DUT_MAC" \
+		--dst 198.18.0.2 --dport 80 --count $MAX_PKTS --secs 2 --cpu 0 >/dev/null
+	wait $ppid
+	perf report -q -i "$TMP/perf.data" --stdio --sort sym 2>/dev/null |
+		awk 'NF && $1 ~ /%$/' | head -n 25 >"$TMP/profile.txt"
+	rm -f "$TMP/perf.data"
+}
+
+# --- main ---------------------------------------------------------------------------------------
+
+T0=$(date +%s)
+facts >&2
+cp "$TMP/facts" "$OUT/facts.txt"
+: >"$RES"
+if [ $DO_MICRO = 1 ]; then
+	log "micro-benchmark: $MICRO_ROUNDS rounds x $MICRO_REPEAT repeats per class"
+	micro || die "micro-benchmark failed"
+fi
+if [ $DO_MACRO = 1 ]; then
+	lab_up || die "lab setup failed"
+	# The tests of one round, each run for every scenario in a rotated order.
+	# Clients run in their own closed-mode test: their traffic would perturb the
+	# closed loop whose cost per frame is the headline.
+	TESTS="syn4-closed:closed:syn4:$T_CLOSED:0:0 syn4-closed-cl:closed:syn4:$T_CLOSED:0:1
+ack4-closed:closed:ack4:$T_CLOSED:0:0
+syn6-closed:closed:syn6:$T_CLOSED:0:0 syn4-split:split:syn4:$T_SPLIT:0:1
+syn4-paced:split:syn4:$T_PACED:$PACED_PPS:0 idle:split:idle:$T_IDLE:0:1"
+	read -r -a scn_arr <<<"$SCENARIOS"
+	for ((r = 0; r < ROUNDS; r++)); do
+		log "round $((r + 1))/$ROUNDS ($(( $(date +%s) - T0 ))s)"
+		for t in $TESTS; do
+			IFS=: read -r test mode kind secs rate clients <<<"$t"
+			for ((k = 0; k < ${#scn_arr[@]}; k++)); do
+				scn=${scn_arr[$(( (k + r) % ${#scn_arr[@]} ))]}
+				cl=$clients
+				case " $REAL_SCENARIOS " in *" $scn "*) ;; *)
+					# Bounds: no clients, so no idle or client-only tests.
+					[ "$kind" = idle ] && continue
+					[ "$test" = syn4-closed-cl ] && continue
+					cl=0 ;;
+				esac
+				measure "$r" "$test" "$mode" "$scn" "$kind" "$secs" "$rate" "$cl"
+			done
+		done
+	done
+	log "profile of the DUT core (perf, cpu-clock)"
+	profile || log "profile failed"
+	scn_leave
+fi
+ELAPSED=$(( $(date +%s) - T0 ))
+echo "elapsed_s $ELAPSED" >>"$TMP/facts"
+echo "loadavg_end $(cut -d' ' -f1-3 /proc/loadavg)" >>"$TMP/facts"
+cp "$RES" "$OUT/results.jsonl"
+[ -f "$TMP/micro.out" ] && cp "$TMP/micro.out" "$OUT/micro.out"
+[ -f "$TMP/profile.txt" ] && cp "$TMP/profile.txt" "$OUT/profile.txt"
+cp "$TMP/facts" "$OUT/facts.txt"
+"$PY" "$REPO/bench/report.py" report --facts "$OUT/facts.txt" --results "$OUT/results.jsonl" \
+	--micro "$OUT/micro.out" --profile "$OUT/profile.txt" --md "$REPORT_MD" --png "$REPORT_PNG" ||
+	die "report failed"
+log "done in ${ELAPSED}s: $REPORT_MD"
