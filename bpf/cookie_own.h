@@ -138,12 +138,12 @@ static __always_inline __u32 own_count(const struct synx_cookie_keys *k, __u64 n
 	return (__u32)(now >> own_period_shift(k));
 }
 
-/* The ISN for a SYN of flow @f offering @c. */
+/* The ISN for a SYN of flow @f offering @c, at CLOCK_MONOTONIC time @now. */
 static __always_inline __u32 own_cookie_issue(const struct synx_cookie_keys *k,
 					      const struct own_flow *f,
-					      const struct own_cookie *c)
+					      const struct own_cookie *c, __u64 now)
 {
-	__u32 count = own_count(k, bpf_ktime_get_ns());
+	__u32 count = own_count(k, now);
 	__u32 meta = (count & 1) << OWN_T_SHIFT |
 		     own_mss_index(f->ipv6, c->mss) << OWN_MSS_SHIFT |
 		     (c->wscale & 0xf) << OWN_WS_SHIFT |

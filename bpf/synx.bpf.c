@@ -358,6 +358,7 @@ static __always_inline int synack_own_opts(struct xdp_md *ctx, const struct synx
 	struct syn_offer o = syn_offer(p, cfg, s);
 	struct own_cookie c = {};
 	struct own_flow f = {};
+	__u64 now;
 
 	o.ts = o.ts && (cfg->flags & SYNX_F_TIMESTAMPS);
 	/* RFC 9293 3.7.1: no MSS option means the default. */
@@ -365,14 +366,15 @@ static __always_inline int synack_own_opts(struct xdp_md *ctx, const struct synx
 	c.wscale = o.ws ? (s->wscale < TCP_MAX_WSCALE ? s->wscale : TCP_MAX_WSCALE) : OWN_WS_NONE;
 	c.sack = o.sack;
 	c.ecn = o.ecn;
+	/* One clock read for both the cookie and our TSval (it costs, in VMs). */
+	now = bpf_ktime_get_ns();
 	if (own_flow_load(ctx, p, syn->source, syn->dest, bpf_ntohl(syn->seq), &f))
 		return -1;
-	a->seq = bpf_htonl(own_cookie_issue(keys, &f, &c));
+	a->seq = bpf_htonl(own_cookie_issue(keys, &f, &c, now));
 	if (o.ecn)
 		a->flags |= TCP_FLAG_ECE;
 
-	synack_opts(a, o.sack, o.ts, o.ws, (__u32)(bpf_ktime_get_ns() / NSEC_PER_MSEC), s->tsval,
-		    cfg->wscale);
+	synack_opts(a, o.sack, o.ts, o.ws, (__u32)(now / NSEC_PER_MSEC), s->tsval, cfg->wscale);
 	return 0;
 }
 
