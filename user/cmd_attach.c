@@ -73,6 +73,27 @@ static int parse_config_args(int argc, char **argv, bool attach, struct synx_opt
 	return 0;
 }
 
+/*
+ * What attach and config both do first: parse, resolve the interface, check
+ * the MSS against its MTU, and check privileges.  Returns < 0 when help was
+ * shown, else 0 or an exit code already reported.
+ */
+static int config_prologue(int argc, char **argv, bool attach, struct synx_opts *o,
+			   const char **ifname, int *ifindex, unsigned int *mtu)
+{
+	int err = parse_config_args(argc, argv, attach, o, ifname);
+
+	if (err)
+		return err;
+	*ifindex = synx_iface_index(*ifname, &err);
+	if (!*ifindex)
+		return err;
+	if (synx_iface_mtu(*ifname, mtu))
+		return synx_err(SYNX_EXIT_FAIL, "cannot read the MTU of %s", *ifname);
+	err = synx_opts_check_mtu(o, *ifname, *mtu);
+	return err ? err : synx_check_root();
+}
+
 static int mkdir_p(const char *dir)
 {
 	if (mkdir(SYNX_PIN_ROOT, 0700) && errno != EEXIST)
@@ -320,23 +341,11 @@ int synx_cmd_attach(int argc, char **argv)
 		err = synx_err(SYNX_EXIT_FAIL, "out of memory");
 		goto out;
 	}
-	err = parse_config_args(argc, argv, true, o, &ifname);
+	err = config_prologue(argc, argv, true, o, &ifname, &ifindex, &mtu);
 	if (err < 0) {
 		err = 0; /* -h: help shown */
 		goto out;
 	}
-	if (err)
-		goto out;
-	ifindex = synx_iface_index(ifname, &err);
-	if (!ifindex)
-		goto out;
-	if (synx_iface_mtu(ifname, &mtu)) {
-		err = synx_err(SYNX_EXIT_FAIL, "cannot read the MTU of %s", ifname);
-		goto out;
-	}
-	err = synx_opts_check_mtu(o, ifname, mtu);
-	if (!err)
-		err = synx_check_root();
 	if (!err)
 		err = synx_check_bpffs();
 	if (!err)
@@ -660,23 +669,12 @@ int synx_cmd_config(int argc, char **argv)
 		err = synx_err(SYNX_EXIT_FAIL, "out of memory");
 		goto out;
 	}
-	err = parse_config_args(argc, argv, false, o, &ifname);
+	/* Maps are found by program id: config needs no bpffs. */
+	err = config_prologue(argc, argv, false, o, &ifname, &ifindex, &mtu);
 	if (err < 0) {
 		err = 0; /* -h: help shown */
 		goto out;
 	}
-	if (err)
-		goto out;
-	ifindex = synx_iface_index(ifname, &err);
-	if (!ifindex)
-		goto out;
-	if (synx_iface_mtu(ifname, &mtu)) {
-		err = synx_err(SYNX_EXIT_FAIL, "cannot read the MTU of %s", ifname);
-		goto out;
-	}
-	err = synx_opts_check_mtu(o, ifname, mtu);
-	if (!err)
-		err = synx_check_root(); /* maps are found by program id: no bpffs needed */
 	if (err)
 		goto out;
 	err = synx_attachment_query(ifindex, &a);
