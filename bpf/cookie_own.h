@@ -33,6 +33,7 @@
 #include "synx_config.h"
 #include "maps.h"
 #include "siphash.h"
+#include "flow.h"
 
 #define OWN_MAC_BITS 22
 #define OWN_T_SHIFT 9
@@ -108,14 +109,7 @@ static __always_inline __u32 own_period_shift(const struct synx_cookie_keys *k)
 	return k->period_shift ? k->period_shift : SYNX_COOKIE_PERIOD_SHIFT;
 }
 
-/* The flow as the client sent it: addresses in packet order, ports and client ISN. */
-struct own_flow {
-	__u64 addr[4];  /* v4: one word; v6: four words */
-	__u64 ports_isn;
-	__u8 ipv6;
-};
-
-static __always_inline __u32 own_mac(const __u64 key[2], const struct own_flow *f, __u32 count,
+static __always_inline __u32 own_mac(const __u64 key[2], const struct synx_flow *f, __u32 count,
 				     __u32 meta)
 {
 	struct siphash s;
@@ -140,7 +134,7 @@ static __always_inline __u32 own_count(const struct synx_cookie_keys *k, __u64 n
 
 /* The ISN for a SYN of flow @f offering @c, at CLOCK_MONOTONIC time @now. */
 static __always_inline __u32 own_cookie_issue(const struct synx_cookie_keys *k,
-					      const struct own_flow *f,
+					      const struct synx_flow *f,
 					      const struct own_cookie *c, __u64 now)
 {
 	__u32 count = own_count(k, now);
@@ -157,7 +151,7 @@ static __always_inline __u32 own_cookie_issue(const struct synx_cookie_keys *k,
  * decode it into @c.  Returns 0 when valid.
  */
 static __always_inline int own_cookie_check(const struct synx_cookie_keys *k,
-					    const struct own_flow *f, __u32 cookie,
+					    const struct synx_flow *f, __u32 cookie,
 					    struct own_cookie *c)
 {
 	__u64 now = bpf_ktime_get_ns();

@@ -8,7 +8,8 @@
  *   3. SYN with a listener: answer with the listener's own SYN cookie
  *      (XDP_TX) when the kernel's policy says cookies are on;
  *   4. ACK that only a listener would receive: pass it if its cookie is
- *      valid (the kernel then creates the connection), drop it otherwise;
+ *      valid (the kernel then creates the connection) or if it follows
+ *      right behind such an ACK (followup.h), drop it otherwise;
  *   5. pass the rest (established flows, RSTs, ...) untouched.
  * Every exit is counted by synx_record(), once, with its reason.
  *
@@ -29,6 +30,7 @@
 #include "tcp_opts.h"
 #include "cookie_kernel.h"
 #include "cookie_own.h"
+#include "followup.h"
 #include "synack.h"
 
 #define IPV4_MIN_MSS 536  /* RFC 9293 section 3.7.1 */
@@ -311,38 +313,6 @@ static __always_inline void synack_kernel_opts(const struct synx_pkt *p,
 	synack_opts(a, o.sack, 1, o.ws, kcookie_tsval(opts), s->tsval, cfg->wscale);
 }
 
-/* The flow key of an own cookie, from the frame's addresses. */
-static __always_inline int own_flow_load(struct xdp_md *ctx, const struct synx_pkt *p,
-					 __be16 sport, __be16 dport, __u32 client_isn,
-					 struct own_flow *f)
-{
-	void *data = (void *)(long)ctx->data;
-	void *data_end = (void *)(long)ctx->data_end;
-
-	f->ipv6 = p->ipv6;
-	f->ports_isn = (__u64)sport << 48 | (__u64)dport << 32 | client_isn;
-	if (p->ipv6) {
-		struct ipv6hdr *ip6h = data + p->l3_off;
-		const __u32 *sa, *da;
-
-		if ((void *)(ip6h + 1) > data_end)
-			return -1;
-		sa = ip6h->saddr.in6_u.u6_addr32;
-		da = ip6h->daddr.in6_u.u6_addr32;
-		f->addr[0] = (__u64)sa[0] << 32 | sa[1];
-		f->addr[1] = (__u64)sa[2] << 32 | sa[3];
-		f->addr[2] = (__u64)da[0] << 32 | da[1];
-		f->addr[3] = (__u64)da[2] << 32 | da[3];
-	} else {
-		struct iphdr *iph = data + p->l3_off;
-
-		if ((void *)(iph + 1) > data_end)
-			return -1;
-		f->addr[0] = (__u64)iph->saddr << 32 | iph->daddr;
-	}
-	return 0;
-}
-
 /*
  * Own cookies: everything the client offered rides in the ISN, so the
  * SYN-ACK offers what both sides support, timestamps or not.  Our TSval
@@ -357,7 +327,7 @@ static __always_inline int synack_own_opts(struct xdp_md *ctx, const struct synx
 	const struct tcphdr *syn = (const struct tcphdr *)s->hdr;
 	struct syn_offer o = syn_offer(p, cfg, s);
 	struct own_cookie c = {};
-	struct own_flow f = {};
+	struct synx_flow f = {};
 	__u64 now;
 
 	o.ts = o.ts && (cfg->flags & SYNX_F_TIMESTAMPS);
@@ -368,7 +338,8 @@ static __always_inline int synack_own_opts(struct xdp_md *ctx, const struct synx
 	c.ecn = o.ecn;
 	/* One clock read for both the cookie and our TSval (it costs, in VMs). */
 	now = bpf_ktime_get_ns();
-	if (own_flow_load(ctx, p, syn->source, syn->dest, bpf_ntohl(syn->seq), &f))
+	if (synx_flow_load((void *)(long)ctx->data, (void *)(long)ctx->data_end, p, syn->source,
+			   syn->dest, bpf_ntohl(syn->seq), &f))
 		return -1;
 	a->seq = bpf_htonl(own_cookie_issue(keys, &f, &c, now));
 	if (o.ecn)
@@ -435,19 +406,14 @@ static __always_inline struct synx_verdict handle_syn(struct xdp_md *ctx, const 
  * the kernel a request socket built from it (handoff_tc.h).
  */
 static __always_inline struct synx_verdict ack_own_cookie(struct xdp_md *ctx,
-							  const struct synx_pkt *p,
 							  const struct synx_cookie_keys *keys,
-							  const struct tcphdr *th)
+							  const struct synx_flow *f, __u32 ack)
 {
-	/* th is read before bpf_xdp_adjust_meta() invalidates it. */
 	struct own_cookie c = {};
-	struct own_flow f = {};
 	struct synx_meta *m;
 	void *data;
 
-	if (own_flow_load(ctx, p, th->source, th->dest, bpf_ntohl(th->seq) - 1, &f))
-		return SYNX_PASS(ERROR);
-	if (own_cookie_check(keys, &f, bpf_ntohl(th->ack_seq) - 1, &c))
+	if (own_cookie_check(keys, f, ack - 1, &c))
 		return SYNX_DROP(COOKIE_INVALID);
 
 	/* Packet pointers are invalid after this: nothing below reads the frame. */
@@ -464,16 +430,79 @@ static __always_inline struct synx_verdict ack_own_cookie(struct xdp_md *ctx,
 	return SYNX_PASS(OWN_COOKIE_OK);
 }
 
+/* The kernel's cookie, checked by the listener's own code. */
+static __always_inline struct synx_verdict ack_kernel_cookie(struct xdp_md *ctx,
+							     const struct synx_pkt *p,
+							     struct bpf_sock *listener)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	struct tcphdr *th = data + p->l4_off;
+	void *l3 = data + p->l3_off;
+	long err = -EINVAL;
+
+	if ((void *)(th + 1) > data_end)
+		return SYNX_PASS(ERROR);
+	if (p->ipv6) {
+		if (l3 + sizeof(struct ipv6hdr) <= data_end)
+			err = kcookie_check(listener, l3, sizeof(struct ipv6hdr), th);
+	} else {
+		if (l3 + sizeof(struct iphdr) <= data_end)
+			err = kcookie_check(listener, l3, sizeof(struct iphdr), th);
+	}
+	return err ? SYNX_DROP(COOKIE_INVALID) : SYNX_PASS(COOKIE_OK);
+}
+
+/*
+ * An ACK that only a listener would receive.  It completes a handshake
+ * only if it carries a cookie; otherwise the kernel would answer with RST.
+ * Dropping instead kills ACK floods before an skb exists; the price is
+ * that a peer with a long-dead connection gets no RST and times out.
+ */
+static __always_inline struct synx_verdict listener_ack(struct xdp_md *ctx,
+							const struct synx_pkt *p,
+							const struct synx_config *cfg,
+							struct bpf_sock *listener)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	struct tcphdr *th = data + p->l4_off;
+	const struct synx_cookie_keys *keys;
+	struct synx_flow f = {};
+	struct synx_verdict v;
+	__u32 seq, ack;
+
+	if ((void *)(th + 1) > data_end)
+		return SYNX_PASS(ERROR);
+	seq = bpf_ntohl(th->seq);
+	ack = bpf_ntohl(th->ack_seq);
+	if (synx_flow_load(data, data_end, p, th->source, th->dest, seq - 1, &f))
+		return SYNX_PASS(ERROR);
+	if (followup_match(&f, seq, ack))
+		return SYNX_PASS(COOKIE_FOLLOWUP);
+
+	keys = cfg->cookie_mode == SYNX_COOKIE_OWN ? own_keys() : NULL;
+	v = keys ? ack_own_cookie(ctx, keys, &f, ack) : SYNX_DROP(COOKIE_INVALID);
+	/*
+	 * Not an own cookie: it may still be the kernel's, for a SYN synx
+	 * left to the kernel (TCP-MD5 peers, helper failures).  Packet
+	 * pointers changed only if v was decided otherwise.
+	 */
+	if (v.reason == SYNX_R_DROP_COOKIE_INVALID)
+		v = ack_kernel_cookie(ctx, p, listener);
+	if (v.action == XDP_PASS && v.reason != SYNX_R_PASS_ERROR)
+		followup_note(&f, seq, ack);
+	return v;
+}
+
 static __always_inline struct synx_verdict handle_ack(struct xdp_md *ctx, const struct synx_pkt *p,
 						      const struct synx_config *cfg)
 {
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
 	struct tcphdr *th = data + p->l4_off;
-	const struct synx_cookie_keys *keys;
-	void *l3 = data + p->l3_off;
+	struct synx_verdict v;
 	struct bpf_sock *sk;
-	long err;
 
 	if ((void *)(th + 1) > data_end)
 		return SYNX_PASS(ERROR);
@@ -484,45 +513,9 @@ static __always_inline struct synx_verdict handle_ack(struct xdp_md *ctx, const 
 		bpf_sk_release(sk);
 		return SYNX_PASS(SOCKET);
 	}
-
-	/*
-	 * Only a listener would get this ACK: it completes a handshake only if
-	 * it carries a cookie; otherwise the kernel would answer with RST.
-	 * Dropping instead kills ACK floods before an skb exists; the price is
-	 * that a peer with a long-dead connection gets no RST and times out.
-	 */
-	keys = cfg->cookie_mode == SYNX_COOKIE_OWN ? own_keys() : NULL;
-	if (keys) {
-		struct synx_verdict v = ack_own_cookie(ctx, p, keys, th);
-
-		/*
-		 * Not ours: it may still be the kernel's own cookie, for a SYN
-		 * synx left to the kernel (TCP-MD5 peers, helper failures).
-		 * Packet pointers changed only if v was decided otherwise.
-		 */
-		if (v.reason != SYNX_R_DROP_COOKIE_INVALID) {
-			bpf_sk_release(sk);
-			return v;
-		}
-		data = (void *)(long)ctx->data;
-		data_end = (void *)(long)ctx->data_end;
-		l3 = data + p->l3_off;
-		th = data + p->l4_off;
-		if ((void *)(th + 1) > data_end) {
-			bpf_sk_release(sk);
-			return SYNX_PASS(ERROR);
-		}
-	}
-	err = -EINVAL;
-	if (p->ipv6) {
-		if (l3 + sizeof(struct ipv6hdr) <= data_end)
-			err = kcookie_check(sk, l3, sizeof(struct ipv6hdr), th);
-	} else {
-		if (l3 + sizeof(struct iphdr) <= data_end)
-			err = kcookie_check(sk, l3, sizeof(struct iphdr), th);
-	}
+	v = listener_ack(ctx, p, cfg, sk);
 	bpf_sk_release(sk);
-	return err ? SYNX_DROP(COOKIE_INVALID) : SYNX_PASS(COOKIE_OK);
+	return v;
 }
 
 /* A SYN (no ACK): options are part of "malformed", so they come before the port policy. */

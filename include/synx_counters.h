@@ -71,6 +71,8 @@ enum synx_reason {
 	SYNX_R_PASS_NO_META = 47,      /* valid own cookie, but the driver has no XDP metadata */
 	/* Counted by the tc hand-off program, on top of the packet's XDP reason */
 	SYNX_R_PASS_HANDOFF_FAILED = 48, /* bpf_sk_assign_tcp_reqsk() refused: the kernel will RST */
+	/* XDP_PASS: protected port, handed to the local stack */
+	SYNX_R_PASS_COOKIE_FOLLOWUP = 49, /* segment right behind a passed cookie ACK (followup.h) */
 	__SYNX_REASON_MAX
 };
 

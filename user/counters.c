@@ -61,6 +61,7 @@ const struct synx_reason_info synx_reasons[] = {
 	R(PASS_OWN_COOKIE_OK, PASS, "ACK with a valid own cookie, to the tc hand-off"),
 	R(PASS_NO_META, PASS, "valid own cookie, driver lacks XDP metadata"),
 	R(PASS_HANDOFF_FAILED, PASS, "tc hand-off refused by the kernel (counted in tc)"),
+	R(PASS_COOKIE_FOLLOWUP, PASS, "segment right behind a passed cookie ACK"),
 };
 
 _Static_assert(sizeof(synx_reasons) / sizeof(synx_reasons[0]) == __SYNX_REASON_MAX,

@@ -326,7 +326,8 @@ def decide(f, env):
             return no_listener()
         if s == 'other':
             return Decision('PASS_SOCKET')
-        return Decision('DROP_COOKIE_INVALID')  # the caller knows valid cookies
+        # The caller knows valid cookies and the follow-ups behind them.
+        return Decision('DROP_COOKIE_INVALID')
     # 11.
     return Decision('PASS_OTHER')
 

@@ -55,6 +55,15 @@ check_ge() {
 	if [ "$3" -ge "$2" ] 2>/dev/null; then ok "$1"; else not_ok "$1" "expected >= $2, got $3${4:+ ($4)}"; fi
 }
 
+# check_range NAME MIN MAX ACTUAL [DETAIL]: integer MIN <= ACTUAL <= MAX
+check_range() {
+	if [ "$4" -ge "$2" ] 2>/dev/null && [ "$4" -le "$3" ]; then
+		ok "$1"
+	else
+		not_ok "$1" "expected $2..$3, got $4${5:+ ($5)}"
+	fi
+}
+
 # Skip every named case at once and exit: for a lab that cannot run at all.
 # With LAB_STRICT=1 (the demo) it is an error instead.
 skip_all() {

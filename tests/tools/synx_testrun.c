@@ -13,6 +13,8 @@
  *   keys C0 C1 P0 P1 ROT GEN SHIFT
  *                              write synx_keys[0]: current and previous
  *                              SipHash key, rotated_ns, generation, period_shift
+ *   forget                     empty the handshake follow-up cache, so that
+ *                              a replayed handshake ACK is judged afresh
  *   run HEX [IFINDEX]          run the program once on the frame HEX
  *     -> retval N
  *        out HEX               the frame as the program left it
@@ -239,6 +241,22 @@ static void cmd_keys(char *args)
 		printf("ok\n");
 }
 
+static void cmd_forget(void)
+{
+	struct bpf_map *map = skel->maps.synx_followup;
+	__u32 n = bpf_map__max_entries(map), vsz = bpf_map__value_size(map);
+	void *zero = calloc(1, vsz);
+	int err = zero ? 0 : -ENOMEM;
+
+	for (__u32 key = 0; key < n && !err; key++)
+		err = bpf_map__update_elem(map, &key, sizeof(key), zero, vsz, BPF_ANY);
+	free(zero);
+	if (err)
+		reply_err(-err, "update synx_followup");
+	else
+		printf("ok\n");
+}
+
 static void cmd_run(char *args)
 {
 	static __u8 in[FRAME_MAX], out[FRAME_OUT_MAX];
@@ -388,6 +406,8 @@ int main(int argc, char **argv)
 			cmd_keys(rest ? rest : (char *)"");
 		else if (!strcmp(cmd, "run"))
 			cmd_run(rest ? rest : (char *)"");
+		else if (!strcmp(cmd, "forget"))
+			cmd_forget();
 		else if (!strcmp(cmd, "quit"))
 			break;
 		else

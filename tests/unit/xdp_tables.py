@@ -773,6 +773,76 @@ def cookie_scenarios():
     ]
 
 
+def followup_scenarios():
+    """Segments right behind a handshake ACK (bpf/followup.h, README decision
+    table): passed as follow-ups only for the same flow, the same ack, a seq
+    within the SYN-ACK's window, and for one second; never without a valid
+    ACK before them."""
+    import time
+
+    def seq_of(s, k):
+        return (s.spec['seq'] + 1 + k) & 0xffffffff
+
+    def play(fam, steps, cfg_=BASE):
+        """steps: (label, mutate(syn, cookie) -> frame | float seconds, reason)."""
+        def fn(h):
+            s = syn(fam, opts=LINUX)
+            errs, cookie = h.expect(s, 'TX_SYNACK_COOKIE', cfg=cfg_)
+            if errs or cookie is None:
+                return ['SYN: ' + e for e in errs] or ['SYN: no cookie']
+            out = []
+            for label, step, want in steps:
+                if isinstance(step, float):
+                    time.sleep(step)
+                    continue
+                errs, _ = h.expect(step(s, cookie), want, cfg=cfg_)
+                out += [f'{label}: {e}' for e in errs]
+            return out
+        return fn
+
+    ack = ('ACK', lambda s, c: ack_for(s, c), 'PASS_COOKIE_OK')
+    data = ('data 1 (seq as the ACK)',
+            lambda s, c: ack_for(s, c, flags=ACK | PSH, payload=b'x' * 1000), 'PASS_COOKIE_FOLLOWUP')
+    data2 = ('data 2 (later seq)',
+             lambda s, c: ack_for(s, c, seq=seq_of(s, 1000), flags=ACK | PSH, payload=b'y' * 1000),
+             'PASS_COOKIE_FOLLOWUP')
+    fin = ('FIN at the window edge', lambda s, c: ack_for(s, c, seq=seq_of(s, 65535),
+                                                          flags=ACK | FIN), 'PASS_COOKIE_FOLLOWUP')
+    return [
+        Scenario('followup_burst_v4', play(4, [ack, data, data2, fin])),
+        Scenario('followup_burst_v6', play(6, [ack, data, data2, fin])),
+        Scenario('followup_burst_v4_ts', play(4, [ack, data2], TS)),
+        # Nothing passed before: later segments are bad cookies, as ever.
+        Scenario('followup_needs_valid_ack',
+                 play(4, [('bad ACK', lambda s, c: ack_for(s, c + 4), 'DROP_COOKIE_INVALID'),
+                          ('data 2', data2[1], 'DROP_COOKIE_INVALID')]), malformed=True),
+        Scenario('followup_other_sport',
+                 play(4, [ack, ('data 2 from another port',
+                                lambda s, c: ack_for(s, c, sport=s.spec['sport'] + 1,
+                                                     seq=seq_of(s, 1000)),
+                                'DROP_COOKIE_INVALID')]), malformed=True),
+        Scenario('followup_other_src_v6',
+                 play(6, [ack, ('data 2 from another address',
+                                lambda s, c: ack_for(s, c, src='fd00:5::99', seq=seq_of(s, 1000)),
+                                'DROP_COOKIE_INVALID')]), malformed=True),
+        Scenario('followup_other_ack',
+                 play(4, [ack, ('data 2 acking more',
+                                lambda s, c: ack_for(s, (c + 4) & 0xffffffff, seq=seq_of(s, 1000)),
+                                'DROP_COOKIE_INVALID')]), malformed=True),
+        Scenario('followup_seq_before_isn',
+                 play(4, [ack, ('seq before the ACK', lambda s, c: ack_for(s, c, seq=seq_of(s, -1)),
+                                'DROP_COOKIE_INVALID')]), malformed=True),
+        Scenario('followup_seq_past_window',
+                 play(4, [ack, ('seq past the window',
+                                lambda s, c: ack_for(s, c, seq=seq_of(s, 65537)),
+                                'DROP_COOKIE_INVALID')]), malformed=True),
+        Scenario('followup_expires_after_1s',
+                 play(4, [ack, data2, ('wait', 1.1, None),
+                          ('data 2 again, 1.1 s later', data2[1], 'DROP_COOKIE_INVALID')]),
+                 malformed=True),
+    ]
+
+
 def blind_ack_rows():
     return [
         Row('cookie_blind_ack_v4', seg(4, seq=0x1000, ack=0x2000), 'DROP_COOKIE_INVALID'),
@@ -785,4 +855,4 @@ def blind_ack_rows():
 def all_cases():
     rows = (tx_rows() + pass_rows() + flag_rows() + option_rows() + l2_ip_rows()
             + tcp_rows() + addr_rows() + frag_rows() + csum_rows() + blind_ack_rows())
-    return rows + cookie_scenarios()
+    return rows + cookie_scenarios() + followup_scenarios()
