@@ -7,7 +7,9 @@ EXPECT is the synx reason the frame must end in (checked by synx_bench
 micro against the counters), or bound:reflect / bound:drop for the bounds.
 OPTS: cfg=unprot (config without the port), syncookies=1 (the kernel
 declines), cookie=own (synx's own cookies, fixed test keys), ackof=ROW (ack =
-the cookie synx gives ROW's SYN, + 1), or -.
+the cookie synx gives ROW's SYN, + 1), prime=ROW (run ROW once through synx
+right before each timing, e.g. the handshake ACK in front of a follow-up),
+tc (also time the tc hand-off program, synx_tc, on the frame), or -.
 
 Built with scapy (Debian's python3-scapy) so that checksums are computed
 independently of the C and BPF code; malformed frames are patched bytes.
@@ -86,6 +88,10 @@ row('ack4-cookie', Ether(**ETH) / IP(src=C4, dst=S4, flags='DF') /
 row('ack6-cookie', Ether(**ETH) / IPv6(src=C6, dst=S6) /
     TCP(sport=33000, dport=80, flags='A', seq=1001, ack=0, window=502), 'PASS_COOKIE_OK',
     'ackof=syn6-linux')
+# Data right behind the handshake ACK, before the kernel has its socket.
+row('ack4-followup', Ether(**ETH) / IP(src=C4, dst=S4, flags='DF') /
+    TCP(sport=33000, dport=80, flags='PA', seq=2001, ack=0, window=502) / (b'x' * 100),
+    'PASS_COOKIE_FOLLOWUP', 'ackof=syn4-linux,prime=ack4-cookie')
 row('ack4-bad-cookie', Ether(**ETH) / IP(src=C4, dst=S4, flags='DF') /
     TCP(sport=33000, dport=80, flags='A', seq=1001, ack=0x5eed1234, window=502),
     'DROP_COOKIE_INVALID')
@@ -94,10 +100,10 @@ row('ack6-bad-cookie', Ether(**ETH) / IPv6(src=C6, dst=S6) /
     'DROP_COOKIE_INVALID')
 row('est4-data', Ether(**ETH) / IP(src='198.18.0.1', dst=S4, flags='DF') /
     TCP(sport=40001, dport=80, flags='PA', seq=5, ack=7, window=502) / (b'x' * 100),
-    'PASS_SOCKET')
+    'PASS_SOCKET', 'tc')
 row('est6-data', Ether(**ETH) / IPv6(src='fd00::1', dst=S6) /
     TCP(sport=40001, dport=80, flags='PA', seq=5, ack=7, window=502) / (b'x' * 100),
-    'PASS_SOCKET')
+    'PASS_SOCKET', 'tc')
 
 # Stages of the SYN path, each stopping one step later than the one before.
 row('stage-syn4-flags-only', syn4(flags='SF'), 'DROP_FLAGS_SYN_FIN')

@@ -227,12 +227,15 @@ def load_micro(path):
                                  direct=(float(p[6]), float(p[7]), float(p[8]))))
             elif p and p[0] == 'calib':
                 calib.append((float(p[3]), float(p[5])))
+            elif p and p[0] == 'tcrow':
+                TCROWS.append(dict(name=p[1], net=(float(p[2]), float(p[3]), float(p[4]))))
             elif p and p[0] == 'mismatch':
                 MISMATCH.append(' '.join(p[1:]))
     return rows, calib
 
 
 MISMATCH = []
+TCROWS = []  # own mode's tc hand-off, synx_tc minus an empty tc program
 PROFILE = []  # perf report lines of the DUT thread
 
 
@@ -517,6 +520,16 @@ def report(a):
         w(f"| {m['name']} | `{m['expect']}` | {m['net'][0]:.0f} [{m['net'][1]:.0f}–"
           f"{m['net'][2]:.0f}] | {dc} |")
     w('')
+    if TCROWS:
+        w('Own mode adds a tc ingress program (`synx_tc`) that every packet meets; only a '
+          'validated handshake ACK carries XDP metadata for it. Its cost on everything else, '
+          'minus an empty tc program measured the same way:')
+        w('')
+        w('| class | synx_tc ns [min–max] |')
+        w('|---|---|')
+        for t in TCROWS:
+            w(f"| {t['name']} | {t['net'][0]:.1f} [{t['net'][1]:.1f}–{t['net'][2]:.1f}] |")
+        w('')
     if MISMATCH:
         w('**Rows that did not end where expected** (their figures are not the class\'s):')
         w('')

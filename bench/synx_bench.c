@@ -643,7 +643,9 @@ struct micro_row {
 	char expect[40]; /* synx reason name, or bound:reflect / bound:drop */
 	char opts[80];   /* cfg=unprot, syncookies=1, ackof=ROW */
 	int reason;      /* index of expect, or -1 */
-	double net[64], direct[64];
+	__u32 forget_slot; /* follow-up slot a handshake ACK notes, or ~0U */
+	int prime;       /* row to run once before each timing, or -1 */
+	double net[64], direct[64], tc[64];
 };
 
 static struct micro_row rows[MICRO_ROWS];
@@ -677,6 +679,8 @@ static void load_rows(const char *path)
 		for (size_t i = 0; i < r->len; i++)
 			r->frame[i] = hexval(hex[2 * i]) << 4 | hexval(hex[2 * i + 1]);
 		r->reason = synx_reason_by_name(r->expect);
+		r->forget_slot = ~0U;
+		r->prime = -1;
 		nrows++;
 	}
 	fclose(f);
@@ -758,6 +762,50 @@ static void make_cookie_ack(struct synx *s, struct micro_row *ack, const struct 
 	frame_fix_csums(ack->frame, ack->len);
 }
 
+/* Run ROW's frame once through synx (repeat 1); returns the XDP verdict. */
+static __u32 run_once(struct synx *s, const struct micro_row *r)
+{
+	__u8 out[MICRO_FRAME_MAX + 512];
+	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = r->frame, .data_size_in = r->len,
+		    .data_out = out, .data_size_out = sizeof(out), .repeat = 1);
+
+	if (bpf_prog_test_run_opts(bpf_program__fd(s->progs.synx_xdp), &o))
+		die("%s: test_run: %s", r->name, strerror(errno));
+	return o.retval;
+}
+
+/*
+ * The follow-up cache slot a handshake ACK row notes (bpf/followup.h): empty
+ * the cache, pass the ACK once and see which slot it filled.
+ */
+static __u32 find_followup_slot(struct synx *s, const struct micro_row *r)
+{
+	struct bpf_map *map = s->maps.synx_followup;
+	__u32 n = bpf_map__max_entries(map), vsz = bpf_map__value_size(map), found = ~0U;
+	__u8 v[256] = {};
+
+	if (vsz > sizeof(v))
+		die("synx_followup value of %u bytes", vsz);
+	for (__u32 k = 0; k < n; k++)
+		if (bpf_map__update_elem(map, &k, sizeof(k), v, vsz, 0))
+			die("synx_followup: %s", strerror(errno));
+	run_once(s, r);
+	for (__u32 k = 0; k < n; k++) {
+		static const __u8 zero[256];
+
+		if (bpf_map__lookup_elem(map, &k, sizeof(k), v, vsz, 0))
+			die("synx_followup: %s", strerror(errno));
+		if (memcmp(v, zero, vsz)) {
+			if (found != ~0U)
+				die("%s filled more than one follow-up slot", r->name);
+			found = k;
+		}
+	}
+	if (found == ~0U)
+		die("%s did not note its flow in the follow-up cache", r->name);
+	return found;
+}
+
 /* Established 4-tuples for the "established data" rows: SRC:40001 -> DST:80. */
 static void make_established(int family, const char *src, const char *dst)
 {
@@ -814,6 +862,7 @@ static int cmd_micro(int argc, char **argv)
 {
 	const char *path = NULL;
 	int repeat = 1000000, rounds = 5, lfd4, lfd6, prog_fd, restore_fd, empty_fd, arr_fd;
+	int tc_fd, tc_empty_fd;
 	struct bench_micro *m;
 	struct bench_bounds *b;
 	struct synx *s;
@@ -846,9 +895,13 @@ static int cmd_micro(int argc, char **argv)
 		bpf_map__set_pin_path(map, NULL); /* nothing in bpffs */
 	if (synx__load(s))
 		die("load synx");
-	m = bench_micro__open_and_load();
+	/* The wrapper shares synx's follow-up cache, to expire a slot per run. */
+	m = bench_micro__open();
+	if (!m || bpf_map__reuse_fd(m->maps.synx_followup, bpf_map__fd(s->maps.synx_followup)) ||
+	    bench_micro__load(m))
+		die("load bench_micro");
 	b = bench_bounds__open_and_load();
-	if (!m || !b)
+	if (!b)
 		die("load bench programs");
 	{
 		/* Own-cookie keys, used only by the rows that switch the config to own cookies. */
@@ -860,6 +913,8 @@ static int cmd_micro(int argc, char **argv)
 	}
 	restore_fd = bpf_program__fd(m->progs.bench_restore);
 	empty_fd = bpf_program__fd(m->progs.bench_empty);
+	tc_fd = bpf_program__fd(s->progs.synx_tc);
+	tc_empty_fd = bpf_program__fd(m->progs.bench_empty_tc);
 	arr_fd = bpf_map__fd(m->maps.progs);
 
 	for (int i = 0; i < nrows; i++) {
@@ -877,6 +932,27 @@ static int cmd_micro(int argc, char **argv)
 				make_cookie_ack(s, r, &rows[j]);
 				set_config(s, CFG_DEFAULT);
 			}
+		}
+	}
+	/* Prime rows and follow-up slots, once every cookie is in its ACK. */
+	for (int i = 0; i < nrows; i++) {
+		struct micro_row *r = &rows[i];
+		const char *prime = strstr(r->opts, "prime=");
+
+		if (prime) {
+			char name[48];
+
+			sscanf(prime + 6, "%47[^,]", name);
+			for (int j = 0; j < nrows; j++)
+				if (!strcmp(rows[j].name, name))
+					r->prime = j;
+			if (r->prime < 0)
+				die("%s: no row %s to prime with", r->name, name);
+		}
+		if (r->reason == SYNX_R_PASS_COOKIE_OK || r->reason == SYNX_R_PASS_OWN_COOKIE_OK) {
+			set_config(s, strstr(r->opts, "cookie=own") ? CFG_OWN : CFG_DEFAULT);
+			r->forget_slot = find_followup_slot(s, r);
+			set_config(s, CFG_DEFAULT);
 		}
 	}
 
@@ -903,12 +979,15 @@ static int cmd_micro(int argc, char **argv)
 
 			memcpy(m->bss->frame, r->frame, r->len);
 			m->bss->frame_len = r->len;
+			m->data->forget_slot = r->forget_slot;
 			/* Alternate: wrapper -> empty, wrapper -> program, empty, program. */
 			if (bpf_map_update_elem(arr_fd, &key, &empty_fd, 0))
 				die("prog array: %s", strerror(errno));
 			t_we = run_avg(restore_fd, r->frame, r->len, repeat, NULL);
 			if (bpf_map_update_elem(arr_fd, &key, &prog_fd, 0))
 				die("prog array: %s", strerror(errno));
+			if (r->prime >= 0)
+				run_once(s, &rows[r->prime]);
 			for (int k = 0; k < SYNX_REASON_SLOTS; k++)
 				snap[k] = reason_count(s, k);
 			t_wx = run_avg(restore_fd, r->frame, r->len, repeat, &ret);
@@ -925,6 +1004,8 @@ static int cmd_micro(int argc, char **argv)
 				printf("\n");
 			}
 			t_e = run_avg(empty_fd, r->frame, r->len, repeat, NULL);
+			if (r->prime >= 0)
+				run_once(s, &rows[r->prime]);
 			if (r->reason >= 0)
 				snap[0] = reason_count(s, r->reason);
 			t_x = run_avg(prog_fd, r->frame, r->len, repeat, NULL);
@@ -938,6 +1019,13 @@ static int cmd_micro(int argc, char **argv)
 				direct_ok = ret != XDP_TX;
 			r->net[round] = t_wx - t_we;
 			r->direct[round] = direct_ok ? t_x - t_e : NAN;
+			/*
+			 * Own mode's tc hand-off on traffic without XDP metadata (all
+			 * but validated handshake ACKs), minus an empty tc program.
+			 */
+			if (strstr(r->opts, "tc"))
+				r->tc[round] = run_avg(tc_fd, r->frame, r->len, repeat, NULL) -
+					       run_avg(tc_empty_fd, r->frame, r->len, repeat, NULL);
 			if (round == 0)
 				printf("verdict %s %u\n", r->name, ret);
 			if (i == 0)
@@ -962,6 +1050,10 @@ static int cmd_micro(int argc, char **argv)
 			dmed = median(r->direct, rounds, &dlo, &dhi);
 		printf("row %s %s %.1f %.1f %.1f %.1f %.1f %.1f\n", r->name, r->expect, med, lo, hi,
 		       dmed, dlo, dhi);
+		if (strstr(r->opts, "tc")) {
+			med = median(r->tc, rounds, &lo, &hi);
+			printf("tcrow %s %.1f %.1f %.1f\n", r->name, med, lo, hi);
+		}
 	}
 	close(lfd4);
 	close(lfd6);

@@ -33,29 +33,12 @@
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 #include "flow.h"
+#include "followup_map.h"
 
-#define SYNX_FOLLOWUP_BITS 10
-#define SYNX_FOLLOWUP_SLOTS (1U << SYNX_FOLLOWUP_BITS)
 /* NAPI batches last microseconds; a second also covers RPS backlogs. */
 #define SYNX_FOLLOWUP_NS 1000000000ULL
 /* Our SYN-ACK offers an unscaled window of at most 65535; +1 for a FIN. */
 #define SYNX_FOLLOWUP_SEQ_SPAN 65536U
-
-struct synx_followup {
-	__u64 addr[4];
-	__u64 stamp; /* bpf_ktime_get_ns() when the ACK was passed */
-	__u32 ports; /* sport:dport, network order */
-	__u32 seq;   /* the handshake ACK's seq: client ISN + 1 */
-	__u32 ack;   /* its ack: cookie + 1 */
-	__u32 ipv6;
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, SYNX_FOLLOWUP_SLOTS);
-	__type(key, __u32);
-	__type(value, struct synx_followup);
-} synx_followup SEC(".maps");
 
 static __always_inline __u32 followup_slot(const struct synx_flow *f)
 {
