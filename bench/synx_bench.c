@@ -806,6 +806,19 @@ static __u32 find_followup_slot(struct synx *s, const struct micro_row *r)
 	return found;
 }
 
+/* Make the last possible kernel cookie 200 s old (bpf/cookie_kernel.h). */
+static void kcookie_stale(struct synx *s)
+{
+	struct timespec ts;
+	__u32 key = 0;
+	__u64 v;
+
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	v = (__u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec - 200 * 1000000000ULL;
+	if (bpf_map__update_elem(s->maps.synx_kcookie_seen, &key, sizeof(key), &v, sizeof(v), 0))
+		die("synx_kcookie_seen: %s", strerror(errno));
+}
+
 /* Established 4-tuples for the "established data" rows: SRC:40001 -> DST:80. */
 static void make_established(int family, const char *src, const char *dst)
 {
@@ -988,6 +1001,8 @@ static int cmd_micro(int argc, char **argv)
 				die("prog array: %s", strerror(errno));
 			if (r->prime >= 0)
 				run_once(s, &rows[r->prime]);
+			if (strstr(r->opts, "kstale"))
+				kcookie_stale(s);
 			for (int k = 0; k < SYNX_REASON_SLOTS; k++)
 				snap[k] = reason_count(s, k);
 			t_wx = run_avg(restore_fd, r->frame, r->len, repeat, &ret);
@@ -1006,6 +1021,8 @@ static int cmd_micro(int argc, char **argv)
 			t_e = run_avg(empty_fd, r->frame, r->len, repeat, NULL);
 			if (r->prime >= 0)
 				run_once(s, &rows[r->prime]);
+			if (strstr(r->opts, "kstale"))
+				kcookie_stale(s);
 			if (r->reason >= 0)
 				snap[0] = reason_count(s, r->reason);
 			t_x = run_avg(prog_fd, r->frame, r->len, repeat, NULL);

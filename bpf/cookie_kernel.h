@@ -56,6 +56,60 @@ static __always_inline long kcookie_check(struct bpf_sock *listener, void *iph, 
 }
 
 /*
+ * Own mode falls back to the kernel's check for an ACK its own cookie does
+ * not explain, since the kernel's cookie may be out there: issued by XDP
+ * before the own key existed, by the kernel for a SYN synx left to it, or
+ * by the program this one replaced.  That second check doubles the cost of
+ * every forged ACK, so own mode makes it only while a kernel cookie can
+ * still be valid: the kernel honours one for at most two minutes
+ * (MAX_SYNCOOKIE_AGE counter periods of 60 s, net/ipv4/syncookies.c).
+ *
+ * synx_kcookie_seen holds when a kernel cookie last became possible
+ * (CLOCK_MONOTONIC_COARSE: a few ns to read, where the precise clock costs
+ * tens in VMs; written at most once a second, so the SYN path does not
+ * bounce a cache line between CPUs).  It is not pinned, and a new program
+ * starts at 0, which the first ACK turns into "now": after any load the
+ * check stays on for a full horizon, covering cookies of the program it
+ * replaced.
+ */
+#define NSEC_PER_SEC 1000000000ULL
+#define KCOOKIE_HORIZON_NS (180 * NSEC_PER_SEC) /* 2 min lifetime + 1 min margin */
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} synx_kcookie_seen SEC(".maps");
+
+/* A kernel cookie may have been issued just now. */
+static __always_inline void kcookie_note_possible(void)
+{
+	__u64 now = bpf_ktime_get_coarse_ns();
+	__u32 key = 0;
+	__u64 *t = bpf_map_lookup_elem(&synx_kcookie_seen, &key);
+
+	if (t && now - *t >= NSEC_PER_SEC)
+		*t = now;
+}
+
+/* Can an ACK still carry a valid kernel cookie? */
+static __always_inline int kcookie_may_be_out(void)
+{
+	__u64 now = bpf_ktime_get_coarse_ns();
+	__u32 key = 0;
+	__u64 *t = bpf_map_lookup_elem(&synx_kcookie_seen, &key);
+
+	if (!t)
+		return 1;
+	if (!*t) {
+		*t = now; /* first look since load */
+		return 1;
+	}
+	return now - *t < KCOOKIE_HORIZON_NS;
+}
+
+/*
  * TSval for a cookie SYN-ACK, as cookie_init_timestamp() makes it: the
  * millisecond clock (tcp_clock_ns() is CLOCK_MONOTONIC, as is
  * bpf_ktime_get_ns()) with its low bits replaced by @opts, stepped back one

@@ -485,10 +485,11 @@ static __always_inline struct synx_verdict listener_ack(struct xdp_md *ctx,
 	v = keys ? ack_own_cookie(ctx, keys, &f, ack) : SYNX_DROP(COOKIE_INVALID);
 	/*
 	 * Not an own cookie: it may still be the kernel's, for a SYN synx
-	 * left to the kernel (TCP-MD5 peers, helper failures).  Packet
-	 * pointers changed only if v was decided otherwise.
+	 * left to the kernel (TCP-MD5 peers, helper failures), while one can
+	 * be out (cookie_kernel.h).  Packet pointers changed only if v was
+	 * decided otherwise.
 	 */
-	if (v.reason == SYNX_R_DROP_COOKIE_INVALID)
+	if (v.reason == SYNX_R_DROP_COOKIE_INVALID && (!keys || kcookie_may_be_out()))
 		v = ack_kernel_cookie(ctx, p, listener);
 	if (v.action == XDP_PASS && v.reason != SYNX_R_PASS_ERROR)
 		followup_note(&f, seq, ack);
@@ -534,7 +535,12 @@ static __always_inline struct synx_verdict synx_syn(struct xdp_md *ctx, const st
 		return v;
 	if (!port_protected(cfg, dport))
 		return SYNX_PASS(UNPROTECTED);
-	return handle_syn(ctx, p, cfg, s);
+	v = handle_syn(ctx, p, cfg, s);
+	/* A SYN the kernel sees, or our kernel cookie: its ACK may need the kernel's check. */
+	if (v.action != XDP_DROP && v.reason != SYNX_R_TX_SYNACK_OWN &&
+	    v.reason != SYNX_R_PASS_NO_LISTENER)
+		kcookie_note_possible();
+	return v;
 }
 
 static __always_inline struct synx_verdict synx_tcp(struct xdp_md *ctx, struct synx_pkt *p)

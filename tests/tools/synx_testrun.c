@@ -13,6 +13,9 @@
  *   keys C0 C1 P0 P1 ROT GEN SHIFT
  *                              write synx_keys[0]: current and previous
  *                              SipHash key, rotated_ns, generation, period_shift
+ *   kseen SECONDS|load         when a kernel cookie last became possible
+ *                              (synx_kcookie_seen): SECONDS ago, or 0 as
+ *                              after a load
  *   forget                     empty the handshake follow-up cache, so that
  *                              a replayed handshake ACK is judged afresh
  *   run HEX [IFINDEX]          run the program once on the frame HEX
@@ -241,6 +244,29 @@ static void cmd_keys(char *args)
 		printf("ok\n");
 }
 
+static void cmd_kseen(const char *arg)
+{
+	struct timespec ts;
+	__u64 v = 0, now;
+	__u32 key = 0;
+	int err;
+
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	now = (__u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+	if (!arg || !*arg) {
+		reply_err(EINVAL, "kseen needs SECONDS or load");
+		return;
+	}
+	if (strcmp(arg, "load"))
+		v = now - strtoull(arg, NULL, 0) * 1000000000ULL;
+	err = bpf_map__update_elem(skel->maps.synx_kcookie_seen, &key, sizeof(key), &v, sizeof(v),
+				   BPF_ANY);
+	if (err)
+		reply_err(-err, "update synx_kcookie_seen");
+	else
+		printf("ok\n");
+}
+
 static void cmd_forget(void)
 {
 	struct bpf_map *map = skel->maps.synx_followup;
@@ -408,6 +434,8 @@ int main(int argc, char **argv)
 			cmd_run(rest ? rest : (char *)"");
 		else if (!strcmp(cmd, "forget"))
 			cmd_forget();
+		else if (!strcmp(cmd, "kseen"))
+			cmd_kseen(rest);
 		else if (!strcmp(cmd, "quit"))
 			break;
 		else
