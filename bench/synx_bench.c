@@ -819,6 +819,15 @@ static void kcookie_stale(struct synx *s)
 		die("synx_kcookie_seen: %s", strerror(errno));
 }
 
+/* State a row's class needs right before each timed run (prime=, kstale). */
+static void before_timing(struct synx *s, const struct micro_row *r)
+{
+	if (r->prime >= 0)
+		run_once(s, &rows[r->prime]);
+	if (strstr(r->opts, "kstale"))
+		kcookie_stale(s);
+}
+
 /* Established 4-tuples for the "established data" rows: SRC:40001 -> DST:80. */
 static void make_established(int family, const char *src, const char *dst)
 {
@@ -999,10 +1008,7 @@ static int cmd_micro(int argc, char **argv)
 			t_we = run_avg(restore_fd, r->frame, r->len, repeat, NULL);
 			if (bpf_map_update_elem(arr_fd, &key, &prog_fd, 0))
 				die("prog array: %s", strerror(errno));
-			if (r->prime >= 0)
-				run_once(s, &rows[r->prime]);
-			if (strstr(r->opts, "kstale"))
-				kcookie_stale(s);
+			before_timing(s, r);
 			for (int k = 0; k < SYNX_REASON_SLOTS; k++)
 				snap[k] = reason_count(s, k);
 			t_wx = run_avg(restore_fd, r->frame, r->len, repeat, &ret);
@@ -1019,10 +1025,7 @@ static int cmd_micro(int argc, char **argv)
 				printf("\n");
 			}
 			t_e = run_avg(empty_fd, r->frame, r->len, repeat, NULL);
-			if (r->prime >= 0)
-				run_once(s, &rows[r->prime]);
-			if (strstr(r->opts, "kstale"))
-				kcookie_stale(s);
+			before_timing(s, r);
 			if (r->reason >= 0)
 				snap[0] = reason_count(s, r->reason);
 			t_x = run_avg(prog_fd, r->frame, r->len, repeat, NULL);
