@@ -1,23 +1,19 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
- * Cookie source "own" (ROADMAP mode 2): synx's keyed cookie.
+ * Cookie source "own": synx's keyed cookie.
  *
  * Unlike the kernel's, this cookie carries every option the client offered
- * in the ISN itself, so no option depends on TCP timestamps.  Layout of the
- * 32-bit ISN (bit 31 first):
- *
- *   31 ........................... 10 | 9 | 8  6 | 5   2 | 1 | 0
- *   MAC: top 22 bits of SipHash-2-4  | T | MSS  | WS    | S | E
+ * in the ISN itself, so no option depends on TCP timestamps.  The bit
+ * layout, the MSS tables and the XDP -> tc metadata are a contract with
+ * the tc program and the tests: include/synx_cookie.h.
  *
  *   MAC  SipHash-2-4(key, saddr, daddr, sport, dport, client ISN, count,
  *        low 10 bits of the cookie), so no field can be changed without it;
- *   T    low bit of count, the cookie clock (period 2^period_shift ns,
- *        ~68.7 s by default): an ACK is checked against the one count with
- *        that parity that is now or one period ago, so a cookie lives one
- *        to two periods and costs one hash to check;
- *   MSS  index into an 8-entry table per family (finer than the kernel's 4);
- *   WS   the client's window shift, 0xf when it offered none;
- *   S, E SACK-permitted, ECN.
+ *   T    the cookie clock (period 2^period_shift ns, ~68.7 s by default):
+ *        an ACK is checked against the one count with that parity that is
+ *        now or one period ago, so a cookie lives one to two periods and
+ *        costs one hash to check;
+ *   MSS  8 entries per family, finer than the kernel's 4.
  *
  * Forgery: every 32-bit value decodes to a well-formed cookie, so a random
  * ACK succeeds only by matching 22 MAC bits: probability 2^-22 (2.4e-7)
@@ -31,56 +27,34 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
 #include "synx_config.h"
+#include "synx_cookie.h"
 #include "maps.h"
 #include "siphash.h"
 #include "flow.h"
 
-#define OWN_MAC_BITS 22
-#define OWN_T_SHIFT 9
-#define OWN_MSS_SHIFT 6
-#define OWN_WS_SHIFT 2
-#define OWN_SACK (1U << 1)
-#define OWN_ECN (1U << 0)
-#define OWN_WS_NONE 0xf
-#define OWN_META_MASK 0x3ffU /* the low 10 bits: T, MSS, WS, S, E */
-
 /* Handshake facts as decoded from (or encoded into) an own cookie. */
 struct own_cookie {
 	__u16 mss;    /* from the table: what the client can take */
-	__u8 wscale;  /* client's shift, OWN_WS_NONE if not offered */
+	__u8 wscale;  /* client's shift, SYNX_OWN_WS_NONE if not offered */
 	__u8 sack;
 	__u8 ecn;
 };
 
-/*
- * MSS tables (switches, not arrays: clang 14 puts small const arrays in
- * .rodata.cst* sections that libbpf 1.1 cannot open).  Entries are common
- * path MSS values: minimum, tunnels and VPNs, PPPoE, Ethernet, jumbo.
- */
+#define OWN_MSS_CASE(i, v) case i: return v;
+
+/* Table entry @idx (0-7) of the family's MSS table. */
 static __always_inline __u16 own_mss_value(int ipv6, __u32 idx)
 {
 	if (ipv6) {
 		switch (idx) {
-		case 0: return 1220; /* IPv6 minimum MTU 1280 */
-		case 1: return 1280;
-		case 2: return 1340;
-		case 3: return 1380;
-		case 4: return 1420; /* 6in4 */
-		case 5: return 1432; /* PPPoE */
-		case 6: return 1440; /* Ethernet */
-		default: return 8940; /* jumbo */
+		SYNX_OWN_MSS6(OWN_MSS_CASE)
+		}
+	} else {
+		switch (idx) {
+		SYNX_OWN_MSS4(OWN_MSS_CASE)
 		}
 	}
-	switch (idx) {
-	case 0: return 536; /* RFC 9293 default */
-	case 1: return 1200;
-	case 2: return 1300;
-	case 3: return 1380;
-	case 4: return 1400;
-	case 5: return 1440;
-	case 6: return 1452; /* PPPoE */
-	default: return 1460; /* Ethernet */
-	}
+	return 0;
 }
 
 /* The largest table entry not above the client's MSS (index 0 at worst). */
@@ -89,7 +63,7 @@ static __always_inline __u32 own_mss_index(int ipv6, __u16 mss)
 	__u32 idx = 0;
 
 #pragma unroll
-	for (__u32 i = 1; i < 8; i++)
+	for (__u32 i = 1; i < SYNX_OWN_MSS_ENTRIES; i++)
 		if (own_mss_value(ipv6, i) <= mss)
 			idx = i;
 	return idx;
@@ -124,7 +98,7 @@ static __always_inline __u32 own_mac(const __u64 key[2], const struct synx_flow 
 	sip_word(&s, f->ports_isn);
 	/* Family in the last word too: v4 and v6 messages never collide. */
 	sip_word(&s, (__u64)count << 32 | (__u64)f->ipv6 << 16 | meta);
-	return (__u32)(sip_final(&s) >> (64 - OWN_MAC_BITS));
+	return (__u32)(sip_final(&s) >> (64 - SYNX_OWN_MAC_BITS));
 }
 
 static __always_inline __u32 own_count(const struct synx_cookie_keys *k, __u64 now)
@@ -138,12 +112,12 @@ static __always_inline __u32 own_cookie_issue(const struct synx_cookie_keys *k,
 					      const struct own_cookie *c, __u64 now)
 {
 	__u32 count = own_count(k, now);
-	__u32 meta = (count & 1) << OWN_T_SHIFT |
-		     own_mss_index(f->ipv6, c->mss) << OWN_MSS_SHIFT |
-		     (c->wscale & 0xf) << OWN_WS_SHIFT |
-		     (c->sack ? OWN_SACK : 0) | (c->ecn ? OWN_ECN : 0);
+	__u32 meta = (count & 1) << SYNX_OWN_T_SHIFT |
+		     own_mss_index(f->ipv6, c->mss) << SYNX_OWN_MSS_SHIFT |
+		     (c->wscale & 0xf) << SYNX_OWN_WS_SHIFT |
+		     (c->sack ? SYNX_OWN_SACK : 0) | (c->ecn ? SYNX_OWN_ECN : 0);
 
-	return own_mac(k->cur, f, count, meta) << (32 - OWN_MAC_BITS) | meta;
+	return own_mac(k->cur, f, count, meta) << (32 - SYNX_OWN_MAC_BITS) | meta;
 }
 
 /*
@@ -156,11 +130,11 @@ static __always_inline int own_cookie_check(const struct synx_cookie_keys *k,
 {
 	__u64 now = bpf_ktime_get_ns();
 	__u32 count = own_count(k, now);
-	__u32 meta = cookie & OWN_META_MASK;
-	__u32 mac = cookie >> (32 - OWN_MAC_BITS);
+	__u32 meta = cookie & SYNX_OWN_META_MASK;
+	__u32 mac = cookie >> (32 - SYNX_OWN_MAC_BITS);
 
 	/* The count with the cookie's parity: this period or the one before. */
-	if ((count & 1) != (meta >> OWN_T_SHIFT & 1))
+	if ((count & 1) != (meta >> SYNX_OWN_T_SHIFT & 1))
 		count--;
 	if (own_mac(k->cur, f, count, meta) != mac) {
 		/* Cookies from before a rotation live out their lifetime. */
@@ -168,25 +142,11 @@ static __always_inline int own_cookie_check(const struct synx_cookie_keys *k,
 		    own_mac(k->prev, f, count, meta) != mac)
 			return -1;
 	}
-	c->mss = own_mss_value(f->ipv6, meta >> OWN_MSS_SHIFT & 7);
-	c->wscale = meta >> OWN_WS_SHIFT & 0xf;
-	c->sack = !!(meta & OWN_SACK);
-	c->ecn = !!(meta & OWN_ECN);
+	c->mss = own_mss_value(f->ipv6, meta >> SYNX_OWN_MSS_SHIFT & 7);
+	c->wscale = meta >> SYNX_OWN_WS_SHIFT & 0xf;
+	c->sack = !!(meta & SYNX_OWN_SACK);
+	c->ecn = !!(meta & SYNX_OWN_ECN);
 	return 0;
 }
-
-/*
- * XDP -> tc: "this ACK carried a valid own cookie, and this is what it
- * said".  In the metadata area in front of the frame, so established
- * traffic, which carries none, costs the tc program one comparison.
- */
-#define SYNX_META_MAGIC 0x53594e58U /* "SYNX" */
-
-struct synx_meta {
-	__u32 magic;
-	__u16 mss;
-	__u8 wscale;
-	__u8 flags; /* OWN_SACK | OWN_ECN */
-};
 
 #endif /* SYNX_BPF_COOKIE_OWN_H */

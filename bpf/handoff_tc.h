@@ -100,13 +100,13 @@ int synx_tc(struct __sk_buff *skb)
 	tcp_walk_options(s, p.thlen);
 
 	attrs.mss = m.mss;
-	if (m.wscale != OWN_WS_NONE) {
+	if (m.wscale != SYNX_OWN_WS_NONE) {
 		attrs.wscale_ok = 1;
 		attrs.snd_wscale = m.wscale;
 		attrs.rcv_wscale = cfg->wscale;
 	}
-	attrs.sack_ok = !!(m.flags & OWN_SACK);
-	attrs.ecn_ok = !!(m.flags & OWN_ECN);
+	attrs.sack_ok = !!(m.flags & SYNX_OWN_SACK);
+	attrs.ecn_ok = !!(m.flags & SYNX_OWN_ECN);
 	if ((s->seen & SYN_SEEN_TS) && (cfg->flags & SYNX_F_TIMESTAMPS)) {
 		attrs.tstamp_ok = 1;
 		attrs.rcv_tsval = bpf_ntohl(s->tsval);

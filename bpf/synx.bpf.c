@@ -333,7 +333,7 @@ static __always_inline int synack_own_opts(struct xdp_md *ctx, const struct synx
 	o.ts = o.ts && (cfg->flags & SYNX_F_TIMESTAMPS);
 	/* RFC 9293 3.7.1: no MSS option means the default. */
 	c.mss = (s->seen & SYN_SEEN_MSS) ? s->mss : (p->ipv6 ? IPV6_MIN_MSS : IPV4_MIN_MSS);
-	c.wscale = o.ws ? (s->wscale < TCP_MAX_WSCALE ? s->wscale : TCP_MAX_WSCALE) : OWN_WS_NONE;
+	c.wscale = o.ws ? (s->wscale < TCP_MAX_WSCALE ? s->wscale : TCP_MAX_WSCALE) : SYNX_OWN_WS_NONE;
 	c.sack = o.sack;
 	c.ecn = o.ecn;
 	/* One clock read for both the cookie and our TSval (it costs, in VMs). */
@@ -426,7 +426,7 @@ static __always_inline struct synx_verdict ack_own_cookie(struct xdp_md *ctx,
 	m->magic = SYNX_META_MAGIC;
 	m->mss = c.mss;
 	m->wscale = c.wscale;
-	m->flags = (c.sack ? OWN_SACK : 0) | (c.ecn ? OWN_ECN : 0);
+	m->flags = (c.sack ? SYNX_OWN_SACK : 0) | (c.ecn ? SYNX_OWN_ECN : 0);
 	return SYNX_PASS(OWN_COOKIE_OK);
 }
 

@@ -11,6 +11,9 @@
 #ifndef SYNX_CONFIG_H
 #define SYNX_CONFIG_H
 
+#include <linux/types.h>
+#include "synx_cookie.h"
+
 #define SYNX_CONFIG_VERSION 1
 
 /* synx_config.flags */
@@ -74,11 +77,9 @@ struct synx_cookie_keys {
 	__u64 prev[2];     /* the key before the last rotation, still checked */
 	__u64 rotated_ns;  /* CLOCK_MONOTONIC time of that rotation; 0: none */
 	__u32 generation;  /* keys written so far: 1 after attach, +1 per rotation */
-	__u8 period_shift; /* cookie clock period 2^shift ns; 0: default (36, ~68.7 s) */
+	__u8 period_shift; /* cookie clock period 2^shift ns; 0: SYNX_COOKIE_PERIOD_SHIFT */
 	__u8 pad[3];
 };
-
-#define SYNX_COOKIE_PERIOD_SHIFT 36 /* 2^36 ns = 68.7 s; lifetime 1-2 periods */
 
 /* Map names: the pin names under the bpffs directory. */
 #define SYNX_MAP_CONFIG   "synx_config"
