@@ -2,8 +2,8 @@
 /*
  * The tc ingress half of own-cookie mode ("who completes the connection").
  *
- * The XDP program has already checked the cookie and left what it decoded
- * in the metadata area in front of the frame.  Here the listener is looked
+ * The XDP program has already checked the cookie and left what it decoded,
+ * and where the headers are, in the metadata area in front of the frame.  Here the listener is looked
  * up again (the skb now exists, which the kfunc needs) and handed a request
  * socket built from those options with bpf_sk_assign_tcp_reqsk() (Linux
  * 6.9+, tc ingress only); the kernel then completes the handshake for the
@@ -42,14 +42,6 @@ struct bpf_tcp_req_attrs {
 	__u8 reserved[3];
 };
 
-/*
- * Opaque stand-in: libbpf matches a kfunc's prototype against the kernel's
- * by kind, and a bare forward declaration is not a struct to it.
- */
-struct sock {
-	__u8 opaque;
-};
-
 extern int bpf_sk_assign_tcp_reqsk(struct __sk_buff *skb, struct sock *sk,
 				   struct bpf_tcp_req_attrs *attrs, int attrs__sz) __ksym __weak;
 
@@ -65,15 +57,17 @@ int synx_tc(struct __sk_buff *skb)
 	void *data = (void *)(long)skb->data;
 	void *data_end = (void *)(long)skb->data_end;
 	struct synx_meta *mp = (void *)(long)skb->data_meta;
-	const struct synx_config *cfg = synx_cfg();
+	struct synx_ctx sx = { .cfg = synx_cfg(), .feat = kstate_feat() };
 	struct bpf_tcp_req_attrs attrs = {};
+	struct synx_server srv = {};
 	struct synx_pkt p = {};
 	struct bpf_sock *skc;
 	struct tcp_sock *tp;
+	struct net *net;
 	struct synx_meta m;
 	struct synx_syn *s;
 	struct tcphdr *th;
-	__u32 key = 0;
+	__u32 key = 0, off;
 	int err;
 
 	if ((void *)(mp + 1) > data || mp->magic != SYNX_META_MAGIC)
@@ -85,12 +79,25 @@ int synx_tc(struct __sk_buff *skb)
 		return handoff_fail(skb->len);
 	data = (void *)(long)skb->data;
 	data_end = (void *)(long)skb->data_end;
+	/* Where the XDP program found the headers: no second parse. */
 	p.frame_len = data_end - data;
-	if (synx_decided(synx_parse(data, data_end, &p)))
+	p.l3_off = m.l3_off;
+	p.l4_off = m.l4_off;
+	p.ipv6 = m.ipv6;
+	if (p.l3_off > SYNX_L3_OFF_MAX || p.l4_off > SYNX_L4_OFF_MAX)
 		return handoff_fail(skb->len);
-	th = data + p.l4_off;
+	/*
+	 * The mask changes nothing (XDP wrote a value within it) but gives the
+	 * verifier a bound it keeps on this very register; a comparison can be
+	 * compiled into a test of another copy.
+	 */
+	off = p.l4_off;
+	barrier_var(off);
+	off &= SYNX_L4_OFF_MAX;
+	th = data + off;
 	if ((void *)(th + 1) > data_end)
 		return handoff_fail(skb->len);
+	p.thlen = th->doff * 4;
 
 	/* The ACK's timestamps, if it has them: the kernel needs both. */
 	s = bpf_map_lookup_elem(&synx_syn_scratch, &key);
@@ -98,20 +105,6 @@ int synx_tc(struct __sk_buff *skb)
 	    bpf_skb_load_bytes(skb, p.l4_off, s->hdr, p.thlen))
 		return handoff_fail(skb->len);
 	tcp_walk_options(s, p.thlen);
-
-	attrs.mss = m.mss;
-	if (m.wscale != SYNX_OWN_WS_NONE) {
-		attrs.wscale_ok = 1;
-		attrs.snd_wscale = m.wscale;
-		attrs.rcv_wscale = cfg->wscale;
-	}
-	attrs.sack_ok = !!(m.flags & SYNX_OWN_SACK);
-	attrs.ecn_ok = !!(m.flags & SYNX_OWN_ECN);
-	if ((s->seen & SYN_SEEN_TS) && (cfg->flags & SYNX_F_TIMESTAMPS)) {
-		attrs.tstamp_ok = 1;
-		attrs.rcv_tsval = bpf_ntohl(s->tsval);
-		attrs.rcv_tsecr = bpf_ntohl(s->tsecr);
-	}
 
 	skc = tcp_lookup(skb, data, data_end, &p, th->source, th->dest);
 	if (!skc)
@@ -122,7 +115,30 @@ int synx_tc(struct __sk_buff *skb)
 		return TC_ACT_UNSPEC;
 	}
 	tp = bpf_skc_to_tcp_sock(skc);
-	err = tp ? bpf_sk_assign_tcp_reqsk(skb, (struct sock *)tp, &attrs, sizeof(attrs)) : -1;
+	if (!tp) {
+		bpf_sk_release(skc);
+		return handoff_fail(skb->len);
+	}
+	/*
+	 * What the XDP side announced in the SYN-ACK, recomputed from the same
+	 * live state, as cookie_v4_check() does for the kernel's own cookies.
+	 */
+	net = (sx.feat & SYNX_K_SYSCTL) ? listener_net(tp) : NULL;
+	server_sysctls(&sx, net, &srv);
+	attrs.mss = m.mss;
+	if (m.wscale != SYNX_OWN_WS_NONE) {
+		attrs.wscale_ok = 1;
+		attrs.snd_wscale = m.wscale;
+		attrs.rcv_wscale = server_wscale(&sx, tp, net, m.mss);
+	}
+	attrs.sack_ok = !!(m.flags & SYNX_OWN_SACK);
+	attrs.ecn_ok = !!(m.flags & SYNX_OWN_ECN);
+	if ((s->seen & SYN_SEEN_TS) && srv.ts) {
+		attrs.tstamp_ok = 1;
+		attrs.rcv_tsval = bpf_ntohl(s->tsval);
+		attrs.rcv_tsecr = bpf_ntohl(s->tsecr);
+	}
+	err = bpf_sk_assign_tcp_reqsk(skb, (struct sock *)tp, &attrs, sizeof(attrs));
 	bpf_sk_release(skc);
 	return err ? handoff_fail(skb->len) : TC_ACT_UNSPEC;
 }

@@ -7,7 +7,8 @@
  * is re-derived as data + offset and bounds-checked before it is read, so
  * each access is proven on its own and no bound hides in a pointer chain.
  * Each stage either returns a verdict (a malformed or foreign packet) or
- * SYNX_NEXT with struct synx_pkt filled in further.
+ * SYNX_NEXT with struct synx_pkt filled in further.  XDP only: the tc
+ * hand-off gets the offsets it needs from the XDP metadata.
  *
  * Fragment policy (documented in README.md):
  *  - a non-first fragment whose offset lands inside the first 20 bytes of
@@ -17,10 +18,20 @@
  *    included, is a tiny-fragment attack (RFC 1858 section 3.1): dropped;
  *  - a fragmented SYN is dropped: no stack fragments a 40-120 byte SYN, and
  *    we could not answer it without reassembly;
- *  - everything else fragmented is checked as far as it is visible and then
- *    left to the kernel's reassembly (ports are not visible in later
- *    fragments, so no port policy can apply to them).
+ *  - any other first fragment is judged as the whole segment would be (the
+ *    tiny-fragment rule guarantees its whole TCP header is there): a forged
+ *    handshake ACK must not become one by being split;
+ *  - a later fragment is left to the kernel's reassembly: it carries no
+ *    ports, and the kernel never reassembles without the first fragment.
  *  DF is not required: plenty of real clients send SYNs without it.
+ *
+ * IPv6 extension headers are walked in any order RFC 8200 section 4.1
+ * allows a sender to produce: hop-by-hop options only first, then
+ * destination options, routing, fragment and AH in any order, at most
+ * SYNX_IP6_EXT_MAX of them (each once, destination options twice, as the
+ * RFC recommends; beyond that nothing conformant was sent, and since TCP
+ * may hide behind it the packet is dropped).  AH is walked (its length is
+ * (hdrlen + 2) * 4 bytes, RFC 4302); ESP ends what can be seen.
  */
 #ifndef SYNX_BPF_PARSING_H
 #define SYNX_BPF_PARSING_H
@@ -35,7 +46,13 @@
 #include "verdict.h"
 
 #define SYNX_VLAN_MAX 2    /* 802.1ad outer + 802.1Q inner */
-#define SYNX_IP6_EXT_MAX 6 /* extension headers walked before giving up */
+#define SYNX_L3_OFF_MAX (14 + 4 * SYNX_VLAN_MAX) /* where the IP header can start */
+/*
+ * Where the TCP header can start: eight extension headers of 2 KiB at
+ * most; a bound the verifier needs to trust packet offsets.
+ */
+#define SYNX_L4_OFF_MAX 0x7fff
+#define SYNX_IP6_EXT_MAX 8 /* HBH, DST, RTG, FRAG, AH, DST, + 2: RFC 8200 section 4.1 */
 
 #define TCP_FLAG_FIN 0x01
 #define TCP_FLAG_SYN 0x02
@@ -63,13 +80,6 @@ struct synx_vlan_hdr {
 	__be16 encap_proto;
 };
 
-struct synx_frag_hdr { /* RFC 8200 section 4.5 */
-	__u8 nexthdr;
-	__u8 reserved;
-	__be16 frag_off;
-	__be32 identification;
-};
-
 struct synx_pkt {
 	__u32 frame_len; /* bytes in the frame as received */
 	__u32 l3_off;    /* IP header, after any VLAN tags */
@@ -81,6 +91,9 @@ struct synx_pkt {
 	__u8 frag;       /* enum synx_frag */
 	__u8 flags;      /* TCP flags byte */
 	__u8 ip_proto;
+	__u8 tos;        /* IPv4 TOS / IPv6 traffic class: the ECN field is its low 2 bits */
+	__u8 ah;         /* an IPv6 AH header came before TCP */
+	__u8 res1;       /* the 4 TCP header bits after doff (AccECN's AE among them) */
 };
 
 static __always_inline int eth_is_vlan(__be16 proto)
@@ -152,6 +165,7 @@ static __always_inline struct synx_verdict parse_ipv4(void *data, void *data_end
 	if (tot < ihl || p->l3_off + tot > p->frame_len)
 		return SYNX_DROP(IP4_TOTLEN);
 	p->ip_proto = iph->protocol;
+	p->tos = iph->tos;
 	if (iph->protocol != IPPROTO_TCP)
 		return SYNX_PASS(NON_TCP);
 
@@ -178,6 +192,12 @@ static __always_inline int ipv6_is_martian_src(const struct in6_addr *a)
 
 	if (a->in6_u.u6_addr8[0] == 0xff) /* multicast is never a source */
 		return 1;
+	/*
+	 * ::ffff:0:0/96: the kernel drops v4-mapped sources on input
+	 * (ip6_rcv_core(), draft-itojun-v6ops-v4mapped-harmful).
+	 */
+	if (!(w0 | a->in6_u.u6_addr32[1]) && a->in6_u.u6_addr32[2] == bpf_htonl(0xffff))
+		return 1;
 	if (w0 | a->in6_u.u6_addr32[1] | a->in6_u.u6_addr32[2])
 		return 0;
 	/* :: (unspecified) and ::1 (loopback) */
@@ -192,61 +212,139 @@ static __always_inline int ipv6_addr_equal(const struct in6_addr *a, const struc
 		 (a->in6_u.u6_addr32[3] ^ b->in6_u.u6_addr32[3]));
 }
 
-static __always_inline int ipv6_is_ext(__u8 nexthdr)
+/* The walk of IPv6 extension headers, in and out. */
+struct synx_ip6_walk {
+	__u32 off;      /* in: the first header after the IPv6 header; out: the upper layer */
+	__u32 end;      /* in: the end of the payload */
+	__u32 frag_off; /* out: a fragment header's offset, in bytes */
+	__u32 action;   /* out: SYNX_CONTINUE, or the verdict ... */
+	__u32 reason;   /* ... and its reason */
+	__u8 nexthdr;   /* in: the IPv6 header's next header; out: the upper layer's */
+	__u8 frag;      /* out: enum synx_frag */
+	__u8 ah;        /* out: AH came before the upper layer */
+	__u8 pad;
+};
+
+#define IP6_EXT_MASK (1ULL << IPPROTO_HOPOPTS | 1ULL << IPPROTO_ROUTING | \
+		      1ULL << IPPROTO_FRAGMENT | 1ULL << IPPROTO_AH | 1ULL << IPPROTO_DSTOPTS)
+
+static __always_inline void ip6_walk_verdict(struct synx_ip6_walk *w, struct synx_verdict v)
 {
-	return nexthdr == IPPROTO_HOPOPTS || nexthdr == IPPROTO_ROUTING ||
-	       nexthdr == IPPROTO_DSTOPTS;
+	w->action = v.action;
+	w->reason = v.reason;
 }
 
-static __always_inline struct synx_verdict parse_ipv6(void *data, void *data_end,
-						      struct synx_pkt *p)
+/*
+ * Walk the extension headers of the frame behind @ctx (see the policy at
+ * the top of this file).  Headers are copied out with bpf_xdp_load_bytes()
+ * rather than read through packet pointers, and this is a global function,
+ * verified once on its own: with packet pointers, every order of header
+ * kinds is a separate verifier state, and eight steps of five kinds blow
+ * the 1M-instruction budget.  Only packets with extension headers get here.
+ */
+__noinline int synx_ip6_walk(struct xdp_md *ctx, struct synx_ip6_walk *w)
+{
+	__u32 off, end;
+	__u8 nh, h[8];
+
+	if (!w) /* a global function's pointer argument may be NULL to the verifier */
+		return -1;
+	off = w->off;
+	end = w->end;
+	nh = w->nexthdr;
+	w->action = SYNX_CONTINUE;
+	for (int i = 0; i <= SYNX_IP6_EXT_MAX; i++) {
+		__u32 len;
+
+		if (nh >= 64 || !(IP6_EXT_MASK >> nh & 1)) {
+			/* ESP: encrypted, nothing behind it is visible; IPsec decides. */
+			if (nh == IPPROTO_ESP)
+				ip6_walk_verdict(w, SYNX_PASS(IPSEC));
+			break;
+		}
+		if (i == SYNX_IP6_EXT_MAX) {
+			/* Nothing RFC 8200 4.1 lets a sender build; TCP may hide behind it. */
+			ip6_walk_verdict(w, SYNX_DROP(IP6_EXT_DEPTH));
+			break;
+		}
+		/* Every extension header is at least 8 bytes long. */
+		if (off + sizeof(h) > end || bpf_xdp_load_bytes(ctx, off, h, sizeof(h))) {
+			ip6_walk_verdict(w, SYNX_DROP(IP6_EXT_TRUNC));
+			break;
+		}
+		if (nh == IPPROTO_FRAGMENT) {
+			/* RFC 8200 section 4.5: offset and M in bytes 2-3. */
+			__u16 fo = (__u16)h[2] << 8 | h[3];
+
+			nh = h[0];
+			off += 8;
+			/* An atomic fragment (offset 0, M 0; RFC 6946) is whole. */
+			if (fo & IP6_FRAG_OFFSET_MASK) {
+				/* Payload, not headers, follows: the walk ends here. */
+				w->frag = SYNX_FRAG_LATER;
+				w->frag_off = fo & IP6_FRAG_OFFSET_MASK;
+				break;
+			}
+			if (fo & IP6_FRAG_MF)
+				w->frag = SYNX_FRAG_FIRST;
+			continue;
+		}
+		if (nh == IPPROTO_HOPOPTS && i) {
+			/* RFC 8200 4.1: only right after the IPv6 header; the kernel discards it. */
+			ip6_walk_verdict(w, SYNX_DROP(IP6_HBH_ORDER));
+			break;
+		}
+		if (nh == IPPROTO_ROUTING && h[3]) {
+			/* Segments left: this host is a waypoint, the packet is forwarded. */
+			ip6_walk_verdict(w, SYNX_PASS(NOT_LOCAL));
+			break;
+		}
+		if (nh == IPPROTO_AH) {
+			/* RFC 4302 section 2.2: in 32-bit words, minus 2. */
+			len = ((__u32)h[1] + 2) * 4;
+			w->ah = 1;
+		} else {
+			len = ((__u32)h[1] + 1) * 8;
+		}
+		if (off + len > end) {
+			ip6_walk_verdict(w, SYNX_DROP(IP6_EXT_TRUNC));
+			break;
+		}
+		nh = h[0];
+		off += len;
+	}
+	w->off = off;
+	w->nexthdr = nh;
+	return 0;
+}
+
+static __always_inline struct synx_verdict parse_ipv6(struct xdp_md *ctx, void *data,
+						      void *data_end, struct synx_pkt *p)
 {
 	struct ipv6hdr *ip6h = data + p->l3_off;
-	__u32 off, paylen, ext = 0;
+	__u32 off, end;
 	__u8 nexthdr;
 
 	if ((void *)(ip6h + 1) > data_end || ip6h->version != 6)
 		return SYNX_DROP(IP6_TRUNC);
-	paylen = bpf_ntohs(ip6h->payload_len);
 	off = p->l3_off + sizeof(*ip6h);
-	if (off + paylen > p->frame_len)
+	end = off + bpf_ntohs(ip6h->payload_len);
+	if (end > p->frame_len)
 		return SYNX_DROP(IP6_PAYLEN);
 	nexthdr = ip6h->nexthdr;
+	p->tos = (bpf_ntohs(*(__be16 *)ip6h) >> 4) & 0xff;
 
-	/* RFC 8200 section 4.1 order; a fragment header ends the walk. */
-#pragma unroll
-	for (int i = 0; i < SYNX_IP6_EXT_MAX; i++) {
-		struct ipv6_opt_hdr *eh = data + off + ext;
-		__u32 len;
+	if (nexthdr != IPPROTO_TCP) {
+		struct synx_ip6_walk w = { .off = off, .end = end, .nexthdr = nexthdr };
 
-		if (!ipv6_is_ext(nexthdr))
-			break;
-		if ((void *)(eh + 1) > data_end || ext + sizeof(*eh) > paylen)
-			return SYNX_DROP(IP6_EXT_TRUNC);
-		len = (eh->hdrlen + 1) * 8;
-		if (ext + len > paylen)
-			return SYNX_DROP(IP6_EXT_TRUNC);
-		nexthdr = eh->nexthdr;
-		ext += len;
-	}
-	if (ipv6_is_ext(nexthdr))
-		return SYNX_PASS(IP6_EXT_DEPTH);
-
-	if (nexthdr == IPPROTO_FRAGMENT) {
-		struct synx_frag_hdr *fh = data + off + ext;
-		__u32 fo;
-
-		if ((void *)(fh + 1) > data_end || ext + sizeof(*fh) > paylen)
-			return SYNX_DROP(IP6_EXT_TRUNC);
-		fo = bpf_ntohs(fh->frag_off);
-		p->frag_off = fo & IP6_FRAG_OFFSET_MASK;
-		/* An atomic fragment (offset 0, M 0; RFC 6946) is whole. */
-		if (p->frag_off)
-			p->frag = SYNX_FRAG_LATER;
-		else if (fo & IP6_FRAG_MF)
-			p->frag = SYNX_FRAG_FIRST;
-		nexthdr = fh->nexthdr;
-		ext += sizeof(*fh);
+		synx_ip6_walk(ctx, &w);
+		if (w.action != SYNX_CONTINUE)
+			return (struct synx_verdict){ w.action, w.reason };
+		off = w.off;
+		nexthdr = w.nexthdr;
+		p->frag = w.frag;
+		p->frag_off = w.frag_off;
+		p->ah = w.ah;
 	}
 
 	p->ip_proto = nexthdr;
@@ -256,10 +354,19 @@ static __always_inline struct synx_verdict parse_ipv6(void *data, void *data_end
 		return SYNX_DROP(MARTIAN_SRC6);
 	if (ipv6_addr_equal(&ip6h->saddr, &ip6h->daddr))
 		return SYNX_DROP(LAND);
+	if (off > end || off > SYNX_L4_OFF_MAX)
+		return SYNX_DROP(IP6_EXT_TRUNC);
+	/*
+	 * A no-op that bounds this very register for the verifier: a compare
+	 * may be compiled into a test of another copy, and the barrier keeps
+	 * clang from dropping the mask it can prove redundant.
+	 */
+	barrier_var(off);
+	off &= SYNX_L4_OFF_MAX;
 
 	p->ipv6 = 1;
-	p->l4_off = off + ext;
-	p->seg_len = paylen - ext;
+	p->l4_off = off;
+	p->seg_len = end - off;
 	return SYNX_NEXT;
 }
 
@@ -306,21 +413,24 @@ static __always_inline struct synx_verdict parse_tcp(void *data, void *data_end,
 		return SYNX_DROP(PORT_ZERO);
 
 	p->flags = ((__u8 *)th)[13];
+	p->res1 = ((__u8 *)th)[12] & 0x0f;
 	v = tcp_check_flags(p->flags);
 	if (synx_decided(v))
 		return v;
 
-	if (first)
-		return (p->flags & TCP_FLAG_SYN) ? SYNX_DROP(FRAG_SYN) : SYNX_PASS(FRAGMENT);
+	/* Other first fragments go on, to be judged as the whole segment would be. */
+	if (first && (p->flags & TCP_FLAG_SYN))
+		return SYNX_DROP(FRAG_SYN);
 	return SYNX_NEXT;
 }
 
 /*
- * Everything up to and including the TCP header's own sanity, for a frame
- * at [data, data_end) of p->frame_len bytes: XDP and tc both use it.
+ * Ethernet and IP, for a frame at [data, data_end) of p->frame_len bytes:
+ * a verdict for what is malformed or not TCP, else SYNX_NEXT with the
+ * offsets filled in.
  */
-static __always_inline struct synx_verdict synx_parse(void *data, void *data_end,
-						      struct synx_pkt *p)
+static __always_inline struct synx_verdict synx_parse_ip(struct xdp_md *ctx, void *data,
+							 void *data_end, struct synx_pkt *p)
 {
 	struct synx_verdict v;
 	__be16 proto;
@@ -329,12 +439,8 @@ static __always_inline struct synx_verdict synx_parse(void *data, void *data_end
 	if (synx_decided(v))
 		return v;
 	if (proto == bpf_htons(ETH_P_IP))
-		v = parse_ipv4(data, data_end, p);
-	else
-		v = parse_ipv6(data, data_end, p);
-	if (synx_decided(v))
-		return v;
-	return parse_tcp(data, data_end, p);
+		return parse_ipv4(data, data_end, p);
+	return parse_ipv6(ctx, data, data_end, p);
 }
 
 #endif /* SYNX_BPF_PARSING_H */

@@ -3,14 +3,18 @@
  * synx: XDP SYN-cookie handshake accelerator.
  *
  * Per packet (README.md has the full decision table):
- *   1. parse, and drop what is malformed before anything else looks at it;
- *   2. pass what is not TCP to a protected port;
- *   3. SYN with a listener: answer with the listener's own SYN cookie
- *      (XDP_TX) when the kernel's policy says cookies are on;
- *   4. ACK that only a listener would receive: pass it if its cookie is
- *      valid (the kernel then creates the connection) or if it follows
- *      right behind such an ACK (followup.h), drop it otherwise;
- *   5. pass the rest (established flows, RSTs, ...) untouched.
+ *   1. pass frames not addressed to this device untouched (owner.h);
+ *   2. parse, and drop what is malformed before anything else looks at it;
+ *      (on a forwarding device, what is not for this host passes first);
+ *   3. pass what is not TCP to a protected port, or not for this host;
+ *   4. SYN to a listener: answer with a cookie SYN-ACK (XDP_TX) when the
+ *      kernel's own policy, read from the listener, would send a cookie,
+ *      with the options the kernel would negotiate (server.h);
+ *   5. ACK that only a listener would receive: pass it if its cookie is
+ *      valid (the connection is then completed by the kernel, or by the
+ *      tc hand-off for own cookies) or if it follows right behind such an
+ *      ACK (followup.h), drop it otherwise;
+ *   6. pass the rest (established flows, RSTs, ...) untouched.
  * Every exit is counted by synx_record(), once, with its reason.
  *
  * GPL-2.0-only: bpf_tcp_gen_syncookie() and bpf_tcp_check_syncookie() are
@@ -28,25 +32,24 @@
 #include "parsing.h"
 #include "csum.h"
 #include "tcp_opts.h"
+#include "kstate.h"
+#include "owner.h"
+#include "server.h"
 #include "cookie_kernel.h"
 #include "cookie_own.h"
 #include "followup.h"
 #include "synack.h"
 
-#define IPV4_MIN_MSS 536  /* RFC 9293 section 3.7.1 */
-#define IPV6_MIN_MSS 1220 /* RFC 8200 section 5: 1280 - 60 */
-#define MTU_FALLBACK 1500
-
 /*
  * Built-in configuration, used while the synx_config map holds no entry of
  * ours: that is the state after a plain `ip link ... xdp obj synx.bpf.o`.
- * const volatile: a loader may override it through the skeleton's rodata.
+ * Every TCP setting is read from the running kernel; only what BPF cannot
+ * see (net.core.rmem_max) is assumed.  const volatile: a loader may
+ * override it through the skeleton's rodata.
  */
 const volatile struct synx_config synx_defaults = {
 	.version = SYNX_CONFIG_VERSION,
 	.flags = SYNX_DEFAULT_FLAGS,
-	.ttl = SYNX_DEFAULT_TTL,
-	.hop_limit = SYNX_DEFAULT_HOP_LIMIT,
 	.wscale = SYNX_DEFAULT_WSCALE,
 	.no_listener = SYNX_NOLISTEN_PASS,
 	.cookie_mode = SYNX_COOKIE_KERNEL,
@@ -83,21 +86,6 @@ static __always_inline struct synx_verdict no_listener(const struct synx_config 
 {
 	return cfg->no_listener == SYNX_NOLISTEN_DROP ? SYNX_DROP(NO_LISTENER)
 						      : SYNX_PASS(NO_LISTENER);
-}
-
-/* The MSS we advertise: configured, else what the ingress device's MTU allows. */
-static __always_inline __u16 our_mss(struct xdp_md *ctx, const struct synx_config *cfg, int ipv6)
-{
-	__u32 overhead = ipv6 ? 60 : 40, min = ipv6 ? IPV6_MIN_MSS : IPV4_MIN_MSS;
-	__u16 mss = ipv6 ? cfg->mss6 : cfg->mss4;
-	__u32 mtu = 0;
-
-	if (mss)
-		return mss;
-	if (bpf_check_mtu(ctx, 0, &mtu, 0, 0) < 0 || mtu < min + overhead)
-		mtu = MTU_FALLBACK;
-	mtu -= overhead;
-	return mtu > 0xffff ? 0xffff : mtu;
 }
 
 /*
@@ -193,9 +181,25 @@ static __always_inline struct bpf_sock *tcp_lookup(void *ctx, void *data, void *
 	}
 }
 
-/* Ask the listener's kernel for a cookie: the ISN, or a negative error. */
-static __always_inline __s64 syn_cookie(struct xdp_md *ctx, const struct synx_pkt *p,
-					struct bpf_sock *listener, struct synx_syn *s)
+/* The listener as BTF, when this kernel lets us read it. */
+static __always_inline struct tcp_sock *listener_btf(const struct synx_ctx *sx, struct bpf_sock *sk)
+{
+	if ((sx->feat & (SYNX_K_LISTENER | SYNX_K_SYSCTL)) != (SYNX_K_LISTENER | SYNX_K_SYSCTL))
+		return NULL;
+	return bpf_skc_to_tcp_sock(sk);
+}
+
+static __always_inline struct net *listener_net(const struct tcp_sock *tp)
+{
+	return tp->inet_conn.icsk_inet.sk.__sk_common.skc_net.net;
+}
+
+/*
+ * Ask the listener's kernel for its cookie: the ISN in the low 32 bits and
+ * the MSS it encoded above them, or a negative error.
+ */
+static __always_inline __s64 syn_kernel_cookie(struct xdp_md *ctx, const struct synx_pkt *p,
+					       struct bpf_sock *listener, struct synx_syn *s)
 {
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
@@ -214,38 +218,20 @@ static __always_inline __s64 syn_cookie(struct xdp_md *ctx, const struct synx_pk
 	return kcookie_issue(listener, l3, sizeof(struct iphdr), s->hdr, thlen);
 }
 
-/* The parts of a SYN-ACK that do not depend on where the cookie comes from. */
-static __always_inline void synack_prepare(struct xdp_md *ctx, const struct synx_pkt *p,
-					   const struct synx_config *cfg,
-					   const struct synx_syn *s, struct synx_synack *a)
-{
-	const struct tcphdr *syn = (const struct tcphdr *)s->hdr;
-
-	a->sport = syn->dest;
-	a->dport = syn->source;
-	/* SYN data (TFO) is not acknowledged: the client sends it again. */
-	a->ack = bpf_htonl(bpf_ntohl(syn->seq) + 1);
-	a->mss = our_mss(ctx, cfg, p->ipv6);
-	a->ttl = p->ipv6 ? cfg->hop_limit : cfg->ttl;
-	a->flags = TCP_FLAG_SYN | TCP_FLAG_ACK;
-}
-
 /* What the client offered that the server accepts too. */
 struct syn_offer {
 	int ws, sack, ts, ecn;
 };
 
 static __always_inline struct syn_offer syn_offer(const struct synx_pkt *p,
-						  const struct synx_config *cfg,
+						  const struct synx_server *srv,
 						  const struct synx_syn *s)
 {
 	struct syn_offer o = {
-		.ws = (cfg->flags & SYNX_F_WSCALE) && (s->seen & SYN_SEEN_WS),
-		.sack = (cfg->flags & SYNX_F_SACK) && (s->seen & SYN_SEEN_SACK),
+		.ws = srv->wscale && (s->seen & SYN_SEEN_WS),
+		.sack = srv->sack && (s->seen & SYN_SEEN_SACK),
 		.ts = !!(s->seen & SYN_SEEN_TS),
-		/* RFC 3168 section 6.1.1: an ECN-setup SYN has both ECE and CWR. */
-		.ecn = (cfg->flags & SYNX_F_ECN) &&
-		       (p->flags & (TCP_FLAG_ECE | TCP_FLAG_CWR)) == (TCP_FLAG_ECE | TCP_FLAG_CWR),
+		.ecn = server_ecn(srv, p),
 	};
 	return o;
 }
@@ -281,21 +267,23 @@ static __always_inline void synack_opts(struct synx_synack *a, int sack, int ts,
 /*
  * Kernel cookies: the cookie carries only an MSS; window scale, SACK and
  * ECN survive only in the timestamp, and only when the server kernel reads
- * it back without a per-connection offset (tcp_timestamps=2; the loader
- * turns SYNX_F_TS_COOKIES on only then).  Offer none of them otherwise: an
- * option we advertise but the kernel forgets breaks the connection (a
- * scaled window read unscaled stalls bulk transfers).
+ * it back without a per-connection offset (tcp_timestamps=2, read live).
+ * Offer none of them otherwise: an option we advertise but the kernel
+ * forgets breaks the connection (a scaled window read unscaled stalls bulk
+ * transfers).  Our shift is the one cookie_v4_check() will compute for
+ * this listener with the cookie's MSS (@cookie_mss).
  */
-static __always_inline void synack_kernel_opts(const struct synx_pkt *p,
-					       const struct synx_config *cfg,
+static __always_inline void synack_kernel_opts(const struct synx_ctx *sx, const struct synx_pkt *p,
+					       const struct synx_server *srv,
+					       const struct tcp_sock *tp, const struct net *net,
 					       const struct synx_syn *s, __u32 cookie,
-					       struct synx_synack *a)
+					       __u32 cookie_mss, struct synx_synack *a)
 {
-	struct syn_offer o = syn_offer(p, cfg, s);
+	struct syn_offer o = syn_offer(p, srv, s);
 	__u32 opts = TS_OPT_WSCALE_MASK;
 
 	a->seq = bpf_htonl(cookie);
-	if (!(cfg->flags & SYNX_F_TS_COOKIES) || !o.ts)
+	if (!srv->ts_cookies || !o.ts)
 		return;
 
 	if (o.ws)
@@ -306,11 +294,8 @@ static __always_inline void synack_kernel_opts(const struct synx_pkt *p,
 		opts |= TS_OPT_ECN;
 		a->flags |= TCP_FLAG_ECE;
 	}
-	/*
-	 * Our shift must be the one the server kernel will use for this
-	 * connection (tcp_select_initial_window()); the loader derives it.
-	 */
-	synack_opts(a, o.sack, 1, o.ws, kcookie_tsval(opts), s->tsval, cfg->wscale);
+	synack_opts(a, o.sack, 1, o.ws, kcookie_tsval(opts), s->tsval,
+		    o.ws ? server_wscale(sx, tp, net, cookie_mss) : 0);
 }
 
 /*
@@ -319,103 +304,177 @@ static __always_inline void synack_kernel_opts(const struct synx_pkt *p,
  * is simply the clock: the kernel derives the connection's TS offset from
  * the echo (bpf_sk_assign_tcp_reqsk()), so later TSvals follow on from it.
  */
-static __always_inline int synack_own_opts(struct xdp_md *ctx, const struct synx_pkt *p,
-					   const struct synx_config *cfg,
+static __always_inline int synack_own_opts(const struct synx_ctx *sx, const struct synx_pkt *p,
+					   const struct synx_server *srv,
+					   const struct tcp_sock *tp, const struct net *net,
 					   const struct synx_cookie_keys *keys,
 					   const struct synx_syn *s, struct synx_synack *a)
 {
 	const struct tcphdr *syn = (const struct tcphdr *)s->hdr;
-	struct syn_offer o = syn_offer(p, cfg, s);
+	struct syn_offer o = syn_offer(p, srv, s);
 	struct own_cookie c = {};
 	struct synx_flow f = {};
 	__u64 now;
 
-	o.ts = o.ts && (cfg->flags & SYNX_F_TIMESTAMPS);
+	o.ts = o.ts && srv->ts;
 	/* RFC 9293 3.7.1: no MSS option means the default. */
 	c.mss = (s->seen & SYN_SEEN_MSS) ? s->mss : (p->ipv6 ? IPV6_MIN_MSS : IPV4_MIN_MSS);
-	c.wscale = o.ws ? (s->wscale < TCP_MAX_WSCALE ? s->wscale : TCP_MAX_WSCALE) : SYNX_OWN_WS_NONE;
+	c.wscale = o.ws ? (s->wscale < TCP_MAX_WSCALE ? s->wscale : TCP_MAX_WSCALE)
+			: SYNX_OWN_WS_NONE;
 	c.sack = o.sack;
 	c.ecn = o.ecn;
 	/* One clock read for both the cookie and our TSval (it costs, in VMs). */
 	now = bpf_ktime_get_ns();
-	if (synx_flow_load((void *)(long)ctx->data, (void *)(long)ctx->data_end, p, syn->source,
-			   syn->dest, bpf_ntohl(syn->seq), &f))
+	if (synx_flow_load((void *)(long)sx->xdp->data, (void *)(long)sx->xdp->data_end, p,
+			   syn->source, syn->dest, bpf_ntohl(syn->seq), &f))
 		return -1;
 	a->seq = bpf_htonl(own_cookie_issue(keys, &f, &c, now));
 	if (o.ecn)
 		a->flags |= TCP_FLAG_ECE;
 
-	synack_opts(a, o.sack, o.ts, o.ws, (__u32)(now / NSEC_PER_MSEC), s->tsval, cfg->wscale);
+	synack_opts(a, o.sack, o.ts, o.ws, (__u32)(now / NSEC_PER_MSEC), s->tsval,
+		    o.ws ? server_wscale(sx, tp, net, own_mss_value(p->ipv6,
+								    own_mss_index(p->ipv6, c.mss)))
+			 : 0);
 	return 0;
 }
 
-static __always_inline struct synx_verdict handle_syn(struct xdp_md *ctx, const struct synx_pkt *p,
-						      const struct synx_config *cfg,
-						      struct synx_syn *s)
+/*
+ * "Answer this SYN now?", the kernel's own policy for this listener
+ * (klsn_policy()): a verdict when the answer is no, SYNX_NEXT when the
+ * kernel would send a cookie.
+ */
+static __always_inline struct synx_verdict syn_policy(const struct tcp_sock *tp,
+						      const struct net *net)
 {
-	const struct tcphdr *syn = (const struct tcphdr *)s->hdr;
-	const struct synx_cookie_keys *keys;
-	struct synx_synack a = {};
-	struct synx_verdict v;
-	struct bpf_sock *sk;
-	__s64 cookie;
-
-	/* A TCP-MD5/TCP-AO peer needs a signed SYN-ACK: only the kernel has the key. */
-	if (s->seen & SYN_SEEN_SIGNED)
-		return SYNX_PASS(SYN_SIGNED);
-	v = syn_verify_csum(ctx, p, s);
-	if (synx_decided(v))
-		return v;
-
-	sk = tcp_lookup(ctx, (void *)(long)ctx->data, (void *)(long)ctx->data_end, p,
-			syn->source, syn->dest);
-	if (!sk)
-		return no_listener(cfg);
-	if (sk->state != BPF_TCP_LISTEN) {
-		bpf_sk_release(sk);
-		return SYNX_PASS(SOCKET);
-	}
-	/*
-	 * The kernel's cookie, and with it the kernel's policy: -ENOENT means
-	 * no flood as far as it is concerned (tcp_syncookies=1 and room in the
-	 * SYN queue) or a full accept queue, where the kernel would drop the
-	 * SYN too.  Own cookies ask the same question, so both modes answer
-	 * SYNs exactly when the kernel would have used a cookie.
-	 */
-	cookie = syn_cookie(ctx, p, sk, s);
-	bpf_sk_release(sk);
-	if (cookie == -ENOENT)
+	switch (klsn_policy(tp, net)) {
+	case KLSN_ACCEPT_FULL:
+		return SYNX_DROP(ACCEPT_FULL);
+	case KLSN_KERNEL:
 		return SYNX_PASS(SYN_KERNEL);
-	if (cookie < 0)
-		return SYNX_PASS(ERROR);
-
-	synack_prepare(ctx, p, cfg, s, &a);
-	keys = cfg->cookie_mode == SYNX_COOKIE_OWN ? own_keys() : NULL;
-	if (keys) {
-		if (synack_own_opts(ctx, p, cfg, keys, s, &a))
-			return SYNX_PASS(ERROR);
-		return synack_build(ctx, p, &a, SYNX_TX(SYNACK_OWN));
+	default:
+		return SYNX_NEXT;
 	}
-	synack_kernel_opts(p, cfg, s, (__u32)cookie, &a);
-	return synack_build(ctx, p, &a, SYNX_TX(SYNACK_COOKIE));
 }
 
 /*
- * An own cookie is checked here, so that ACK floods die in XDP; a valid
- * one is passed on to the tc program in the metadata area, which hands
- * the kernel a request socket built from it (handoff_tc.h).
+ * A SYN to a listener: the policy, then the SYN-ACK with the cookie of
+ * the configured source.  Holds the listener's reference throughout:
+ * @tp is only valid while it is held.
  */
-static __always_inline struct synx_verdict ack_own_cookie(struct xdp_md *ctx,
-							  const struct synx_cookie_keys *keys,
-							  const struct synx_flow *f, __u32 ack)
+static __always_inline struct synx_verdict syn_to_listener(struct synx_ctx *sx,
+							   const struct synx_pkt *p,
+							   struct synx_syn *s,
+							   struct bpf_sock *sk,
+							   struct synx_synack *a)
 {
-	struct own_cookie c = {};
+	const struct tcphdr *syn = (const struct tcphdr *)s->hdr;
+	const struct synx_cookie_keys *keys = NULL;
+	struct tcp_sock *tp = listener_btf(sx, sk);
+	struct net *net = tp ? listener_net(tp) : NULL;
+	struct synx_server srv = {};
+	struct synx_verdict v;
+	__s64 cookie = 0;
+
+	if (tp) {
+		v = syn_policy(tp, net);
+		if (synx_decided(v))
+			return v;
+	}
+	if (sx->cfg->cookie_mode == SYNX_COOKIE_OWN)
+		keys = own_keys();
+	/*
+	 * Kernel cookies need the kernel's value; without BTF access to the
+	 * listener its answer is also the policy: -ENOENT means it would
+	 * queue the SYN, or drop it for a full accept queue.
+	 */
+	if (!keys || !tp) {
+		cookie = syn_kernel_cookie(sx->xdp, p, sk, s);
+		if (cookie == -ENOENT)
+			return SYNX_PASS(SYN_KERNEL);
+		if (cookie < 0)
+			return SYNX_PASS(ERROR);
+	}
+
+	server_sysctls(sx, net, &srv);
+	a->sport = syn->dest;
+	a->dport = syn->source;
+	/* SYN data (TFO) is not acknowledged: the client sends it again. */
+	a->ack = bpf_htonl(bpf_ntohl(syn->seq) + 1);
+	a->mss = server_mss(sx, p, tp, net);
+	a->ttl = server_ttl(sx, p, tp, net);
+	a->flags = TCP_FLAG_SYN | TCP_FLAG_ACK;
+	if (keys) {
+		if (synack_own_opts(sx, p, &srv, tp, net, keys, s, a))
+			return SYNX_PASS(ERROR);
+		return SYNX_TX(SYNACK_OWN);
+	}
+	synack_kernel_opts(sx, p, &srv, tp, net, s, (__u32)cookie, (__u32)(cookie >> 32), a);
+	/* Its ACK will need the kernel's check (cookie_kernel.h). */
+	kcookie_note_possible();
+	return SYNX_TX(SYNACK_COOKIE);
+}
+
+static __always_inline struct synx_verdict handle_syn(struct synx_ctx *sx, const struct synx_pkt *p,
+						      struct synx_syn *s)
+{
+	const struct tcphdr *syn = (const struct tcphdr *)s->hdr;
+	struct synx_synack a = {};
+	struct synx_verdict v;
+	struct bpf_sock *sk;
+
+	/* A TCP-MD5/TCP-AO peer needs a signed SYN-ACK: only the kernel has the key. */
+	if (s->seen & SYN_SEEN_SIGNED)
+		v = SYNX_PASS(SYN_SIGNED);
+	/* Behind AH, the SYN-ACK would need AH too: IPsec policy decides. */
+	else if (p->ah)
+		v = SYNX_PASS(IPSEC);
+	else
+		v = syn_verify_csum(sx->xdp, p, s);
+	if (synx_decided(v)) {
+		if (v.action == XDP_PASS)
+			kcookie_note_possible(); /* the kernel may answer it with a cookie */
+		return v;
+	}
+
+	sk = tcp_lookup(sx->xdp, (void *)(long)sx->xdp->data, (void *)(long)sx->xdp->data_end, p,
+			syn->source, syn->dest);
+	if (sk && sk->state != BPF_TCP_LISTEN) {
+		bpf_sk_release(sk);
+		return SYNX_PASS(SOCKET);
+	}
+	v = owner_dst(sx, p);
+	if (synx_decided(v)) {
+		if (sk)
+			bpf_sk_release(sk);
+		return v;
+	}
+	if (!sk)
+		return no_listener(sx->cfg);
+	v = syn_to_listener(sx, p, s, sk, &a);
+	bpf_sk_release(sk);
+	if (v.action == XDP_TX)
+		return synack_build(sx->xdp, p, &a, v);
+	if (v.action == XDP_PASS)
+		kcookie_note_possible();
+	return v;
+}
+/*
+ * A valid own cookie: its decoded options go to the tc program in the
+ * metadata area, which hands the kernel a request socket built from them
+ * (handoff_tc.h).  A first fragment cannot be handed off (tc runs before
+ * reassembly): the kernel will find no socket and answer with RST, as it
+ * would for any fragmented handshake ACK it did not expect.
+ */
+static __always_inline struct synx_verdict ack_own_pass(struct xdp_md *ctx,
+							const struct synx_pkt *p,
+							const struct own_cookie *c)
+{
 	struct synx_meta *m;
 	void *data;
 
-	if (own_cookie_check(keys, f, ack - 1, &c))
-		return SYNX_DROP(COOKIE_INVALID);
-
+	if (p->frag == SYNX_FRAG_FIRST)
+		return SYNX_PASS(FRAGMENT);
 	/* Packet pointers are invalid after this: nothing below reads the frame. */
 	if (bpf_xdp_adjust_meta(ctx, -(int)sizeof(*m)))
 		return SYNX_PASS(NO_META);
@@ -424,33 +483,31 @@ static __always_inline struct synx_verdict ack_own_cookie(struct xdp_md *ctx,
 	if ((void *)(m + 1) > data)
 		return SYNX_PASS(NO_META);
 	m->magic = SYNX_META_MAGIC;
-	m->mss = c.mss;
-	m->wscale = c.wscale;
-	m->flags = (c.sack ? SYNX_OWN_SACK : 0) | (c.ecn ? SYNX_OWN_ECN : 0);
+	m->mss = c->mss;
+	m->wscale = c->wscale;
+	m->flags = (c->sack ? SYNX_OWN_SACK : 0) | (c->ecn ? SYNX_OWN_ECN : 0);
+	m->l4_off = p->l4_off;
+	m->l3_off = p->l3_off;
+	m->ipv6 = p->ipv6;
 	return SYNX_PASS(OWN_COOKIE_OK);
 }
 
 /* The kernel's cookie, checked by the listener's own code. */
-static __always_inline struct synx_verdict ack_kernel_cookie(struct xdp_md *ctx,
-							     const struct synx_pkt *p,
-							     struct bpf_sock *listener)
+static __always_inline int ack_kernel_cookie_ok(struct xdp_md *ctx, const struct synx_pkt *p,
+						struct bpf_sock *listener)
 {
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
 	struct tcphdr *th = data + p->l4_off;
 	void *l3 = data + p->l3_off;
-	long err = -EINVAL;
 
 	if ((void *)(th + 1) > data_end)
-		return SYNX_PASS(ERROR);
-	if (p->ipv6) {
-		if (l3 + sizeof(struct ipv6hdr) <= data_end)
-			err = kcookie_check(listener, l3, sizeof(struct ipv6hdr), th);
-	} else {
-		if (l3 + sizeof(struct iphdr) <= data_end)
-			err = kcookie_check(listener, l3, sizeof(struct iphdr), th);
-	}
-	return err ? SYNX_DROP(COOKIE_INVALID) : SYNX_PASS(COOKIE_OK);
+		return 0;
+	if (p->ipv6)
+		return l3 + sizeof(struct ipv6hdr) <= data_end &&
+		       !kcookie_check(listener, l3, sizeof(struct ipv6hdr), th);
+	return l3 + sizeof(struct iphdr) <= data_end &&
+	       !kcookie_check(listener, l3, sizeof(struct iphdr), th);
 }
 
 /*
@@ -459,15 +516,15 @@ static __always_inline struct synx_verdict ack_kernel_cookie(struct xdp_md *ctx,
  * Dropping instead kills ACK floods before an skb exists; the price is
  * that a peer with a long-dead connection gets no RST and times out.
  */
-static __always_inline struct synx_verdict listener_ack(struct xdp_md *ctx,
+static __always_inline struct synx_verdict listener_ack(struct synx_ctx *sx,
 							const struct synx_pkt *p,
-							const struct synx_config *cfg,
 							struct bpf_sock *listener)
 {
-	void *data = (void *)(long)ctx->data;
-	void *data_end = (void *)(long)ctx->data_end;
+	void *data = (void *)(long)sx->xdp->data;
+	void *data_end = (void *)(long)sx->xdp->data_end;
 	struct tcphdr *th = data + p->l4_off;
-	const struct synx_cookie_keys *keys;
+	const struct synx_cookie_keys *keys = NULL;
+	struct own_cookie c = {};
 	struct synx_flow f = {};
 	struct synx_verdict v;
 	__u32 seq, ack;
@@ -481,47 +538,52 @@ static __always_inline struct synx_verdict listener_ack(struct xdp_md *ctx,
 	if (followup_match(&f, seq, ack))
 		return SYNX_PASS(COOKIE_FOLLOWUP);
 
-	keys = cfg->cookie_mode == SYNX_COOKIE_OWN ? own_keys() : NULL;
-	v = keys ? ack_own_cookie(ctx, keys, &f, ack) : SYNX_DROP(COOKIE_INVALID);
+	if (sx->cfg->cookie_mode == SYNX_COOKIE_OWN)
+		keys = own_keys();
+	if (keys && !own_cookie_check(keys, &f, ack - 1, &c))
+		v = ack_own_pass(sx->xdp, p, &c); /* packet pointers may change here */
 	/*
 	 * Not an own cookie: it may still be the kernel's, for a SYN synx
 	 * left to the kernel (TCP-MD5 peers, helper failures), while one can
-	 * be out (cookie_kernel.h).  Packet pointers changed only if v was
-	 * decided otherwise.
+	 * be out (cookie_kernel.h).
 	 */
-	if (v.reason == SYNX_R_DROP_COOKIE_INVALID && (!keys || kcookie_may_be_out()))
-		v = ack_kernel_cookie(ctx, p, listener);
-	if (v.action == XDP_PASS && v.reason != SYNX_R_PASS_ERROR)
-		followup_note(&f, seq, ack);
+	else if ((!keys || kcookie_may_be_out()) && ack_kernel_cookie_ok(sx->xdp, p, listener))
+		v = SYNX_PASS(COOKIE_OK);
+	else
+		return SYNX_DROP(COOKIE_INVALID);
+	followup_note(&f, seq, ack);
 	return v;
 }
 
-static __always_inline struct synx_verdict handle_ack(struct xdp_md *ctx, const struct synx_pkt *p,
-						      const struct synx_config *cfg)
+static __always_inline struct synx_verdict handle_ack(struct synx_ctx *sx, const struct synx_pkt *p)
 {
-	void *data = (void *)(long)ctx->data;
-	void *data_end = (void *)(long)ctx->data_end;
+	void *data = (void *)(long)sx->xdp->data;
+	void *data_end = (void *)(long)sx->xdp->data_end;
 	struct tcphdr *th = data + p->l4_off;
 	struct synx_verdict v;
 	struct bpf_sock *sk;
 
 	if ((void *)(th + 1) > data_end)
 		return SYNX_PASS(ERROR);
-	sk = tcp_lookup(ctx, data, data_end, p, th->source, th->dest);
-	if (!sk)
-		return no_listener(cfg);
-	if (sk->state != BPF_TCP_LISTEN) {
+	sk = tcp_lookup(sx->xdp, data, data_end, p, th->source, th->dest);
+	if (sk && sk->state != BPF_TCP_LISTEN) {
 		bpf_sk_release(sk);
 		return SYNX_PASS(SOCKET);
 	}
-	v = listener_ack(ctx, p, cfg, sk);
-	bpf_sk_release(sk);
+	v = owner_dst(sx, p);
+	if (!synx_decided(v))
+		v = sk ? listener_ack(sx, p, sk) : no_listener(sx->cfg);
+	if (sk)
+		bpf_sk_release(sk);
 	return v;
 }
 
-/* A SYN (no ACK): options are part of "malformed", so they come before the port policy. */
-static __always_inline struct synx_verdict synx_syn(struct xdp_md *ctx, const struct synx_pkt *p,
-						    const struct synx_config *cfg, __be16 dport)
+/*
+ * A SYN (no ACK): options are part of "malformed", so they come before the
+ * port policy and the destination.
+ */
+static __always_inline struct synx_verdict synx_syn(struct synx_ctx *sx, const struct synx_pkt *p,
+						    __be16 dport)
 {
 	struct synx_syn *s;
 	struct synx_verdict v;
@@ -530,35 +592,34 @@ static __always_inline struct synx_verdict synx_syn(struct xdp_md *ctx, const st
 	s = bpf_map_lookup_elem(&synx_syn_scratch, &key);
 	if (!s)
 		return SYNX_PASS(ERROR);
-	v = syn_parse_options(ctx, p->l4_off, p->thlen, s);
+	v = syn_parse_options(sx->xdp, p->l4_off, p->thlen, s);
 	if (synx_decided(v))
 		return v;
-	if (!port_protected(cfg, dport))
+	if (!port_protected(sx->cfg, dport))
 		return SYNX_PASS(UNPROTECTED);
-	v = handle_syn(ctx, p, cfg, s);
-	/* A SYN the kernel sees, or our kernel cookie: its ACK may need the kernel's check. */
-	if (v.action != XDP_DROP && v.reason != SYNX_R_TX_SYNACK_OWN &&
-	    v.reason != SYNX_R_PASS_NO_LISTENER)
-		kcookie_note_possible();
-	return v;
+	return handle_syn(sx, p, s);
 }
 
-static __always_inline struct synx_verdict synx_tcp(struct xdp_md *ctx, struct synx_pkt *p)
+static __always_inline struct synx_verdict synx_tcp(struct synx_ctx *sx, struct synx_pkt *p)
 {
-	void *data = (void *)(long)ctx->data;
-	void *data_end = (void *)(long)ctx->data_end;
-	const struct synx_config *cfg = synx_cfg();
+	void *data = (void *)(long)sx->xdp->data;
+	void *data_end = (void *)(long)sx->xdp->data_end;
 	struct tcphdr *th = data + p->l4_off;
 
+	/* Later fragments carry no ports: the kernel reassembles them, or not. */
+	if (p->frag == SYNX_FRAG_LATER)
+		return SYNX_PASS(FRAGMENT);
 	if ((void *)(th + 1) > data_end)
 		return SYNX_PASS(ERROR);
-	if ((p->flags & (TCP_FLAG_SYN | TCP_FLAG_ACK)) == TCP_FLAG_SYN)
-		return synx_syn(ctx, p, cfg, th->dest);
-	if (!port_protected(cfg, th->dest))
+	if ((p->flags & (TCP_FLAG_SYN | TCP_FLAG_ACK)) == TCP_FLAG_SYN) {
+		kstate_note_feat(sx->st, sx->feat);
+		return synx_syn(sx, p, th->dest);
+	}
+	if (!port_protected(sx->cfg, th->dest))
 		return SYNX_PASS(UNPROTECTED);
-	if ((p->flags & (TCP_FLAG_ACK | TCP_FLAG_SYN | TCP_FLAG_RST)) == TCP_FLAG_ACK)
-		return handle_ack(ctx, p, cfg);
-	return SYNX_PASS(OTHER);
+	if ((p->flags & (TCP_FLAG_ACK | TCP_FLAG_SYN | TCP_FLAG_RST)) != TCP_FLAG_ACK)
+		return SYNX_PASS(OTHER);
+	return handle_ack(sx, p);
 }
 
 SEC("xdp")
@@ -567,11 +628,21 @@ int synx_xdp(struct xdp_md *ctx)
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
 	struct synx_pkt p = { .frame_len = data_end - data };
+	struct synx_ctx sx = { .xdp = ctx, .cfg = synx_cfg() };
 	struct synx_verdict v;
 
-	v = synx_parse(data, data_end, &p);
+	sx.feat = kstate_feat();
+	sx.dev = kdev_of(ctx, sx.feat);
+	sx.st = kstate();
+	v = owner_frame(&sx, data, data_end);
 	if (!synx_decided(v))
-		v = synx_tcp(ctx, &p);
+		v = synx_parse_ip(ctx, data, data_end, &p);
+	if (!synx_decided(v))
+		v = owner_forwarded(&sx, &p);
+	if (!synx_decided(v))
+		v = parse_tcp(data, data_end, &p);
+	if (!synx_decided(v))
+		v = synx_tcp(&sx, &p);
 	return synx_record(v, p.frame_len);
 }
 

@@ -14,15 +14,20 @@
 #include <linux/types.h>
 #include "synx_cookie.h"
 
-#define SYNX_CONFIG_VERSION 1
+#define SYNX_CONFIG_VERSION 2
 
-/* synx_config.flags */
+/*
+ * synx_config.flags.  The program reads the server's TCP settings from the
+ * running kernel at packet time (bpf/kstate.h); the SACK/WSCALE/ECN/
+ * TIMESTAMPS/TS_COOKIES bits, which the loader derives from the sysctls at
+ * attach time, are only the fallback for a kernel whose BTF lacks them.
+ */
 #define SYNX_F_ALL_PORTS  (1U << 0) /* protect every port; ignore synx_ports */
-#define SYNX_F_TS_COOKIES (1U << 1) /* encode WS/SACK/ECN in TSval (needs tcp_timestamps=2) */
-#define SYNX_F_SACK       (1U << 2) /* server has net.ipv4.tcp_sack=1 */
-#define SYNX_F_WSCALE     (1U << 3) /* server has net.ipv4.tcp_window_scaling=1 */
-#define SYNX_F_ECN        (1U << 4) /* server accepts ECN (net.ipv4.tcp_ecn=1) */
-#define SYNX_F_TIMESTAMPS (1U << 5) /* server has net.ipv4.tcp_timestamps >= 1 (own cookies) */
+#define SYNX_F_TS_COOKIES (1U << 1) /* fallback: tcp_timestamps=2 (options in TSval) */
+#define SYNX_F_SACK       (1U << 2) /* fallback: net.ipv4.tcp_sack=1 */
+#define SYNX_F_WSCALE     (1U << 3) /* fallback: net.ipv4.tcp_window_scaling=1 */
+#define SYNX_F_ECN        (1U << 4) /* fallback: net.ipv4.tcp_ecn != 0 */
+#define SYNX_F_TIMESTAMPS (1U << 5) /* fallback: net.ipv4.tcp_timestamps >= 1 */
 
 /* What to do with a SYN or ACK to a protected port that no socket owns. */
 enum synx_no_listener {
@@ -30,7 +35,7 @@ enum synx_no_listener {
 	SYNX_NOLISTEN_DROP = 1, /* stay silent: no RST backscatter during floods */
 };
 
-/* Where the cookie comes from, and who completes the connection (ROADMAP.md). */
+/* Where the cookie comes from, and who completes the connection. */
 enum synx_cookie_mode {
 	/* The listener's own cookie; the kernel checks the ACK (any kernel, ip link). */
 	SYNX_COOKIE_KERNEL = 0,
@@ -45,21 +50,26 @@ enum synx_cookie_mode {
 struct synx_config {
 	__u32 version;     /* SYNX_CONFIG_VERSION, or 0 for built-in defaults */
 	__u32 flags;       /* SYNX_F_* */
-	__u16 mss4;        /* MSS we advertise over IPv4; 0 = interface MTU - 40 */
-	__u16 mss6;        /* MSS we advertise over IPv6; 0 = interface MTU - 60 */
-	__u8 ttl;          /* IPv4 TTL of our SYN-ACKs */
-	__u8 hop_limit;    /* IPv6 hop limit of our SYN-ACKs */
-	__u8 wscale;       /* shift the server kernel uses (tcp_select_initial_window) */
+	__u16 mss4;        /* MSS we advertise over IPv4; 0 = as the kernel (device MTU) */
+	__u16 mss6;        /* MSS we advertise over IPv6; 0 = as the kernel (device MTU) */
+	__u8 ttl;          /* IPv4 TTL of our SYN-ACKs; 0 = as the kernel */
+	__u8 hop_limit;    /* IPv6 hop limit of our SYN-ACKs; 0 = as the kernel */
+	__u8 wscale;       /* fallback: our window shift when the listener cannot be read */
 	__u8 no_listener;  /* enum synx_no_listener */
 	__u8 cookie_mode;  /* enum synx_cookie_mode */
 	__u8 pad[3];
+	__u32 rmem_max;    /* net.core.rmem_max (not readable from BPF); 0 = SYNX_RMEM_MAX_ASSUMED */
 };
 
-/* Built-in defaults: safe with stock sysctls (tcp_timestamps=1, so no TS cookies). */
+/* Built-in defaults (a plain `ip link` attach): every port, options read live. */
 #define SYNX_DEFAULT_FLAGS (SYNX_F_ALL_PORTS | SYNX_F_SACK | SYNX_F_WSCALE)
-#define SYNX_DEFAULT_TTL 64
-#define SYNX_DEFAULT_HOP_LIMIT 64
 #define SYNX_DEFAULT_WSCALE 7 /* ilog2(tcp_rmem[2] = 6 MiB) - 15 */
+/*
+ * The kernel's default net.core.rmem_max on 64-bit (SK_RMEM_MAX).  A
+ * larger real value can only raise the kernel's window shift, so assuming
+ * this one errs towards advertising a smaller window, never a larger one.
+ */
+#define SYNX_RMEM_MAX_ASSUMED 212992
 
 /* Protected destination ports, one bit each, used unless SYNX_F_ALL_PORTS. */
 #define SYNX_PORT_WORDS (65536 / 64)
@@ -81,18 +91,47 @@ struct synx_cookie_keys {
 	__u8 pad[3];
 };
 
+/*
+ * What the program learned of the running kernel: map synx_state[0], not
+ * pinned (a reload learns afresh), read by `synx status` through the
+ * program's maps.
+ */
+struct synx_state {
+	__u32 kernel;       /* SYNX_K_*: what this kernel's BTF lets the program read */
+	__u8 addr_hash[2];  /* enum synx_addr_hash, [0] IPv4, [1] IPv6 address table */
+	__u8 pad[2];
+};
+
+#define SYNX_K_DEVICE   (1U << 0)  /* ingress device: MAC, MTU, forwarding, addresses */
+#define SYNX_K_SYSCTL   (1U << 1)  /* the namespace's TCP sysctls */
+#define SYNX_K_LISTENER (1U << 2)  /* listener queues, receive buffer, window clamp */
+#define SYNX_K_ADDR4    (1U << 3)  /* the namespace's IPv4 address table (Linux 6.13+) */
+#define SYNX_K_ADDR6    (1U << 4)  /* the namespace's IPv6 address table */
+#define SYNX_K_VALID    (1U << 31) /* set once a protected SYN or ACK was judged */
+
+/* Which bucket function the kernel's address table was found to use. */
+enum synx_addr_hash {
+	SYNX_ADDRH_UNKNOWN = 0, /* not learnt yet */
+	SYNX_ADDRH_PLAIN = 1,   /* hash_32(addr) */
+	SYNX_ADDRH_XOR = 2,     /* hash_32(addr ^ net_hash_mix) */
+	SYNX_ADDRH_JHASH = 3,   /* hash_32(jhash(addr, net_hash_mix)) */
+	SYNX_ADDRH_NONE = 0xff, /* none matched: only the ingress device and lo are walked */
+};
+
 /* Map names: the pin names under the bpffs directory. */
 #define SYNX_MAP_CONFIG   "synx_config"
 #define SYNX_MAP_PORTS    "synx_ports"
 #define SYNX_MAP_COUNTERS "synx_counters"
 #define SYNX_MAP_VERDICTS "synx_verdicts"
 #define SYNX_MAP_KEYS     "synx_keys"
+#define SYNX_MAP_STATE    "synx_state"
 
 /*
  * Keep layouts fixed across compilers and the BPF target. _Static_assert is
  * C11, accepted by clang for BPF and by gcc for userspace.
  */
-_Static_assert(sizeof(struct synx_config) == 20, "synx_config layout is ABI");
+_Static_assert(sizeof(struct synx_config) == 24, "synx_config layout is ABI");
+_Static_assert(sizeof(struct synx_state) == 8, "synx_state layout is ABI");
 _Static_assert(sizeof(struct synx_ports) == 8192, "synx_ports layout is ABI");
 _Static_assert(sizeof(struct synx_cookie_keys) == 48, "synx_cookie_keys layout is ABI");
 

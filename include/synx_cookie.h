@@ -70,12 +70,16 @@
 #define SYNX_META_MAGIC 0x53594e58U /* "SYNX" */
 
 struct synx_meta {
-	__u32 magic;  /* SYNX_META_MAGIC */
-	__u16 mss;    /* from the MSS table: what the client can take */
-	__u8 wscale;  /* the client's shift, SYNX_OWN_WS_NONE if not offered */
-	__u8 flags;   /* SYNX_OWN_SACK | SYNX_OWN_ECN */
+	__u32 magic;   /* SYNX_META_MAGIC */
+	__u16 mss;     /* from the MSS table: what the client can take */
+	__u8 wscale;   /* the client's shift, SYNX_OWN_WS_NONE if not offered */
+	__u8 flags;    /* SYNX_OWN_SACK | SYNX_OWN_ECN */
+	__u16 l4_off;  /* where XDP found the TCP header ... */
+	__u8 l3_off;   /* ... and the IP header, from the frame start */
+	__u8 ipv6;     /* 1 for IPv6 */
 };
 
-_Static_assert(sizeof(struct synx_meta) == 8, "synx_meta layout is ABI");
+/* XDP metadata comes in 4-byte units, 32 bytes at most. */
+_Static_assert(sizeof(struct synx_meta) == 12, "synx_meta layout is ABI");
 
 #endif /* SYNX_COOKIE_H */

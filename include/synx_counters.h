@@ -17,7 +17,7 @@ enum synx_reason {
 	SYNX_R_PASS_NON_IP = 0,        /* not IPv4/IPv6 (ARP, LLDP, ...) */
 	SYNX_R_PASS_NON_TCP = 1,       /* IP, but not TCP */
 	SYNX_R_PASS_VLAN_DEPTH = 2,    /* more VLAN tags than we parse */
-	SYNX_R_PASS_IP6_EXT_DEPTH = 3, /* longer IPv6 extension chain than we walk */
+	SYNX_R_PASS_IP6_EXT_DEPTH = 3, /* retired, never counted: long chains are dropped (55) */
 	SYNX_R_PASS_FRAGMENT = 4,      /* IP fragment, sane offsets; kernel reassembles */
 	SYNX_R_PASS_UNPROTECTED = 5,   /* well-formed TCP to a port we do not protect */
 	/* XDP_PASS: protected port, handed to the local stack */
@@ -73,6 +73,16 @@ enum synx_reason {
 	SYNX_R_PASS_HANDOFF_FAILED = 48, /* bpf_sk_assign_tcp_reqsk() refused: the kernel will RST */
 	/* XDP_PASS: protected port, handed to the local stack */
 	SYNX_R_PASS_COOKIE_FOLLOWUP = 49, /* segment right behind a passed cookie ACK (followup.h) */
+	/* XDP_PASS: not this host's to answer (the kernel's delivery decision, kstate.h) */
+	SYNX_R_PASS_NOT_HOST = 50,     /* frame not addressed to the device's MAC */
+	SYNX_R_PASS_NOT_LOCAL = 51,    /* IP destination not a unicast address of this host */
+	/* XDP_DROP: policy */
+	SYNX_R_DROP_ACCEPT_FULL = 52,  /* SYN to a listener whose accept queue is full */
+	/* XDP_PASS */
+	SYNX_R_PASS_IPSEC = 53,        /* ESP, or a SYN behind AH: IPsec policy decides */
+	/* XDP_DROP: malformed */
+	SYNX_R_DROP_IP6_HBH_ORDER = 54,/* hop-by-hop options not right after the IPv6 header */
+	SYNX_R_DROP_IP6_EXT_DEPTH = 55,/* more extension headers than RFC 8200 4.1 allows */
 	__SYNX_REASON_MAX
 };
 

@@ -15,7 +15,7 @@ const struct synx_reason_info synx_reasons[] = {
 	R(PASS_NON_IP, PASS, "not IPv4/IPv6"),
 	R(PASS_NON_TCP, PASS, "IP but not TCP"),
 	R(PASS_VLAN_DEPTH, PASS, "more VLAN tags than parsed"),
-	R(PASS_IP6_EXT_DEPTH, PASS, "IPv6 extension chain longer than walked"),
+	R(PASS_IP6_EXT_DEPTH, PASS, "retired: long IPv6 chains are dropped now"),
 	R(PASS_FRAGMENT, PASS, "IP fragment, left to reassembly"),
 	R(PASS_UNPROTECTED, PASS, "TCP to an unprotected port"),
 	R(PASS_SOCKET, PASS, "owned by an established/time-wait/request socket"),
@@ -62,6 +62,12 @@ const struct synx_reason_info synx_reasons[] = {
 	R(PASS_NO_META, PASS, "valid own cookie, driver lacks XDP metadata"),
 	R(PASS_HANDOFF_FAILED, PASS, "tc hand-off refused by the kernel (counted in tc)"),
 	R(PASS_COOKIE_FOLLOWUP, PASS, "segment right behind a passed cookie ACK"),
+	R(PASS_NOT_HOST, PASS, "frame not addressed to this device's MAC"),
+	R(PASS_NOT_LOCAL, PASS, "destination not a unicast address of this host"),
+	R(DROP_ACCEPT_FULL, DROP, "SYN to a listener with a full accept queue"),
+	R(PASS_IPSEC, PASS, "ESP, or SYN behind AH: IPsec decides"),
+	R(DROP_IP6_HBH_ORDER, DROP, "IPv6 hop-by-hop header not first"),
+	R(DROP_IP6_EXT_DEPTH, DROP, "more IPv6 extension headers than RFC 8200 allows"),
 };
 
 _Static_assert(sizeof(synx_reasons) / sizeof(synx_reasons[0]) == __SYNX_REASON_MAX,

@@ -254,8 +254,6 @@ bool synx_opts_apply(const struct synx_opts *o, const struct synx_config *cur,
 	} else {
 		memset(cfg, 0, sizeof(*cfg));
 		cfg->flags = SYNX_F_ALL_PORTS;
-		cfg->ttl = SYNX_DEFAULT_TTL;
-		cfg->hop_limit = SYNX_DEFAULT_HOP_LIMIT;
 		cfg->no_listener = SYNX_NOLISTEN_PASS;
 		cfg->cookie_mode = o->cookies == SYNX_COOKIES_OWN ? SYNX_COOKIE_OWN
 								   : SYNX_COOKIE_KERNEL;
@@ -267,6 +265,8 @@ bool synx_opts_apply(const struct synx_opts *o, const struct synx_config *cur,
 	cfg->flags = (cfg->flags & ~derived) |
 		     synx_sysctl_flags(k, cfg->cookie_mode == SYNX_COOKIE_OWN);
 	cfg->wscale = synx_sysctl_wscale(k);
+	/* The one setting the program cannot read itself (a global, not in BTF). */
+	cfg->rmem_max = k->rmem_max > 0 && k->rmem_max <= 0x7fffffff ? (__u32)k->rmem_max : 0;
 
 	/*
 	 * TS cookies: an explicit on/off sticks across `config` runs that do not

@@ -305,3 +305,30 @@ nstat_get() {
 synx_cli_has() {
 	[ -x "$SYNX_CLI" ] && "$SYNX_CLI" help "$1" >/dev/null 2>&1
 }
+
+# --- more namespaces ------------------------------------------------------------
+
+# lab_ns_add SUFFIX VAR: one more namespace of this run, synx-ID-SUFFIX,
+# with lo up and a holder of its own (PID in VAR, for lab_in); removed by
+# lab_down like the other two.  For topologies beyond client and server.
+lab_ns_add() {
+	local ns="synx-$LAB_ID-$1"
+	ip netns add "$ns" || return 1
+	LAB_NS+=("$ns")
+	_lab_holder "$ns" "$2" || return 1
+	nsenter -t "${!2}" -m -n -- ip link set lo up
+}
+
+# lab_in HOLDER_PID CMD...: run CMD in that holder's net + mount namespaces.
+lab_in() {
+	local pid=$1; shift
+	nsenter -t "$pid" -m -n -- "$@"
+}
+
+# lab_bg_in VAR HOLDER_PID CMD...: lab_bg for any namespace of this run.
+lab_bg_in() {
+	local _var=$1 _pid=$2; shift 2
+	nsenter -t "$_pid" -m -n -- "$@" &
+	LAB_PIDS+=($!)
+	printf -v "$_var" %s $!
+}

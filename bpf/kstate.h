@@ -1,0 +1,527 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * The kernel's live state, read at packet time through BTF (ktypes.h).
+ *
+ * synx answers in the kernel's place, so it must decide as the kernel
+ * would at that moment, not as a loader saw things at attach time:
+ *
+ *  - the ingress device: is the frame addressed to its MAC (the kernel's
+ *    PACKET_HOST, eth_type_trans()), does it forward, what is its MTU;
+ *  - the namespace: is the destination one of its addresses (the weak host
+ *    model of inet_lookup_ifaddr_rcu() / ipv6_chk_addr(): any address of
+ *    any interface, a VIP on lo included), and its TCP sysctls;
+ *  - the listener: its SYN and accept queues (tcp_conn_request()), its
+ *    receive buffer, window clamp and TCP_MAXSEG (cookie_v4_check(),
+ *    tcp_select_initial_window()).
+ *
+ * Each group of fields is tested with bpf_core_field_exists(): on a kernel
+ * without one, the caller falls back to what synx did without live state
+ * (kstate_feat() says which, synx_state records it for `synx status`).
+ * The two kfuncs are weak: before Linux 6.2 they are NULL and nothing here
+ * is read.
+ */
+#ifndef SYNX_BPF_KSTATE_H
+#define SYNX_BPF_KSTATE_H
+
+#include <linux/bpf.h>
+#include <linux/if_ether.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include "synx_config.h"
+#include "ktypes.h"
+
+extern void *bpf_cast_to_kern_ctx(void *obj) __ksym __weak;
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
+
+/* What the program learned of the kernel: pinned by no one, read by `synx status`. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct synx_state);
+} synx_state SEC(".maps");
+
+static __always_inline struct synx_state *kstate(void)
+{
+	__u32 key = 0;
+
+	return bpf_map_lookup_elem(&synx_state, &key);
+}
+
+/*
+ * The groups of kernel state this kernel lets the program read: a
+ * constant once libbpf has relocated the object.
+ */
+static __always_inline __u32 kstate_feat(void)
+{
+	__u32 f = 0;
+
+	if (!bpf_cast_to_kern_ctx || !bpf_rdonly_cast)
+		return 0;
+	if (bpf_core_field_exists(struct xdp_buff, rxq) &&
+	    bpf_core_field_exists(struct net_device, dev_addr) &&
+	    bpf_core_field_exists(struct net_device, nd_net))
+		f |= SYNX_K_DEVICE;
+	if (bpf_core_field_exists(struct netns_ipv4, sysctl_tcp_syncookies) &&
+	    bpf_core_field_exists(struct netns_ipv4, sysctl_tcp_timestamps) &&
+	    bpf_core_field_exists(struct netns_ipv4, sysctl_tcp_rmem))
+		f |= SYNX_K_SYSCTL;
+	if (bpf_core_field_exists(struct sock, sk_max_ack_backlog) &&
+	    bpf_core_field_exists(struct inet_connection_sock, icsk_accept_queue) &&
+	    bpf_core_field_exists(struct tcp_sock, window_clamp) &&
+	    bpf_core_field_exists(struct sock, sk_rcvbuf) &&
+	    (bpf_core_field_exists(struct tcp_sock, scaling_ratio) ||
+	     bpf_core_field_exists(struct netns_ipv4, sysctl_tcp_adv_win_scale)))
+		f |= SYNX_K_LISTENER;
+	if (bpf_core_field_exists(struct netns_ipv4, inet_addr_lst) &&
+	    bpf_core_field_exists(struct net, hash_mix))
+		f |= SYNX_K_ADDR4;
+	if (bpf_core_field_exists(struct netns_ipv6, inet6_addr_lst) &&
+	    bpf_core_field_exists(struct net, hash_mix))
+		f |= SYNX_K_ADDR6;
+	return f;
+}
+
+/* Record, once, what this kernel offers (a store only when it changed). */
+static __always_inline void kstate_note_feat(struct synx_state *st, __u32 feat)
+{
+	if (st && st->kernel != (feat | SYNX_K_VALID))
+		st->kernel = feat | SYNX_K_VALID;
+}
+
+/* ------------------------------------------------------------- device */
+
+/* The device the frame arrived on, or NULL without BTF access. */
+static __always_inline struct net_device *kdev_of(struct xdp_md *ctx, __u32 feat)
+{
+	struct xdp_buff *x;
+
+	if (!(feat & SYNX_K_DEVICE))
+		return NULL;
+	x = bpf_cast_to_kern_ctx(ctx);
+	return x->rxq->dev;
+}
+
+/*
+ * Is the frame addressed to the device itself (the kernel's PACKET_HOST,
+ * eth_type_trans())?  Broadcast, multicast and other hosts' frames are
+ * never answered: a bridge, macvlan or a capture in promiscuous mode hands
+ * them to us too.  A device without a 6-byte address is not Ethernet.
+ */
+static __always_inline int kdev_frame_is_host(const struct net_device *dev, const struct ethhdr *eth)
+{
+	const struct ethhdr *own;
+
+	if (dev->addr_len != ETH_ALEN)
+		return 0;
+	/* dev_addr is a plain byte pointer to BTF: view its 6 bytes as an address. */
+	own = bpf_rdonly_cast(dev->dev_addr, bpf_core_type_id_kernel(struct ethhdr));
+	return *(const __u32 *)own->h_dest == *(const __u32 *)eth->h_dest &&
+	       *(const __u16 *)&own->h_dest[4] == *(const __u16 *)&eth->h_dest[4];
+}
+
+static __always_inline struct net *kdev_net(const struct net_device *dev)
+{
+	return dev->nd_net.net;
+}
+
+/* Does the kernel forward what arrives on @dev (net.ipv4.conf.DEV.forwarding)? */
+static __always_inline int kdev_forwards(const struct net_device *dev, int ipv6)
+{
+	if (ipv6) {
+		const struct inet6_dev *idev = dev->ip6_ptr;
+
+		return idev && idev->cnf.forwarding;
+	} else {
+		const struct in_device *in_dev = dev->ip_ptr;
+
+		/* IPV4_DEVCONF_FORWARDING is 1; data[] is indexed from 0. */
+		return in_dev && in_dev->cnf.data[0];
+	}
+}
+
+/* ------------------------------------------------------- local addresses */
+
+/*
+ * "Is this a local address of the namespace?" is the kernel's own
+ * question, answered by its per-namespace address hash tables (Linux
+ * 6.13+ for IPv4): inet_lookup_ifaddr_rcu() and ipv6_chk_addr().  The
+ * bucket function is not in BTF and has changed between releases, so the
+ * program learns which one this kernel uses: the first time a destination
+ * turns out to be an address of the ingress device or of lo (walked
+ * directly, always exact), it tries each known function and keeps the one
+ * whose bucket holds it.  If none does, or the table does not exist, the
+ * direct walk of the ingress device and lo is all there is, and addresses
+ * of other interfaces are not recognised (`synx status` says so).  A
+ * function is only ever a way to find an entry: a hit is an entry with
+ * exactly this address, so a wrong function can only miss, never invent.
+ */
+#define KADDR_HASH_BITS 8    /* IN4_ADDR_HSIZE_SHIFT, IN6_ADDR_HSIZE_SHIFT */
+#define KADDR_CHAIN_MAX 16   /* entries followed per bucket (256 buckets) */
+#define KADDR_DEV_MAX 8      /* addresses walked per device in the direct walk */
+
+#define GOLDEN_RATIO_32 0x61C88647U
+#define JHASH_INITVAL 0xdeadbeefU
+
+static __always_inline __u32 khash_32(__u32 v)
+{
+	return (v * GOLDEN_RATIO_32) >> (32 - KADDR_HASH_BITS);
+}
+
+static __always_inline __u32 rol32(__u32 w, unsigned int s)
+{
+	return (w << s) | (w >> (32 - s));
+}
+
+/* include/linux/jhash.h */
+#define __jhash_mix(a, b, c)                                                                       \
+	{                                                                                          \
+		a -= c; a ^= rol32(c, 4); c += b;                                                  \
+		b -= a; b ^= rol32(a, 6); a += c;                                                  \
+		c -= b; c ^= rol32(b, 8); b += a;                                                  \
+		a -= c; a ^= rol32(c, 16); c += b;                                                 \
+		b -= a; b ^= rol32(a, 19); a += c;                                                 \
+		c -= b; c ^= rol32(b, 4); b += a;                                                  \
+	}
+
+static __always_inline __u32 __jhash_final(__u32 a, __u32 b, __u32 c)
+{
+	c ^= b; c -= rol32(b, 14);
+	a ^= c; a -= rol32(c, 11);
+	b ^= a; b -= rol32(a, 25);
+	c ^= b; c -= rol32(b, 16);
+	a ^= c; a -= rol32(c, 4);
+	b ^= a; b -= rol32(a, 14);
+	c ^= b; c -= rol32(b, 24);
+	return c;
+}
+
+static __always_inline __u32 kaddr4_bucket(__u8 fn, __be32 addr, __u32 mix)
+{
+	__u32 a = (__u32)addr, iv;
+
+	switch (fn) {
+	case SYNX_ADDRH_XOR: /* hash_32(addr ^ net_hash_mix(net)) */
+		return khash_32(a ^ mix);
+	case SYNX_ADDRH_JHASH: /* hash_32(jhash_1word(addr, net_hash_mix(net))) */
+		iv = JHASH_INITVAL + (1 << 2) + mix;
+		return khash_32(__jhash_final(a + iv, iv, iv));
+	default: /* SYNX_ADDRH_PLAIN: hash_32(addr) */
+		return khash_32(a);
+	}
+}
+
+static __always_inline __u32 kaddr6_bucket(__u8 fn, const __u32 *a, __u32 mix)
+{
+	__u32 x, y, z;
+
+	switch (fn) {
+	case SYNX_ADDRH_JHASH: /* hash_32(jhash2(addr, 4, net_hash_mix(net))) */
+		x = y = z = JHASH_INITVAL + (4 << 2) + mix;
+		x += a[0];
+		y += a[1];
+		z += a[2];
+		__jhash_mix(x, y, z);
+		x += a[3];
+		return khash_32(__jhash_final(x, y, z));
+	case SYNX_ADDRH_XOR: /* hash_32(ipv6_addr_hash(addr) ^ net_hash_mix(net)) */
+		return khash_32(a[0] ^ a[1] ^ a[2] ^ a[3] ^ mix);
+	default:
+		return khash_32(a[0] ^ a[1] ^ a[2] ^ a[3]);
+	}
+}
+
+/*
+ * IPv6 addresses that count: not tentative (unless optimistic, RFC 4429)
+ * and DAD not failed; link- and host-scope ones only on the device they
+ * belong to, as ipv6_chk_addr() with the ingress device.
+ */
+#define KIFA_F_OPTIMISTIC 0x04
+#define KIFA_F_DADFAILED 0x08
+#define KIFA_F_TENTATIVE 0x40
+#define KIPV6_ADDR_LOOPBACK 0x0010U
+#define KIPV6_ADDR_LINKLOCAL 0x0020U
+
+static __always_inline int kifa6_usable(const struct inet6_ifaddr *ifp, const struct net_device *dev)
+{
+	__u32 flags = ifp->flags;
+
+	if (flags & KIFA_F_DADFAILED)
+		return 0;
+	if ((flags & KIFA_F_TENTATIVE) && !(flags & KIFA_F_OPTIMISTIC))
+		return 0;
+	if (ifp->scope & (KIPV6_ADDR_LOOPBACK | KIPV6_ADDR_LINKLOCAL))
+		return ifp->idev->dev == dev;
+	return 1;
+}
+
+static __always_inline int in6_equal(const struct in6_addr *x, const __u32 *a)
+{
+	return x->in6_u.u6_addr32[0] == a[0] && x->in6_u.u6_addr32[1] == a[1] &&
+	       x->in6_u.u6_addr32[2] == a[2] && x->in6_u.u6_addr32[3] == a[3];
+}
+
+/* Is @addr in bucket @b of the namespace's IPv4 table? */
+static __always_inline int kaddr4_in_bucket(const struct net *net, __u32 b, __be32 addr)
+{
+	const struct hlist_head *head;
+	const struct hlist_node *node;
+
+	/* A variable index into a BTF array: re-typed so the load has a fixed offset. */
+	head = bpf_rdonly_cast((void *)net->ipv4.inet_addr_lst + b * sizeof(struct hlist_head),
+			       bpf_core_type_id_kernel(struct hlist_head));
+	node = head->first;
+	for (int i = 0; i < KADDR_CHAIN_MAX && node; i++) {
+		const struct in_ifaddr *ifa = bpf_rdonly_cast(
+			(void *)node - bpf_core_field_offset(struct in_ifaddr, addr_lst),
+			bpf_core_type_id_kernel(struct in_ifaddr));
+
+		if (ifa->ifa_local == addr)
+			return 1;
+		node = ifa->addr_lst.next;
+	}
+	return 0;
+}
+
+static __always_inline int kaddr6_in_bucket(const struct net *net, const struct net_device *dev,
+					    __u32 b, const __u32 *a)
+{
+	const struct hlist_head *head;
+	const struct hlist_node *node;
+
+	head = bpf_rdonly_cast((void *)net->ipv6.inet6_addr_lst + b * sizeof(struct hlist_head),
+			       bpf_core_type_id_kernel(struct hlist_head));
+	node = head->first;
+	for (int i = 0; i < KADDR_CHAIN_MAX && node; i++) {
+		const struct inet6_ifaddr *ifp = bpf_rdonly_cast(
+			(void *)node - bpf_core_field_offset(struct inet6_ifaddr, addr_lst),
+			bpf_core_type_id_kernel(struct inet6_ifaddr));
+
+		if (in6_equal(&ifp->addr, a))
+			return kifa6_usable(ifp, dev);
+		node = ifp->addr_lst.next;
+	}
+	return 0;
+}
+
+/* The direct walk: @addr among the first addresses of @dev. */
+static __always_inline int kdev_has_addr4(const struct net_device *dev, __be32 addr)
+{
+	const struct in_device *in_dev = dev ? dev->ip_ptr : NULL;
+	const struct in_ifaddr *ifa = in_dev ? in_dev->ifa_list : NULL;
+
+	for (int i = 0; i < KADDR_DEV_MAX && ifa; i++) {
+		if (ifa->ifa_local == addr)
+			return 1;
+		ifa = ifa->ifa_next;
+	}
+	return 0;
+}
+
+static __always_inline int kdev_has_addr6(const struct net_device *dev, const __u32 *a)
+{
+	const struct inet6_dev *idev = dev ? dev->ip6_ptr : NULL;
+	const struct list_head *head, *pos;
+
+	if (!idev)
+		return 0;
+	head = &idev->addr_list;
+	pos = head->next;
+	for (int i = 0; i < KADDR_DEV_MAX && pos && pos != head; i++) {
+		const struct inet6_ifaddr *ifp = bpf_rdonly_cast(
+			(void *)pos - bpf_core_field_offset(struct inet6_ifaddr, if_list),
+			bpf_core_type_id_kernel(struct inet6_ifaddr));
+
+		if (in6_equal(&ifp->addr, a))
+			return kifa6_usable(ifp, dev);
+		pos = ifp->if_list.next;
+	}
+	return 0;
+}
+
+/*
+ * Try each known bucket function on an address known to be local: learn
+ * the one whose bucket holds it, provided no other function's bucket does
+ * too (two functions can map one address to the same bucket, and then
+ * this address cannot tell them apart).
+ */
+static __always_inline void kaddr4_learn(const struct net *net, __be32 addr, struct synx_state *st)
+{
+	__u32 mix = net->hash_mix;
+	int plain = kaddr4_in_bucket(net, kaddr4_bucket(SYNX_ADDRH_PLAIN, addr, mix), addr);
+	int xor = kaddr4_in_bucket(net, kaddr4_bucket(SYNX_ADDRH_XOR, addr, mix), addr);
+	int jhash = kaddr4_in_bucket(net, kaddr4_bucket(SYNX_ADDRH_JHASH, addr, mix), addr);
+
+	if (plain + xor + jhash == 0)
+		st->addr_hash[0] = SYNX_ADDRH_NONE;
+	else if (plain + xor + jhash == 1)
+		st->addr_hash[0] = plain ? SYNX_ADDRH_PLAIN : xor ? SYNX_ADDRH_XOR : SYNX_ADDRH_JHASH;
+}
+
+static __always_inline void kaddr6_learn(const struct net *net, const struct net_device *dev,
+					 const __u32 *a, struct synx_state *st)
+{
+	__u32 mix = net->hash_mix;
+	int xor = kaddr6_in_bucket(net, dev, kaddr6_bucket(SYNX_ADDRH_XOR, a, mix), a);
+	int jhash = kaddr6_in_bucket(net, dev, kaddr6_bucket(SYNX_ADDRH_JHASH, a, mix), a);
+
+	if (xor + jhash == 0)
+		st->addr_hash[1] = SYNX_ADDRH_NONE;
+	else if (xor + jhash == 1)
+		st->addr_hash[1] = xor ? SYNX_ADDRH_XOR : SYNX_ADDRH_JHASH;
+}
+
+/* Is @addr an IPv4 address of @dev's namespace (weak host model)? */
+static __always_inline int klocal4(const struct net_device *dev, __be32 addr, __u32 feat,
+				   struct synx_state *st)
+{
+	const struct net *net = kdev_net(dev);
+	__u8 fn = st ? st->addr_hash[0] : SYNX_ADDRH_NONE;
+	int direct;
+
+	if ((feat & SYNX_K_ADDR4) && fn != SYNX_ADDRH_UNKNOWN && fn != SYNX_ADDRH_NONE)
+		return kaddr4_in_bucket(net, kaddr4_bucket(fn, addr, net->hash_mix), addr);
+	direct = kdev_has_addr4(dev, addr) || kdev_has_addr4(net->loopback_dev, addr);
+	if (direct && st && fn == SYNX_ADDRH_UNKNOWN && (feat & SYNX_K_ADDR4))
+		kaddr4_learn(net, addr, st);
+	return direct;
+}
+
+static __always_inline int klocal6(const struct net_device *dev, const __u32 *a, __u32 feat,
+				   struct synx_state *st)
+{
+	const struct net *net = kdev_net(dev);
+	__u8 fn = st ? st->addr_hash[1] : SYNX_ADDRH_NONE;
+	int direct;
+
+	if ((feat & SYNX_K_ADDR6) && fn != SYNX_ADDRH_UNKNOWN && fn != SYNX_ADDRH_NONE)
+		return kaddr6_in_bucket(net, dev, kaddr6_bucket(fn, a, net->hash_mix), a);
+	direct = kdev_has_addr6(dev, a) || kdev_has_addr6(net->loopback_dev, a);
+	if (direct && st && fn == SYNX_ADDRH_UNKNOWN && (feat & SYNX_K_ADDR6))
+		kaddr6_learn(net, dev, a, st);
+	return direct;
+}
+
+/* ------------------------------------------------------------- listener */
+
+/*
+ * Would the kernel answer this SYN with a cookie now?  tcp_conn_request()
+ * and tcp_get_syncookie_mss(): always with tcp_syncookies=2, with 1 only
+ * once the SYN queue is full, never with 0; and never while the accept
+ * queue is full, where the SYN is dropped whatever the setting.  The
+ * queue-full comparison is ">" since Linux 6.13 (and the stable releases
+ * that took the fix), ">=" before it: at exactly backlog entries an older
+ * kernel would already use a cookie where synx lets the kernel decide,
+ * which is safe; the other way round would not be.
+ */
+enum klsn_answer {
+	KLSN_COOKIE = 0,   /* the kernel would send a cookie: answer */
+	KLSN_KERNEL,       /* it would queue the SYN, or cookies are off */
+	KLSN_ACCEPT_FULL,  /* it would drop the SYN: the accept queue is full */
+};
+
+static __always_inline enum klsn_answer klsn_policy(const struct tcp_sock *tp, const struct net *net)
+{
+	const struct sock *sk = &tp->inet_conn.icsk_inet.sk;
+	__u8 syncookies = net->ipv4.sysctl_tcp_syncookies;
+	__u32 max = sk->sk_max_ack_backlog;
+	__u32 qlen = (__u32)tp->inet_conn.icsk_accept_queue.qlen.counter;
+
+	if (sk->sk_ack_backlog > max)
+		return KLSN_ACCEPT_FULL;
+	if (!syncookies || (syncookies != 2 && qlen <= max))
+		return KLSN_KERNEL;
+	return KLSN_COOKIE;
+}
+
+#define KSOCK_RCVBUF_LOCK 2 /* SOCK_RCVBUF_LOCK */
+#define KTCP_RMEM_TO_WIN_SCALE 8
+#define KTCP_MAX_WSCALE 14
+#define KU16_MAX 0xffffU
+
+
+/*
+ * tcp_select_initial_window()'s shift from its inputs, all in u32 as the
+ * kernel computes it.  A global function on purpose: its chain of
+ * comparisons, inlined, would multiply the states the verifier explores
+ * on every path that reaches it.
+ */
+__noinline __u32 klsn_wscale_math(__u32 full, __u32 clamp, __u32 mss, __u32 rmem2,
+				  __u32 rmem_max)
+{
+	__u32 space = full, log = 0;
+
+	if (!clamp)
+		clamp = KU16_MAX << KTCP_MAX_WSCALE;
+	if (space > clamp)
+		space = clamp;
+	if (mss && space > mss)
+		space -= space % mss;
+	if (space < rmem2)
+		space = rmem2;
+	if (space < rmem_max)
+		space = rmem_max;
+	if (space > clamp)
+		space = clamp;
+	/* ilog2(space) - 15, clamped to [0, TCP_MAX_WSCALE]; ilog2 without branches. */
+	log = space;
+	log |= log >> 1;
+	log |= log >> 2;
+	log |= log >> 4;
+	log |= log >> 8;
+	log |= log >> 16;
+	log = log - ((log >> 1) & 0x55555555);
+	log = (log & 0x33333333) + ((log >> 2) & 0x33333333);
+	log = (((log + (log >> 4)) & 0x0f0f0f0f) * 0x01010101) >> 24;
+	log = log ? log - 1 : 0; /* popcount of the smeared value, minus one */
+	if (log < 15)
+		return 0;
+	return log - 15 > KTCP_MAX_WSCALE ? KTCP_MAX_WSCALE : log - 15;
+}
+
+/* tcp_full_space(): the listener's receive buffer as a window. */
+static __always_inline __u32 klsn_full_space(const struct tcp_sock *tp, const struct net *net)
+{
+	__s64 space = tp->inet_conn.icsk_inet.sk.sk_rcvbuf;
+
+	if (space < 0)
+		return 0;
+	if (bpf_core_field_exists(struct tcp_sock, scaling_ratio))
+		return (space * tp->scaling_ratio) >> KTCP_RMEM_TO_WIN_SCALE;
+	/* Before Linux 6.6: tcp_win_from_space() from tcp_adv_win_scale. */
+	{
+		int adv = net->ipv4.sysctl_tcp_adv_win_scale;
+
+		if (adv <= 0)
+			return space >> (-adv & 31);
+		return space - (space >> (adv & 31));
+	}
+}
+
+/*
+ * The window shift the kernel gives a connection this listener accepts
+ * through a cookie: cookie_v4_check() / cookie_v6_check() redo what the
+ * SYN-ACK would have done, tcp_select_initial_window() with the listener's
+ * window clamp (TCP_WINDOW_CLAMP), its receive buffer (a SO_RCVBUF lock
+ * caps the clamp), tcp_rmem[2] and net.core.rmem_max, quantised by the
+ * cookie's MSS @mss.  @rmem_max comes from the loader: it is a global in
+ * neither BTF nor kallsyms.  A route's window metric (ip route ... window)
+ * is not visible from here: a known limit.  An own-cookie connection
+ * (bpf_sk_assign_tcp_reqsk()) keeps the shift synx announces, and gets the
+ * same one, so that its window clamp and buffer agree with it.
+ */
+static __always_inline __u8 klsn_rcv_wscale(const struct tcp_sock *tp, const struct net *net,
+					    __u32 mss, __u32 rmem_max)
+{
+	const struct sock *sk = &tp->inet_conn.icsk_inet.sk;
+	__u32 locks = BPF_CORE_READ_BITFIELD(sk, sk_userlocks);
+	__u32 full = klsn_full_space(tp, net), clamp = tp->window_clamp;
+	int rmem2 = net->ipv4.sysctl_tcp_rmem[2];
+
+	/* "limit the window selection if the user enforce a smaller rx buffer" */
+	if ((locks & KSOCK_RCVBUF_LOCK) && (clamp > full || !clamp))
+		clamp = full;
+	return klsn_wscale_math(full, clamp, mss, rmem2 > 0 ? rmem2 : 0, rmem_max);
+}
+
+#endif /* SYNX_BPF_KSTATE_H */
