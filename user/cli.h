@@ -58,9 +58,4 @@ json_writer_t *synx_json(void);
 /* Route libbpf and libxdp logs through -v. */
 void synx_setup_logging(void);
 
-/* Environment preconditions, each returning a SYNX_EXIT_* code. */
-int synx_check_root(void);
-int synx_check_bpffs(void);
-int synx_check_btf(void);
-
 #endif

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /* synx status: where synx runs, with what config, and what the kernel allows. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,11 +9,15 @@
 #include "synx_counters.h"
 #include "cli.h"
 #include "commands.h"
-#include "own.h"
-#include "params.h"
+#include "counters.h"
+#include "handoff.h"
+#include "options.h"
+#include "pins.h"
+#include "prereqs.h"
 #include "report.h"
 #include "sysctl.h"
 #include "targets.h"
+#include "warnings.h"
 
 #define MAX_WARN 8
 
@@ -73,17 +76,15 @@ struct own_state {
 static __u64 counter_packets(int fd, __u32 reason)
 {
 	int ncpus = libbpf_num_possible_cpus();
-	struct synx_counter *v;
-	__u64 sum = 0;
+	struct synx_counter *pc, sum = {};
 
 	if (fd < 0 || ncpus <= 0)
 		return 0;
-	v = calloc(ncpus, sizeof(*v));
-	if (v && !bpf_map_lookup_elem(fd, &reason, v))
-		for (int i = 0; i < ncpus; i++)
-			sum += v[i].packets;
-	free(v);
-	return sum;
+	pc = calloc(ncpus, sizeof(*pc));
+	if (pc)
+		synx_counter_read(fd, reason, ncpus, pc, &sum);
+	free(pc);
+	return sum.packets;
 }
 
 static void own_state_read(const struct synx_target *t, const struct synx_maps *m,
@@ -99,7 +100,7 @@ static void own_state_read(const struct synx_target *t, const struct synx_maps *
 	s->handoff_failed = counter_packets(m->fd[SYNX_MAP_IDX_COUNTERS], SYNX_R_PASS_HANDOFF_FAILED);
 	if (t->a.ifindex)
 		synx_tc_query(t->a.ifindex, &s->tc);
-	snprintf(dir, sizeof(dir), "%s/%s", SYNX_PIN_ROOT, t->ifname);
+	synx_pin_dir(dir, sizeof(dir), t->ifname);
 	s->qdisc_created = t->pinned && synx_clsact_marker_get(dir);
 }
 
@@ -114,7 +115,7 @@ static void print_target(const struct synx_target *t, const struct synx_config *
 	struct synx_offloads off = { -1, -1, -1, -1 };
 	int nwarn = 0;
 
-	snprintf(dir, sizeof(dir), "%s/%s", SYNX_PIN_ROOT, t->ifname);
+	synx_pin_dir(dir, sizeof(dir), t->ifname);
 	drv[0] = '\0';
 	if (t->a.ifindex) {
 		synx_iface_offloads(t->ifname, &off);
@@ -215,31 +216,16 @@ static void print_target(const struct synx_target *t, const struct synx_config *
 		printf("  warning: %s\n", warn[i]);
 }
 
-int synx_cmd_status(int argc, char **argv)
+int synx_cmd_status(struct synx_cmdline *cl)
 {
 	struct synx_ports *ports = calloc(1, sizeof(*ports));
 	struct synx_target *t = NULL;
 	struct synx_config last = {};
 	struct synx_sysctls k;
 	const char *kwarn[MAX_WARN];
-	int opt, n, nk, err = 0;
+	int n, nk, err = 0;
 	bool any_cfg = false, kfunc;
 
-	optind = 0; /* 0, not 1: glibc then forgets main()'s "+" ordering */
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "hjpv", synx_common_long_options, NULL)) != -1) {
-		err = synx_common_opt(opt, argv[0]);
-		if (err < 0)
-			goto out_ok;
-		if (!err) {
-			err = synx_err(SYNX_EXIT_USAGE, "status: unknown option '%s'", argv[optind - 1]);
-			goto out;
-		}
-	}
-	if (argc - optind > 1) {
-		err = synx_err(SYNX_EXIT_USAGE, "status: at most one interface");
-		goto out;
-	}
 	if (!ports) {
 		err = synx_err(SYNX_EXIT_FAIL, "out of memory");
 		goto out;
@@ -251,7 +237,7 @@ int synx_cmd_status(int argc, char **argv)
 	err = synx_check_root();
 	if (err)
 		goto out;
-	n = synx_targets_collect(optind < argc ? argv[optind] : NULL, &t);
+	n = synx_targets_collect(cl->ifname, &t);
 	if (n < 0) {
 		err = -n;
 		goto out;
@@ -317,7 +303,6 @@ int synx_cmd_status(int argc, char **argv)
 		for (int i = 0; i < nk; i++)
 			printf("warning: %s\n", kwarn[i]);
 	}
-out_ok:
 	err = 0;
 out:
 	free(t);
