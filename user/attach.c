@@ -38,11 +38,13 @@ static int attach_mode_error(int err, const char *ifname, enum xdp_attach_mode m
 	if (err == -EOPNOTSUPP || err == -EINVAL)
 		return synx_err(SYNX_EXIT_MODE,
 				"%s (driver %s) does not support XDP in %s mode: %s; try --mode skb",
-				ifname, drv[0] ? drv : "unknown", synx_mode_str(mode), strerror(-err));
+				ifname, drv[0] ? drv : "unknown", synx_mode_str(mode),
+				strerror(-err));
 	if (err == -EBUSY || err == -EEXIST)
-		return synx_err(SYNX_EXIT_FAIL,
-				"%s already runs another XDP program that cannot share it (no dispatcher): %s",
-				ifname, strerror(-err));
+		return synx_err(
+			SYNX_EXIT_FAIL,
+			"%s already runs another XDP program that cannot share it (no dispatcher): %s",
+			ifname, strerror(-err));
 	return synx_err(SYNX_EXIT_FAIL, "attaching to %s failed: %s", ifname, strerror(-err));
 }
 
@@ -58,14 +60,17 @@ static int resolve_cookies(struct synx_opts *o, struct bpf_program *tc, bool *kf
 	*note = NULL;
 	if (o->cookies == SYNX_COOKIES_KERNEL) {
 		if (o->cookie_period)
-			return synx_err(SYNX_EXIT_USAGE,
-					"--cookie-period applies to own cookies, not --cookies kernel");
+			return synx_err(
+				SYNX_EXIT_USAGE,
+				"--cookie-period applies to own cookies, not --cookies kernel");
 		return 0;
 	}
 	if (!*kfunc)
-		*note = "the kernel has no " SYNX_KFUNC_REQSK "() (Linux 6.9+), so synx uses the kernel's SYN cookies";
+		*note = "the kernel has no " SYNX_KFUNC_REQSK
+			"() (Linux 6.9+), so synx uses the kernel's SYN cookies";
 	else if (!tc)
-		*note = "this synx.bpf.o has no " SYNX_TC_PROG " program, so synx uses the kernel's SYN cookies";
+		*note = "this synx.bpf.o has no " SYNX_TC_PROG
+			" program, so synx uses the kernel's SYN cookies";
 	if (*note && o->cookies == SYNX_COOKIES_OWN)
 		return synx_err(SYNX_EXIT_NOOWN, "--cookies own: %s; use --cookies kernel", *note);
 	o->cookies = *note ? SYNX_COOKIES_KERNEL : SYNX_COOKIES_OWN;
@@ -79,9 +84,10 @@ static int resolve_cookies(struct synx_opts *o, struct bpf_program *tc, bool *kf
 static int tc_attach_error(int err, const char *ifname)
 {
 	if (err == -EEXIST)
-		return synx_err(SYNX_EXIT_FAIL,
-				"another tc filter occupies clsact ingress priority %u handle 0x%x on %s; remove it, or attach with --cookies kernel",
-				SYNX_TC_PRIO, SYNX_TC_HANDLE, ifname);
+		return synx_err(
+			SYNX_EXIT_FAIL,
+			"another tc filter occupies clsact ingress priority %u handle 0x%x on %s; remove it, or attach with --cookies kernel",
+			SYNX_TC_PRIO, SYNX_TC_HANDLE, ifname);
 	return synx_err(SYNX_EXIT_FAIL, "attaching %s at tc ingress of %s failed: %s", SYNX_TC_PROG,
 			ifname, strerror(-err));
 }
@@ -117,19 +123,22 @@ int synx_cmd_attach(struct synx_cmdline *cl)
 
 	err = synx_attachment_query(ifindex, &a);
 	if (err) {
-		err = synx_err(SYNX_EXIT_FAIL, "cannot query XDP on %s: %s", ifname, strerror(-err));
+		err = synx_err(SYNX_EXIT_FAIL, "cannot query XDP on %s: %s", ifname,
+			       strerror(-err));
 		goto out;
 	}
 	if (a.attached) {
-		err = synx_err(SYNX_EXIT_ATTACHED,
-			       "synx is already attached to %s (program %u): use 'synx config %s' to change it, or 'synx detach %s' first",
-			       ifname, a.prog_id, ifname, ifname);
+		err = synx_err(
+			SYNX_EXIT_ATTACHED,
+			"synx is already attached to %s (program %u): use 'synx config %s' to change it, or 'synx detach %s' first",
+			ifname, a.prog_id, ifname, ifname);
 		goto out;
 	}
 
 	skel = synx__open();
 	if (!skel) {
-		err = synx_err(SYNX_EXIT_FAIL, "cannot open the synx BPF object: %s", strerror(errno));
+		err = synx_err(SYNX_EXIT_FAIL, "cannot open the synx BPF object: %s",
+			       strerror(errno));
 		goto out;
 	}
 	/* By name: an object built before own cookies simply lacks it. */
@@ -145,7 +154,8 @@ int synx_cmd_attach(struct synx_cmdline *cl)
 	if (tc && !own)
 		bpf_program__set_autoload(tc, false);
 	if (own) {
-		err = synx_keys_init(&keys, o->cookie_period ? synx_period_shift(o->cookie_period) : 0);
+		err = synx_keys_init(&keys,
+				     o->cookie_period ? synx_period_shift(o->cookie_period) : 0);
 		if (err) {
 			err = synx_err(SYNX_EXIT_FAIL, "getrandom: %s", strerror(-err));
 			goto out;
@@ -197,7 +207,8 @@ int synx_cmd_attach(struct synx_cmdline *cl)
 			err = synx_pin_txn_write(txn, order[i], values[i]);
 			if (err)
 				err = synx_err(SYNX_EXIT_FAIL, "cannot prepare %s: %s",
-					       bpf_map__pin_path(txn->map[order[i]]), strerror(-err));
+					       bpf_map__pin_path(txn->map[order[i]]),
+					       strerror(-err));
 		}
 	}
 	if (err)
@@ -212,7 +223,8 @@ int synx_cmd_attach(struct synx_cmdline *cl)
 	err = libxdp_get_error(prog);
 	if (err) {
 		prog = NULL;
-		err = synx_err(SYNX_EXIT_FAIL, "libxdp cannot use the synx object: %s", strerror(-err));
+		err = synx_err(SYNX_EXIT_FAIL, "libxdp cannot use the synx object: %s",
+			       strerror(-err));
 		goto fail;
 	}
 
@@ -224,15 +236,17 @@ int synx_cmd_attach(struct synx_cmdline *cl)
 	mode = o->mode == XDP_MODE_UNSPEC ? XDP_MODE_NATIVE : o->mode;
 	err = xdp_program__attach(prog, ifindex, mode, 0);
 	if (err && o->mode == XDP_MODE_UNSPEC && err != -EBUSY && err != -EEXIST) {
-		synx_warn("%s: native XDP failed (%s), falling back to skb (generic) mode, which is much slower",
-			  ifname, strerror(-err));
+		synx_warn(
+			"%s: native XDP failed (%s), falling back to skb (generic) mode, which is much slower",
+			ifname, strerror(-err));
 		mode = XDP_MODE_SKB;
 		err = xdp_program__attach(prog, ifindex, mode, 0);
 	}
 	if (err) {
 		if (own && err == -EINVAL)
-			synx_warn("with --cookies own the object also loads %s; try --cookies kernel, and -v for the verifier log",
-				  SYNX_TC_PROG);
+			synx_warn(
+				"with --cookies own the object also loads %s; try --cookies kernel, and -v for the verifier log",
+				SYNX_TC_PROG);
 		err = attach_mode_error(err, ifname, mode);
 		goto fail;
 	}
@@ -252,8 +266,9 @@ int synx_cmd_attach(struct synx_cmdline *cl)
 		if (qdisc_created) {
 			err = synx_pin_txn_mark_clsact(txn);
 			if (err) {
-				err = synx_err(SYNX_EXIT_FAIL, "cannot record the clsact qdisc in %s: %s",
-					       txn->dir, strerror(-err));
+				err = synx_err(SYNX_EXIT_FAIL,
+					       "cannot record the clsact qdisc in %s: %s", txn->dir,
+					       strerror(-err));
 				goto fail;
 			}
 		}
@@ -262,7 +277,8 @@ int synx_cmd_attach(struct synx_cmdline *cl)
 
 	err = synx_attachment_query(ifindex, &a);
 	if (err || !a.attached) {
-		err = synx_err(SYNX_EXIT_FAIL, "attached to %s, but cannot find the program again", ifname);
+		err = synx_err(SYNX_EXIT_FAIL, "attached to %s, but cannot find the program again",
+			       ifname);
 		goto fail;
 	}
 	if (synx_cli.json) {
@@ -271,7 +287,8 @@ int synx_cmd_attach(struct synx_cmdline *cl)
 		jw_int_field(synx_json(), "ifindex", ifindex);
 		jw_uint_field(synx_json(), "prog_id", a.prog_id);
 		jw_string_field(synx_json(), "mode", synx_mode_str(a.mode));
-		jw_string_field(synx_json(), "attach_mode", a.dispatcher ? "dispatcher" : "single-program");
+		jw_string_field(synx_json(), "attach_mode",
+				a.dispatcher ? "dispatcher" : "single-program");
 		jw_string_field(synx_json(), "pin_dir", txn->dir);
 		synx_report_config(synx_json(), &cfg, &o->ports);
 		synx_report_cookies(synx_json(), &cfg, &keys, &tci, qdisc_created, kfunc);
@@ -287,8 +304,9 @@ int synx_cmd_attach(struct synx_cmdline *cl)
 	if (note)
 		synx_note("%s", note);
 	if (!a.dispatcher)
-		synx_warn("%s: attached as a single program: the kernel refused libxdp's multi-program dispatcher (freplace), so no other XDP program can share %s",
-			  ifname, ifname);
+		synx_warn(
+			"%s: attached as a single program: the kernel refused libxdp's multi-program dispatcher (freplace), so no other XDP program can share %s",
+			ifname, ifname);
 	err = 0;
 	goto out;
 

@@ -25,10 +25,14 @@ int synx_prog_info(__u32 prog_id, struct bpf_prog_info *info)
 const char *synx_mode_str(enum xdp_attach_mode mode)
 {
 	switch (mode) {
-	case XDP_MODE_NATIVE: return "native";
-	case XDP_MODE_SKB: return "skb";
-	case XDP_MODE_HW: return "hw";
-	default: return "none";
+	case XDP_MODE_NATIVE:
+		return "native";
+	case XDP_MODE_SKB:
+		return "skb";
+	case XDP_MODE_HW:
+		return "hw";
+	default:
+		return "none";
 	}
 }
 
@@ -65,7 +69,8 @@ int synx_attachment_query(int ifindex, struct synx_attachment *a)
 		a->dispatcher = true;
 		p = xdp_multiprog__main_prog(mp);
 		a->dispatcher_id = p ? xdp_program__id(p) : 0;
-		for (p = xdp_multiprog__next_prog(NULL, mp); p; p = xdp_multiprog__next_prog(p, mp)) {
+		for (p = xdp_multiprog__next_prog(NULL, mp); p;
+		     p = xdp_multiprog__next_prog(p, mp)) {
 			if (synx_prog_is_synx(xdp_program__id(p))) {
 				a->attached = true;
 				a->prog_id = xdp_program__id(p);

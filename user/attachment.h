@@ -17,13 +17,13 @@
 struct synx_attachment {
 	int ifindex;
 	char ifname[IF_NAMESIZE];
-	bool attached;           /* a synx program runs on the interface */
-	__u32 prog_id;           /* the synx program */
+	bool attached; /* a synx program runs on the interface */
+	__u32 prog_id; /* the synx program */
 	enum xdp_attach_mode mode;
-	bool dispatcher;         /* behind libxdp's dispatcher, else directly attached */
+	bool dispatcher; /* behind libxdp's dispatcher, else directly attached */
 	__u32 dispatcher_id;
-	int nr_progs;            /* programs on the interface, synx included */
-	__u32 other_prog_id;     /* a non-synx program directly attached, 0 if none */
+	int nr_progs;        /* programs on the interface, synx included */
+	__u32 other_prog_id; /* a non-synx program directly attached, 0 if none */
 };
 
 /* Fill @a for @ifindex; 0 even when nothing is attached (a->attached). */

@@ -32,11 +32,11 @@ enum synx_iface_arg {
 
 struct synx_command {
 	const char *name;
-	unsigned int bit;         /* enum synx_cmd_bit */
-	const char *args;         /* the arguments, as the synopsis shows them */
+	unsigned int bit; /* enum synx_cmd_bit */
+	const char *args; /* the arguments, as the synopsis shows them */
 	enum synx_iface_arg iface;
-	const char *summary;  /* its line in the overview */
-	const char *doc;      /* `synx help NAME` between the usage line and the options */
+	const char *summary; /* its line in the overview */
+	const char *doc;     /* `synx help NAME` between the usage line and the options */
 	/* Runs the command on the parsed line; returns a SYNX_EXIT_* code. */
 	int (*run)(struct synx_cmdline *cl);
 	/* Instead of run, for help: takes its words as they are (command names). */

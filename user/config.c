@@ -49,12 +49,13 @@ int synx_cmd_config(struct synx_cmdline *cl)
 		goto out;
 	err = synx_attachment_query(ifindex, &a);
 	if (err) {
-		err = synx_err(SYNX_EXIT_FAIL, "cannot query XDP on %s: %s", ifname, strerror(-err));
+		err = synx_err(SYNX_EXIT_FAIL, "cannot query XDP on %s: %s", ifname,
+			       strerror(-err));
 		goto out;
 	}
 	if (!a.attached) {
-		err = synx_err(SYNX_EXIT_NOT_ATTACHED, "synx is not attached to %s (see 'synx attach')",
-			       ifname);
+		err = synx_err(SYNX_EXIT_NOT_ATTACHED,
+			       "synx is not attached to %s (see 'synx attach')", ifname);
 		goto out;
 	}
 	/* The maps the running program uses, however it was attached. */
@@ -68,7 +69,8 @@ int synx_cmd_config(struct synx_cmdline *cl)
 	}
 	if (bpf_map_lookup_elem(m.fd[SYNX_MAP_IDX_CONFIG], &key, &cur) ||
 	    bpf_map_lookup_elem(m.fd[SYNX_MAP_IDX_PORTS], &key, cur_ports)) {
-		err = synx_err(SYNX_EXIT_FAIL, "cannot read the config of %s: %s", ifname, strerror(errno));
+		err = synx_err(SYNX_EXIT_FAIL, "cannot read the config of %s: %s", ifname,
+			       strerror(errno));
 		goto out;
 	}
 	have_keys = m.fd[SYNX_MAP_IDX_KEYS] >= 0 &&
@@ -76,15 +78,17 @@ int synx_cmd_config(struct synx_cmdline *cl)
 	if (o->rotate_key || o->cookie_period) {
 		if (cur.version != SYNX_CONFIG_VERSION || cur.cookie_mode != SYNX_COOKIE_OWN ||
 		    !have_keys || !keys.generation) {
-			err = synx_err(SYNX_EXIT_USAGE,
-				       "%s: synx on %s uses kernel cookies, which have no synx keys; 'synx detach %s' and attach with --cookies own",
-				       o->rotate_key ? "--rotate-key" : "--cookie-period", ifname, ifname);
+			err = synx_err(
+				SYNX_EXIT_USAGE,
+				"%s: synx on %s uses kernel cookies, which have no synx keys; 'synx detach %s' and attach with --cookies own",
+				o->rotate_key ? "--rotate-key" : "--cookie-period", ifname, ifname);
 			goto out;
 		}
 		if (o->rotate_key) {
 			err = synx_keys_rotate(&keys);
 			if (err) {
-				err = synx_err(SYNX_EXIT_FAIL, "cannot make a new key: %s", strerror(-err));
+				err = synx_err(SYNX_EXIT_FAIL, "cannot make a new key: %s",
+					       strerror(-err));
 				goto out;
 			}
 		}
@@ -128,10 +132,12 @@ int synx_cmd_config(struct synx_cmdline *cl)
 		jw_string_field(synx_json(), "ifname", ifname);
 		jw_uint_field(synx_json(), "prog_id", a.prog_id);
 		synx_report_config(synx_json(), &cfg, cur_ports);
-		synx_report_cookies(synx_json(), &cfg, have_keys ? &keys : NULL, &tci, qdisc, kfunc);
+		synx_report_cookies(synx_json(), &cfg, have_keys ? &keys : NULL, &tci, qdisc,
+				    kfunc);
 		jw_end_object(synx_json());
 	} else {
-		printf("synx config of %s updated%s:\n", ifname, o->rotate_key ? " (key rotated)" : "");
+		printf("synx config of %s updated%s:\n", ifname,
+		       o->rotate_key ? " (key rotated)" : "");
 		synx_report_config(NULL, &cfg, cur_ports);
 		synx_report_cookies(NULL, &cfg, have_keys ? &keys : NULL, &tci, qdisc, kfunc);
 	}

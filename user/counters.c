@@ -74,8 +74,8 @@ _Static_assert(__SYNX_REASON_MAX <= SYNX_REASON_SLOTS,
 const char *synx_verdict_name(__u32 action)
 {
 	static const char *const names[] = {
-		[XDP_ABORTED] = "aborted", [XDP_DROP] = "drop", [XDP_PASS] = "pass",
-		[XDP_TX] = "tx", [XDP_REDIRECT] = "redirect",
+		[XDP_ABORTED] = "aborted", [XDP_DROP] = "drop",         [XDP_PASS] = "pass",
+		[XDP_TX] = "tx",           [XDP_REDIRECT] = "redirect",
 	};
 
 	if (action >= sizeof(names) / sizeof(names[0]))

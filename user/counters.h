@@ -8,9 +8,9 @@
 #include "synx_counters.h"
 
 struct synx_reason_info {
-	const char *name;     /* stable key: JSON, Prometheus label, tests */
-	__u32 verdict;        /* enum xdp_action this reason always ends in */
-	const char *help;     /* one line for humans */
+	const char *name; /* stable key: JSON, Prometheus label, tests */
+	__u32 verdict;    /* enum xdp_action this reason always ends in */
+	const char *help; /* one line for humans */
 };
 
 extern const struct synx_reason_info synx_reasons[];

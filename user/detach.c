@@ -54,10 +54,12 @@ int synx_cmd_detach(struct synx_cmdline *cl)
 	if (ifindex) {
 		err = synx_attachment_query(ifindex, &a);
 		if (err)
-			return synx_err(SYNX_EXIT_FAIL, "cannot query XDP on %s: %s", ifname, strerror(-err));
+			return synx_err(SYNX_EXIT_FAIL, "cannot query XDP on %s: %s", ifname,
+					strerror(-err));
 		err = synx_tc_query(ifindex, &tci);
 		if (err)
-			return synx_err(SYNX_EXIT_FAIL, "cannot query tc on %s: %s", ifname, strerror(-err));
+			return synx_err(SYNX_EXIT_FAIL, "cannot query tc on %s: %s", ifname,
+					strerror(-err));
 		tci.attached = tci.attached && tci.is_synx; /* someone else's filter stays */
 	}
 	if (!a.attached && !pins && !tci.attached)
@@ -74,7 +76,8 @@ int synx_cmd_detach(struct synx_cmdline *cl)
 	if (ifindex && (tci.attached || qdisc)) {
 		err = synx_tc_detach(ifindex, qdisc);
 		if (err)
-			return synx_err(SYNX_EXIT_FAIL, "removing %s from tc ingress of %s failed: %s",
+			return synx_err(SYNX_EXIT_FAIL,
+					"removing %s from tc ingress of %s failed: %s",
 					SYNX_TC_PROG, ifname, strerror(-err));
 	}
 	err = synx_pins_remove(ifname);

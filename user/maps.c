@@ -77,13 +77,15 @@ int synx_maps_open_dir(const char *dir, struct synx_maps *m)
 		if (fd < 0) {
 			if (errno == ENOENT)
 				continue;
-			return synx_err(SYNX_EXIT_FAIL, "cannot open %s: %s", path, strerror(errno));
+			return synx_err(SYNX_EXIT_FAIL, "cannot open %s: %s", path,
+					strerror(errno));
 		}
 		m->fd[i] = fd;
 		if (!synx_map_compatible(fd, &synx_map_specs[i], why, sizeof(why)))
-			return synx_err(SYNX_EXIT_INCOMPAT,
-					"pinned map %s is incompatible with this synx (%s): remove it, or run 'synx detach'",
-					path, why);
+			return synx_err(
+				SYNX_EXIT_INCOMPAT,
+				"pinned map %s is incompatible with this synx (%s): remove it, or run 'synx detach'",
+				path, why);
 	}
 	return 0;
 }
@@ -127,7 +129,8 @@ int synx_maps_open_prog(__u32 prog_id, struct synx_maps *m)
 	snprintf(m->where, sizeof(m->where), "program %u", prog_id);
 	err = prog_map_ids(prog_id, ids, &n);
 	if (err)
-		return synx_err(SYNX_EXIT_FAIL, "cannot query program %u: %s", prog_id, strerror(-err));
+		return synx_err(SYNX_EXIT_FAIL, "cannot query program %u: %s", prog_id,
+				strerror(-err));
 	for (__u32 i = 0; i < n; i++) {
 		int fd = map_fd_and_name(ids[i], name, sizeof(name));
 		int idx = -1;
@@ -143,9 +146,10 @@ int synx_maps_open_prog(__u32 prog_id, struct synx_maps *m)
 		}
 		m->fd[idx] = fd;
 		if (!synx_map_compatible(fd, &synx_map_specs[idx], why, sizeof(why)))
-			return synx_err(SYNX_EXIT_INCOMPAT,
-					"map %s (id %u) of program %u is incompatible with this synx (%s)",
-					name, ids[i], prog_id, why);
+			return synx_err(
+				SYNX_EXIT_INCOMPAT,
+				"map %s (id %u) of program %u is incompatible with this synx (%s)",
+				name, ids[i], prog_id, why);
 	}
 	return 0;
 }

@@ -151,9 +151,9 @@ static int set_prometheus(struct synx_cmdline *cl, const char *arg)
 }
 
 #define ATTACH_CONFIG (SYNX_CMD_ATTACH | SYNX_CMD_CONFIG)
-#define EVERYWHERE                                                                     \
-	(SYNX_CMD_GLOBAL | SYNX_CMD_ATTACH | SYNX_CMD_DETACH | SYNX_CMD_CONFIG |        \
-	 SYNX_CMD_STATUS | SYNX_CMD_STATS)
+#define EVERYWHERE                                                                                 \
+	(SYNX_CMD_GLOBAL | SYNX_CMD_ATTACH | SYNX_CMD_DETACH | SYNX_CMD_CONFIG | SYNX_CMD_STATUS | \
+	 SYNX_CMD_STATS)
 
 /*
  * The cookie mode and the XDP mode are fixed when the programs are loaded
@@ -163,61 +163,114 @@ static int set_prometheus(struct synx_cmdline *cl, const char *arg)
 
 /* In help order: the global options, then those of attach and config, then stats. */
 const struct synx_option synx_options[] = {
-	{ .name = "json", .short_name = 'j', .accepted_by = EVERYWHERE, .set = set_json,
+	{ .name = "json",
+	  .short_name = 'j',
+	  .accepted_by = EVERYWHERE,
+	  .set = set_json,
 	  .help = "JSON output (errors too), for every command" },
-	{ .name = "pretty", .short_name = 'p', .accepted_by = EVERYWHERE, .set = set_pretty,
+	{ .name = "pretty",
+	  .short_name = 'p',
+	  .accepted_by = EVERYWHERE,
+	  .set = set_pretty,
 	  .help = "indented JSON (implies --json)" },
-	{ .name = "verbose", .short_name = 'v', .accepted_by = EVERYWHERE, .set = set_verbose,
+	{ .name = "verbose",
+	  .short_name = 'v',
+	  .accepted_by = EVERYWHERE,
+	  .set = set_verbose,
 	  .help = "show libbpf and libxdp logs" },
-	{ .name = "version", .short_name = 'V', .accepted_by = SYNX_CMD_GLOBAL,
-	  .set = show_version, .help = "print the version" },
-	{ .name = "help", .short_name = 'h', .accepted_by = EVERYWHERE, .set = show_help,
+	{ .name = "version",
+	  .short_name = 'V',
+	  .accepted_by = SYNX_CMD_GLOBAL,
+	  .set = show_version,
+	  .help = "print the version" },
+	{ .name = "help",
+	  .short_name = 'h',
+	  .accepted_by = EVERYWHERE,
+	  .set = show_help,
 	  .help = "show help" },
 
-	{ .name = "mode", .metavar = "native|skb|auto", .accepted_by = SYNX_CMD_ATTACH,
-	  .refused_by = SYNX_CMD_CONFIG, .refusal = ONLY_AT_LOAD, .set = set_mode,
+	{ .name = "mode",
+	  .metavar = "native|skb|auto",
+	  .accepted_by = SYNX_CMD_ATTACH,
+	  .refused_by = SYNX_CMD_CONFIG,
+	  .refusal = ONLY_AT_LOAD,
+	  .set = set_mode,
 	  .help = "XDP mode; auto tries native, then skb (default auto)" },
-	{ .name = "cookies", .metavar = "own|kernel|auto", .accepted_by = SYNX_CMD_ATTACH,
-	  .refused_by = SYNX_CMD_CONFIG, .refusal = ONLY_AT_LOAD, .set = set_cookies,
+	{ .name = "cookies",
+	  .metavar = "own|kernel|auto",
+	  .accepted_by = SYNX_CMD_ATTACH,
+	  .refused_by = SYNX_CMD_CONFIG,
+	  .refusal = ONLY_AT_LOAD,
+	  .set = set_cookies,
 	  .help = "whose SYN cookies; auto = own when the kernel has\n"
 		  "bpf_sk_assign_tcp_reqsk(), else kernel (default auto)" },
-	{ .name = "rotate-key", .accepted_by = SYNX_CMD_CONFIG, .refused_by = SYNX_CMD_ATTACH,
+	{ .name = "rotate-key",
+	  .accepted_by = SYNX_CMD_CONFIG,
+	  .refused_by = SYNX_CMD_ATTACH,
 	  .refusal = "is a 'synx config' option; attach always makes fresh keys",
 	  .set = set_rotate_key,
 	  .help = "own cookies: new current key; the previous one is\n"
 		  "still accepted for the cookies it issued (2 periods)" },
-	{ .name = "cookie-period", .metavar = "SECONDS", .accepted_by = ATTACH_CONFIG,
+	{ .name = "cookie-period",
+	  .metavar = "SECONDS",
+	  .accepted_by = ATTACH_CONFIG,
 	  .set = set_cookie_period,
 	  .help = "own-cookie clock period, 1-1024, rounded to a power\n"
 		  "of two in ns (default 2^36 ns = 68.7 s); a cookie is\n"
 		  "valid for 1 to 2 periods" },
-	{ .name = "ports", .metavar = "LIST", .accepted_by = ATTACH_CONFIG, .set = set_ports,
+	{ .name = "ports",
+	  .metavar = "LIST",
+	  .accepted_by = ATTACH_CONFIG,
+	  .set = set_ports,
 	  .help = "protected TCP ports, e.g. 80,443,8000-8100, or 'all'\n"
 		  "(default all); no overlaps, 1-65535" },
-	{ .name = "mss4", .metavar = "N", .accepted_by = ATTACH_CONFIG, .set = set_mss4,
+	{ .name = "mss4",
+	  .metavar = "N",
+	  .accepted_by = ATTACH_CONFIG,
+	  .set = set_mss4,
 	  .help = "MSS announced over IPv4, 536..MTU-40 (default MTU-40)" },
-	{ .name = "mss6", .metavar = "N", .accepted_by = ATTACH_CONFIG, .set = set_mss6,
+	{ .name = "mss6",
+	  .metavar = "N",
+	  .accepted_by = ATTACH_CONFIG,
+	  .set = set_mss6,
 	  .help = "MSS announced over IPv6, 1220..MTU-60 (default MTU-60)" },
-	{ .name = "ttl", .metavar = "N", .accepted_by = ATTACH_CONFIG, .set = set_ttl,
+	{ .name = "ttl",
+	  .metavar = "N",
+	  .accepted_by = ATTACH_CONFIG,
+	  .set = set_ttl,
 	  .help = "IPv4 TTL of SYN-ACKs, 1-255 (default 64)" },
-	{ .name = "hop-limit", .metavar = "N", .accepted_by = ATTACH_CONFIG, .set = set_hop_limit,
+	{ .name = "hop-limit",
+	  .metavar = "N",
+	  .accepted_by = ATTACH_CONFIG,
+	  .set = set_hop_limit,
 	  .help = "IPv6 hop limit of SYN-ACKs, 1-255 (default 64)" },
-	{ .name = "ts-cookies", .metavar = "auto|on|off", .accepted_by = ATTACH_CONFIG,
+	{ .name = "ts-cookies",
+	  .metavar = "auto|on|off",
+	  .accepted_by = ATTACH_CONFIG,
 	  .set = set_ts_cookies,
 	  .help = "encode window scale, SACK and ECN in the TCP timestamp.\n"
 		  "auto = on iff net.ipv4.tcp_timestamps is 2: only then\n"
 		  "does the kernel send timestamps without a random\n"
 		  "per-connection offset and decode such cookies" },
-	{ .name = "no-listener", .metavar = "pass|drop", .accepted_by = ATTACH_CONFIG,
+	{ .name = "no-listener",
+	  .metavar = "pass|drop",
+	  .accepted_by = ATTACH_CONFIG,
 	  .set = set_no_listener,
 	  .help = "segments to a protected port with no socket: pass\n"
 		  "lets the kernel answer RST, drop stays silent" },
 
-	{ .name = "watch", .metavar = "SECONDS", .accepted_by = SYNX_CMD_STATS, .set = set_watch,
+	{ .name = "watch",
+	  .metavar = "SECONDS",
+	  .accepted_by = SYNX_CMD_STATS,
+	  .set = set_watch,
 	  .help = "redraw every SECONDS with per-second rates; Ctrl-C exits" },
-	{ .name = "per-cpu", .accepted_by = SYNX_CMD_STATS, .set = set_per_cpu,
+	{ .name = "per-cpu",
+	  .accepted_by = SYNX_CMD_STATS,
+	  .set = set_per_cpu,
 	  .help = "show each CPU's counters too" },
-	{ .name = "prometheus", .accepted_by = SYNX_CMD_STATS, .set = set_prometheus,
+	{ .name = "prometheus",
+	  .accepted_by = SYNX_CMD_STATS,
+	  .set = set_prometheus,
 	  .help = "Prometheus text exposition format" },
 };
 
@@ -250,8 +303,7 @@ static const struct synx_option *option_by_val(int val)
  * same for every command that knows them).  ':' first in @shortopts:
  * getopt then tells a missing value from an unknown option.
  */
-static void getopt_arrays(unsigned int bit, bool global, struct option *longopts,
-			  char *shortopts)
+static void getopt_arrays(unsigned int bit, bool global, struct option *longopts, char *shortopts)
 {
 	unsigned int nl = 0, ns = 0;
 
@@ -300,8 +352,9 @@ int synx_cmdline_parse(struct synx_cmdline *cl, const struct synx_command *cmd, 
 			return synx_err(SYNX_EXIT_USAGE, "unknown option '%s' (see 'synx help')",
 					argv[optind - 1]);
 		if (!o)
-			return synx_err(SYNX_EXIT_USAGE, "%s: unknown option '%s' (see 'synx help %s')",
-					name, argv[optind - 1], name);
+			return synx_err(SYNX_EXIT_USAGE,
+					"%s: unknown option '%s' (see 'synx help %s')", name,
+					argv[optind - 1], name);
 		if (!(o->accepted_by & bit))
 			return synx_err(SYNX_EXIT_USAGE, "%s: --%s %s", name, o->name, o->refusal);
 		err = o->set(cl, optarg);
@@ -316,7 +369,8 @@ int synx_cmdline_parse(struct synx_cmdline *cl, const struct synx_command *cmd, 
 	nargs = argc - optind;
 	if (cmd->iface == SYNX_IFACE_REQUIRED && nargs != 1)
 		return synx_err(SYNX_EXIT_USAGE,
-				"%s: expected exactly one interface (see 'synx help %s')", name, name);
+				"%s: expected exactly one interface (see 'synx help %s')", name,
+				name);
 	if (nargs > 1)
 		return synx_err(SYNX_EXIT_USAGE, "%s: at most one interface (see 'synx help %s')",
 				name, name);

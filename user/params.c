@@ -50,7 +50,8 @@ int synx_parse_mode(const char *s, enum xdp_attach_mode *mode)
 	else if (!strcmp(s, "auto"))
 		*mode = XDP_MODE_UNSPEC;
 	else
-		return synx_err(SYNX_EXIT_USAGE, "--mode: unsupported mode '%s' (native, skb or auto)", s);
+		return synx_err(SYNX_EXIT_USAGE,
+				"--mode: unsupported mode '%s' (native, skb or auto)", s);
 	return 0;
 }
 
@@ -133,7 +134,7 @@ bool synx_opts_apply(const struct synx_opts *o, const struct synx_config *cur,
 		cfg->hop_limit = SYNX_DEFAULT_HOP_LIMIT;
 		cfg->no_listener = SYNX_NOLISTEN_PASS;
 		cfg->cookie_mode = o->cookies == SYNX_COOKIES_OWN ? SYNX_COOKIE_OWN
-								   : SYNX_COOKIE_KERNEL;
+								  : SYNX_COOKIE_KERNEL;
 		cur = NULL;
 	}
 	cfg->version = SYNX_CONFIG_VERSION;
@@ -149,9 +150,15 @@ bool synx_opts_apply(const struct synx_opts *o, const struct synx_config *cur,
 	 */
 	if (o->ts_set || !cur) {
 		switch (o->ts) {
-		case SYNX_TS_ON: ts = true; break;
-		case SYNX_TS_OFF: ts = false; break;
-		default: ts = synx_sysctl_ts_auto(k); break;
+		case SYNX_TS_ON:
+			ts = true;
+			break;
+		case SYNX_TS_OFF:
+			ts = false;
+			break;
+		default:
+			ts = synx_sysctl_ts_auto(k);
+			break;
 		}
 		cfg->flags = ts ? cfg->flags | SYNX_F_TS_COOKIES : cfg->flags & ~SYNX_F_TS_COOKIES;
 	}

@@ -26,13 +26,13 @@ enum synx_cookie_choice {
 struct synx_opts {
 	enum xdp_attach_mode mode; /* XDP_MODE_UNSPEC = auto */
 	bool ports_set;
-	bool all_ports;            /* --ports all */
+	bool all_ports; /* --ports all */
 	struct synx_ports ports;
-	int mss4, mss6;            /* -1: unset */
-	int ttl, hop_limit;        /* -1: unset */
+	int mss4, mss6;     /* -1: unset */
+	int ttl, hop_limit; /* -1: unset */
 	bool ts_set;
 	enum synx_ts_mode ts;
-	int no_listener;           /* -1: unset, else enum synx_no_listener */
+	int no_listener; /* -1: unset, else enum synx_no_listener */
 	bool cookies_set;
 	enum synx_cookie_choice cookies;
 	unsigned long cookie_period; /* seconds; 0: unset */

@@ -113,9 +113,10 @@ int synx_pin_txn_check(struct synx_pin_txn *t, const char *ifname, struct bpf_ob
 		t->existed[i] = true;
 		if (!synx_map_compatible(fd, &spec, why, sizeof(why))) {
 			close(fd);
-			return synx_err(SYNX_EXIT_INCOMPAT,
-					"pinned map %s is incompatible with this synx (%s): an older synx left it; remove %s (e.g. 'synx detach IFACE') and attach again",
-					path, why, t->dir);
+			return synx_err(
+				SYNX_EXIT_INCOMPAT,
+				"pinned map %s is incompatible with this synx (%s): an older synx left it; remove %s (e.g. 'synx detach IFACE') and attach again",
+				path, why, t->dir);
 		}
 		close(fd);
 	}

@@ -63,9 +63,9 @@ struct synx_pin_txn {
 	bool saved[__SYNX_MAP_IDX_MAX];          /* old[] holds the value it overwrote */
 	union synx_pin_value old[__SYNX_MAP_IDX_MAX];
 	bool created_dir;
-	bool marked;                             /* the clsact marker is ours */
-	struct btf *btf;                         /* the object's, for maps created here */
-	int btf_fd;                              /* -1 without */
+	bool marked;     /* the clsact marker is ours */
+	struct btf *btf; /* the object's, for maps created here */
+	int btf_fd;      /* -1 without */
 };
 
 /* An empty transaction: nothing to undo, nothing to release. */

@@ -52,8 +52,8 @@ int synx_parse_ports(const char *s, struct synx_ports *ports, bool *all)
 			if (err)
 				return err;
 			if (lo > hi)
-				return synx_err(SYNX_EXIT_USAGE, "--ports: range %lu-%lu is reversed",
-						lo, hi);
+				return synx_err(SYNX_EXIT_USAGE,
+						"--ports: range %lu-%lu is reversed", lo, hi);
 		} else {
 			err = synx_parse_uint("--ports: port", tok, 1, 65535, &lo);
 			if (err)
@@ -62,8 +62,9 @@ int synx_parse_ports(const char *s, struct synx_ports *ports, bool *all)
 		}
 		for (unsigned long p = lo; p <= hi; p++) {
 			if (port_test(ports, p))
-				return synx_err(SYNX_EXIT_USAGE,
-						"--ports: port %lu listed twice (overlapping ranges)", p);
+				return synx_err(
+					SYNX_EXIT_USAGE,
+					"--ports: port %lu listed twice (overlapping ranges)", p);
 			port_set(ports, p);
 		}
 	}
@@ -102,7 +103,8 @@ void synx_ports_format(const struct synx_ports *p, bool all, char *buf, size_t l
 		if (start == port)
 			off += snprintf(buf + off, len - off, "%s%u", off ? "," : "", start);
 		else
-			off += snprintf(buf + off, len - off, "%s%u-%u", off ? "," : "", start, port);
+			off += snprintf(buf + off, len - off, "%s%u-%u", off ? "," : "", start,
+					port);
 		port++;
 	}
 	if (off >= len && len > 4)

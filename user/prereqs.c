@@ -54,7 +54,8 @@ int synx_check_bpffs(void)
 int synx_check_btf(void)
 {
 	if (access("/sys/kernel/btf/vmlinux", R_OK))
-		return synx_err(SYNX_EXIT_NOBTF,
-				"kernel BTF not found (/sys/kernel/btf/vmlinux): synx needs a kernel built with CONFIG_DEBUG_INFO_BTF=y");
+		return synx_err(
+			SYNX_EXIT_NOBTF,
+			"kernel BTF not found (/sys/kernel/btf/vmlinux): synx needs a kernel built with CONFIG_DEBUG_INFO_BTF=y");
 	return SYNX_EXIT_OK;
 }

@@ -16,9 +16,12 @@ static const char *no_listener_str(__u8 v)
 const char *synx_cookie_mode_str(__u8 mode)
 {
 	switch (mode) {
-	case SYNX_COOKIE_KERNEL: return "kernel";
-	case SYNX_COOKIE_OWN: return "own";
-	default: return "unknown";
+	case SYNX_COOKIE_KERNEL:
+		return "kernel";
+	case SYNX_COOKIE_OWN:
+		return "own";
+	default:
+		return "unknown";
 	}
 }
 
@@ -113,7 +116,8 @@ void synx_report_config(json_writer_t *jw, const struct synx_config *cfg,
 		return;
 	}
 	if (!valid) {
-		printf("  config:      built-in defaults (never configured; version %u)\n", cfg->version);
+		printf("  config:      built-in defaults (never configured; version %u)\n",
+		       cfg->version);
 		return;
 	}
 	printf("  ports:       %s\n", plist);
@@ -128,8 +132,8 @@ void synx_report_config(json_writer_t *jw, const struct synx_config *cfg,
 	printf("  ttl:         %u, hop limit %u\n", cfg->ttl, cfg->hop_limit);
 	printf("  options:     ts-cookies %s, timestamps %s, sack %s, window scaling %s (shift %u), ecn %s\n",
 	       cfg->flags & SYNX_F_TS_COOKIES ? "on" : "off",
-	       cfg->flags & SYNX_F_TIMESTAMPS ? "on" : "off", cfg->flags & SYNX_F_SACK ? "on" : "off",
-	       cfg->flags & SYNX_F_WSCALE ? "on" : "off", cfg->wscale,
-	       cfg->flags & SYNX_F_ECN ? "on" : "off");
+	       cfg->flags & SYNX_F_TIMESTAMPS ? "on" : "off",
+	       cfg->flags & SYNX_F_SACK ? "on" : "off", cfg->flags & SYNX_F_WSCALE ? "on" : "off",
+	       cfg->wscale, cfg->flags & SYNX_F_ECN ? "on" : "off");
 	printf("  no listener: %s\n", no_listener_str(cfg->no_listener));
 }

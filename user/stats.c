@@ -75,14 +75,14 @@ static int snap_read(const struct synx_maps *m, struct stats_snap *s)
 	clock_gettime(CLOCK_MONOTONIC, &s->ts);
 	for (int r = 0; r < __SYNX_REASON_MAX; r++) {
 		err = synx_counter_read(m->fd[SYNX_MAP_IDX_COUNTERS], r, s->ncpus,
-				  &s->pc_reason[(size_t)r * s->ncpus], &s->reason[r]);
+					&s->pc_reason[(size_t)r * s->ncpus], &s->reason[r]);
 		if (err)
 			return err;
 	}
 	s->have_verdicts = m->fd[SYNX_MAP_IDX_VERDICTS] >= 0;
 	for (int v = 0; s->have_verdicts && v < NR_VERDICTS; v++) {
 		err = synx_counter_read(m->fd[SYNX_MAP_IDX_VERDICTS], v, s->ncpus,
-				  &s->pc_verdict[(size_t)v * s->ncpus], &s->verdict[v]);
+					&s->pc_verdict[(size_t)v * s->ncpus], &s->verdict[v]);
 		if (err)
 			return err;
 	}
@@ -96,7 +96,8 @@ static double rate(__u64 now, __u64 before, double secs)
 
 static void json_counter(json_writer_t *jw, const char *name, const char *verdict,
 			 const struct synx_counter *sum, const struct synx_counter *pc, int ncpus,
-			 const struct synx_counter *prev, double secs, const struct synx_stats_opts *o)
+			 const struct synx_counter *prev, double secs,
+			 const struct synx_stats_opts *o)
 {
 	jw_name(jw, name);
 	jw_start_object(jw);
@@ -169,7 +170,8 @@ static void print_json(json_writer_t *jw, const struct synx_target *t, const str
 
 static void print_text_line(const char *name, const struct synx_counter *sum,
 			    const struct synx_counter *pc, int ncpus,
-			    const struct synx_counter *prev, double secs, const struct synx_stats_opts *o)
+			    const struct synx_counter *prev, double secs,
+			    const struct synx_stats_opts *o)
 {
 	if (prev)
 		printf("  %-24s %14llu pkts %12.0f pps %16llu bytes %14.0f B/s\n", name,
@@ -323,7 +325,8 @@ int synx_cmd_stats(struct synx_cmdline *cl)
 	int n, nsrc = 0, ncpus, err;
 
 	if (o.prometheus && synx_cli.json)
-		return synx_err(SYNX_EXIT_USAGE, "stats: --prometheus and --json exclude each other");
+		return synx_err(SYNX_EXIT_USAGE,
+				"stats: --prometheus and --json exclude each other");
 	/*
 	 * No bpffs needed: running programs are found through netlink and
 	 * their maps by id; pin dirs are only a fallback.

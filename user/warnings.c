@@ -7,10 +7,15 @@
 int synx_kernel_warnings(const struct synx_sysctls *k, const struct synx_config *cfg,
 			 const char **out, int max)
 {
-	bool own = cfg && cfg->version == SYNX_CONFIG_VERSION && cfg->cookie_mode == SYNX_COOKIE_OWN;
+	bool own = cfg && cfg->version == SYNX_CONFIG_VERSION &&
+		   cfg->cookie_mode == SYNX_COOKIE_OWN;
 	int n = 0;
 
-#define W(msg) do { if (n < max) out[n++] = (msg); } while (0)
+#define W(msg)                            \
+	do {                              \
+		if (n < max)              \
+			out[n++] = (msg); \
+	} while (0)
 	/*
 	 * Own cookies: the kernel validates nothing, but it only accepts the
 	 * request socket synx_tc hands it while cookies are enabled at all
@@ -42,18 +47,20 @@ out:
 	return n;
 }
 
-int synx_iface_warnings(const char *ifname, const struct synx_offloads *o,
-			const char *driver, char out[][SYNX_WARN_LEN], int max)
+int synx_iface_warnings(const char *ifname, const struct synx_offloads *o, const char *driver,
+			char out[][SYNX_WARN_LEN], int max)
 {
 	int n = 0;
 
 	if (o->rx_vlan == 1 && n < max)
-		snprintf(out[n++], SYNX_WARN_LEN,
-			 "%s: rx-vlan-offload is on: the driver may strip VLAN tags before XDP, so SYN-ACKs sent back with XDP_TX leave untagged; run 'ethtool -K %s rxvlan off'",
-			 ifname, ifname);
+		snprintf(
+			out[n++], SYNX_WARN_LEN,
+			"%s: rx-vlan-offload is on: the driver may strip VLAN tags before XDP, so SYN-ACKs sent back with XDP_TX leave untagged; run 'ethtool -K %s rxvlan off'",
+			ifname, ifname);
 	if (!strcmp(driver, "veth") && o->tx_csum == 1 && n < max)
-		snprintf(out[n++], SYNX_WARN_LEN,
-			 "%s: veth with tx checksum offload: frames sent from the peer arrive with unfinished checksums, which synx drops as invalid on SYNs; run 'ethtool -K <peer> tx off' on the sending side",
-			 ifname);
+		snprintf(
+			out[n++], SYNX_WARN_LEN,
+			"%s: veth with tx checksum offload: frames sent from the peer arrive with unfinished checksums, which synx drops as invalid on SYNs; run 'ethtool -K <peer> tx off' on the sending side",
+			ifname);
 	return n;
 }

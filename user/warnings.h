@@ -17,7 +17,7 @@ int synx_kernel_warnings(const struct synx_sysctls *k, const struct synx_config 
 #define SYNX_WARN_LEN 640
 
 /* Per-interface warnings: offloads that hide or break what XDP sees. */
-int synx_iface_warnings(const char *ifname, const struct synx_offloads *o,
-			const char *driver, char out[][SYNX_WARN_LEN], int max);
+int synx_iface_warnings(const char *ifname, const struct synx_offloads *o, const char *driver,
+			char out[][SYNX_WARN_LEN], int max);
 
 #endif

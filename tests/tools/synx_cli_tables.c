@@ -55,9 +55,10 @@ int main(void)
 		jw_start_object(jw);
 		jw_string_field(jw, "name", c->name);
 		jw_string_field(jw, "args", c->args);
-		string_or_null(jw, "iface", !parsed ? NULL
-					    : c->iface == SYNX_IFACE_REQUIRED ? "required"
-									      : "optional");
+		string_or_null(jw, "iface",
+			       !parsed                           ? NULL
+			       : c->iface == SYNX_IFACE_REQUIRED ? "required"
+								 : "optional");
 		jw_string_field(jw, "summary", c->summary);
 		jw_bool_field(jw, "parses_options", parsed);
 		jw_end_object(jw);
