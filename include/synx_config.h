@@ -17,11 +17,11 @@
 #define SYNX_CONFIG_VERSION 1
 
 /* synx_config.flags */
-#define SYNX_F_ALL_PORTS  (1U << 0) /* protect every port; ignore synx_ports */
+#define SYNX_F_ALL_PORTS (1U << 0)  /* protect every port; ignore synx_ports */
 #define SYNX_F_TS_COOKIES (1U << 1) /* encode WS/SACK/ECN in TSval (needs tcp_timestamps=2) */
-#define SYNX_F_SACK       (1U << 2) /* server has net.ipv4.tcp_sack=1 */
-#define SYNX_F_WSCALE     (1U << 3) /* server has net.ipv4.tcp_window_scaling=1 */
-#define SYNX_F_ECN        (1U << 4) /* server accepts ECN (net.ipv4.tcp_ecn=1) */
+#define SYNX_F_SACK (1U << 2)       /* server has net.ipv4.tcp_sack=1 */
+#define SYNX_F_WSCALE (1U << 3)     /* server has net.ipv4.tcp_window_scaling=1 */
+#define SYNX_F_ECN (1U << 4)        /* server accepts ECN (net.ipv4.tcp_ecn=1) */
 #define SYNX_F_TIMESTAMPS (1U << 5) /* server has net.ipv4.tcp_timestamps >= 1 (own cookies) */
 
 /* What to do with a SYN or ACK to a protected port that no socket owns. */
@@ -43,15 +43,15 @@ enum synx_cookie_mode {
 };
 
 struct synx_config {
-	__u32 version;     /* SYNX_CONFIG_VERSION, or 0 for built-in defaults */
-	__u32 flags;       /* SYNX_F_* */
-	__u16 mss4;        /* MSS we advertise over IPv4; 0 = interface MTU - 40 */
-	__u16 mss6;        /* MSS we advertise over IPv6; 0 = interface MTU - 60 */
-	__u8 ttl;          /* IPv4 TTL of our SYN-ACKs */
-	__u8 hop_limit;    /* IPv6 hop limit of our SYN-ACKs */
-	__u8 wscale;       /* shift the server kernel uses (tcp_select_initial_window) */
-	__u8 no_listener;  /* enum synx_no_listener */
-	__u8 cookie_mode;  /* enum synx_cookie_mode */
+	__u32 version;    /* SYNX_CONFIG_VERSION, or 0 for built-in defaults */
+	__u32 flags;      /* SYNX_F_* */
+	__u16 mss4;       /* MSS we advertise over IPv4; 0 = interface MTU - 40 */
+	__u16 mss6;       /* MSS we advertise over IPv6; 0 = interface MTU - 60 */
+	__u8 ttl;         /* IPv4 TTL of our SYN-ACKs */
+	__u8 hop_limit;   /* IPv6 hop limit of our SYN-ACKs */
+	__u8 wscale;      /* shift the server kernel uses (tcp_select_initial_window) */
+	__u8 no_listener; /* enum synx_no_listener */
+	__u8 cookie_mode; /* enum synx_cookie_mode */
 	__u8 pad[3];
 };
 
@@ -82,11 +82,11 @@ struct synx_cookie_keys {
 };
 
 /* Map names: the pin names under the bpffs directory. */
-#define SYNX_MAP_CONFIG   "synx_config"
-#define SYNX_MAP_PORTS    "synx_ports"
+#define SYNX_MAP_CONFIG "synx_config"
+#define SYNX_MAP_PORTS "synx_ports"
 #define SYNX_MAP_COUNTERS "synx_counters"
 #define SYNX_MAP_VERDICTS "synx_verdicts"
-#define SYNX_MAP_KEYS     "synx_keys"
+#define SYNX_MAP_KEYS "synx_keys"
 
 /*
  * Keep layouts fixed across compilers and the BPF target. _Static_assert is
