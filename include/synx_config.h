@@ -22,11 +22,11 @@
  * TIMESTAMPS/TS_COOKIES bits, which the loader derives from the sysctls at
  * attach time, are only the fallback for a kernel whose BTF lacks them.
  */
-#define SYNX_F_ALL_PORTS  (1U << 0) /* protect every port; ignore synx_ports */
+#define SYNX_F_ALL_PORTS (1U << 0)  /* protect every port; ignore synx_ports */
 #define SYNX_F_TS_COOKIES (1U << 1) /* fallback: tcp_timestamps=2 (options in TSval) */
-#define SYNX_F_SACK       (1U << 2) /* fallback: net.ipv4.tcp_sack=1 */
-#define SYNX_F_WSCALE     (1U << 3) /* fallback: net.ipv4.tcp_window_scaling=1 */
-#define SYNX_F_ECN        (1U << 4) /* fallback: net.ipv4.tcp_ecn != 0 */
+#define SYNX_F_SACK (1U << 2)       /* fallback: net.ipv4.tcp_sack=1 */
+#define SYNX_F_WSCALE (1U << 3)     /* fallback: net.ipv4.tcp_window_scaling=1 */
+#define SYNX_F_ECN (1U << 4)        /* fallback: net.ipv4.tcp_ecn != 0 */
 #define SYNX_F_TIMESTAMPS (1U << 5) /* fallback: net.ipv4.tcp_timestamps >= 1 */
 
 /* What to do with a SYN or ACK to a protected port that no socket owns. */
@@ -48,17 +48,17 @@ enum synx_cookie_mode {
 };
 
 struct synx_config {
-	__u32 version;     /* SYNX_CONFIG_VERSION, or 0 for built-in defaults */
-	__u32 flags;       /* SYNX_F_* */
-	__u16 mss4;        /* MSS we advertise over IPv4; 0 = as the kernel (device MTU) */
-	__u16 mss6;        /* MSS we advertise over IPv6; 0 = as the kernel (device MTU) */
-	__u8 ttl;          /* IPv4 TTL of our SYN-ACKs; 0 = as the kernel */
-	__u8 hop_limit;    /* IPv6 hop limit of our SYN-ACKs; 0 = as the kernel */
-	__u8 wscale;       /* fallback: our window shift when the listener cannot be read */
-	__u8 no_listener;  /* enum synx_no_listener */
-	__u8 cookie_mode;  /* enum synx_cookie_mode */
+	__u32 version;    /* SYNX_CONFIG_VERSION, or 0 for built-in defaults */
+	__u32 flags;      /* SYNX_F_* */
+	__u16 mss4;       /* MSS we advertise over IPv4; 0 = as the kernel (device MTU) */
+	__u16 mss6;       /* MSS we advertise over IPv6; 0 = as the kernel (device MTU) */
+	__u8 ttl;         /* IPv4 TTL of our SYN-ACKs; 0 = as the kernel */
+	__u8 hop_limit;   /* IPv6 hop limit of our SYN-ACKs; 0 = as the kernel */
+	__u8 wscale;      /* fallback: our window shift when the listener cannot be read */
+	__u8 no_listener; /* enum synx_no_listener */
+	__u8 cookie_mode; /* enum synx_cookie_mode */
 	__u8 pad[3];
-	__u32 rmem_max;    /* net.core.rmem_max (not readable from BPF); 0 = SYNX_RMEM_MAX_ASSUMED */
+	__u32 rmem_max; /* net.core.rmem_max (BPF cannot read it); 0 = SYNX_RMEM_MAX_ASSUMED */
 };
 
 /* Built-in defaults (a plain `ip link` attach): every port, options read live. */
@@ -97,17 +97,17 @@ struct synx_cookie_keys {
  * program's maps.
  */
 struct synx_state {
-	__u32 kernel;       /* SYNX_K_*: what this kernel's BTF lets the program read */
-	__u8 addr_hash[2];  /* enum synx_addr_hash, [0] IPv4, [1] IPv6 address table */
+	__u32 kernel;      /* SYNX_K_*: what this kernel's BTF lets the program read */
+	__u8 addr_hash[2]; /* enum synx_addr_hash, [0] IPv4, [1] IPv6 address table */
 	__u8 pad[2];
 };
 
-#define SYNX_K_DEVICE   (1U << 0)  /* ingress device: MAC, MTU, forwarding, addresses */
-#define SYNX_K_SYSCTL   (1U << 1)  /* the namespace's TCP sysctls */
-#define SYNX_K_LISTENER (1U << 2)  /* listener queues, receive buffer, window clamp */
-#define SYNX_K_ADDR4    (1U << 3)  /* the namespace's IPv4 address table (Linux 6.13+) */
-#define SYNX_K_ADDR6    (1U << 4)  /* the namespace's IPv6 address table */
-#define SYNX_K_VALID    (1U << 31) /* set once a protected SYN or ACK was judged */
+#define SYNX_K_DEVICE (1U << 0)   /* ingress device: MAC, MTU, forwarding, addresses */
+#define SYNX_K_SYSCTL (1U << 1)   /* the namespace's TCP sysctls */
+#define SYNX_K_LISTENER (1U << 2) /* listener queues, receive buffer, window clamp */
+#define SYNX_K_ADDR4 (1U << 3)    /* the namespace's IPv4 address table (Linux 6.13+) */
+#define SYNX_K_ADDR6 (1U << 4)    /* the namespace's IPv6 address table */
+#define SYNX_K_VALID (1U << 31)   /* set once a protected SYN or ACK was judged */
 
 /* Which bucket function the kernel's address table was found to use. */
 enum synx_addr_hash {
@@ -119,12 +119,12 @@ enum synx_addr_hash {
 };
 
 /* Map names: the pin names under the bpffs directory. */
-#define SYNX_MAP_CONFIG   "synx_config"
-#define SYNX_MAP_PORTS    "synx_ports"
+#define SYNX_MAP_CONFIG "synx_config"
+#define SYNX_MAP_PORTS "synx_ports"
 #define SYNX_MAP_COUNTERS "synx_counters"
 #define SYNX_MAP_VERDICTS "synx_verdicts"
-#define SYNX_MAP_KEYS     "synx_keys"
-#define SYNX_MAP_STATE    "synx_state"
+#define SYNX_MAP_KEYS "synx_keys"
+#define SYNX_MAP_STATE "synx_state"
 
 /*
  * Keep layouts fixed across compilers and the BPF target. _Static_assert is

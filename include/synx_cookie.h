@@ -37,24 +37,24 @@
  * .rodata.cst* sections that libbpf 1.1 cannot open) and userspace into
  * arrays; the tests read the same lines.
  */
-#define SYNX_OWN_MSS4(X)                                                  \
-	X(0, 536) /* RFC 9293 default */                                   \
-	X(1, 1200)                                                          \
-	X(2, 1300)                                                          \
-	X(3, 1380)                                                          \
-	X(4, 1400)                                                          \
-	X(5, 1440)                                                          \
-	X(6, 1452) /* PPPoE */                                              \
+#define SYNX_OWN_MSS4(X)                 \
+	X(0, 536) /* RFC 9293 default */ \
+	X(1, 1200)                       \
+	X(2, 1300)                       \
+	X(3, 1380)                       \
+	X(4, 1400)                       \
+	X(5, 1440)                       \
+	X(6, 1452) /* PPPoE */           \
 	X(7, 1460) /* Ethernet */
 
-#define SYNX_OWN_MSS6(X)                                                  \
-	X(0, 1220) /* IPv6 minimum MTU 1280 */                             \
-	X(1, 1280)                                                          \
-	X(2, 1340)                                                          \
-	X(3, 1380)                                                          \
-	X(4, 1420) /* 6in4 */                                               \
-	X(5, 1432) /* PPPoE */                                              \
-	X(6, 1440) /* Ethernet */                                           \
+#define SYNX_OWN_MSS6(X)                       \
+	X(0, 1220) /* IPv6 minimum MTU 1280 */ \
+	X(1, 1280)                             \
+	X(2, 1340)                             \
+	X(3, 1380)                             \
+	X(4, 1420) /* 6in4 */                  \
+	X(5, 1432) /* PPPoE */                 \
+	X(6, 1440) /* Ethernet */              \
 	X(7, 8940) /* jumbo */
 
 #define SYNX_OWN_MSS_ENTRIES 8
@@ -70,13 +70,13 @@
 #define SYNX_META_MAGIC 0x53594e58U /* "SYNX" */
 
 struct synx_meta {
-	__u32 magic;   /* SYNX_META_MAGIC */
-	__u16 mss;     /* from the MSS table: what the client can take */
-	__u8 wscale;   /* the client's shift, SYNX_OWN_WS_NONE if not offered */
-	__u8 flags;    /* SYNX_OWN_SACK | SYNX_OWN_ECN */
-	__u16 l4_off;  /* where XDP found the TCP header ... */
-	__u8 l3_off;   /* ... and the IP header, from the frame start */
-	__u8 ipv6;     /* 1 for IPv6 */
+	__u32 magic;  /* SYNX_META_MAGIC */
+	__u16 mss;    /* from the MSS table: what the client can take */
+	__u8 wscale;  /* the client's shift, SYNX_OWN_WS_NONE if not offered */
+	__u8 flags;   /* SYNX_OWN_SACK | SYNX_OWN_ECN */
+	__u16 l4_off; /* where XDP found the TCP header ... */
+	__u8 l3_off;  /* ... and the IP header, from the frame start */
+	__u8 ipv6;    /* 1 for IPv6 */
 };
 
 /* XDP metadata comes in 4-byte units, 32 bytes at most. */

@@ -28,6 +28,8 @@ PACKAGES=(
 	ethtool         # turn off TX checksum offload on lab senders
 	tcpdump         # captures that prove a dropped segment never arrived
 	python3 python3-scapy # packet crafting, raw sockets, real connect()
+	python3-jsonschema # tests/cli/test_json_schema: every -j output against docs/synx.schema.json
+	clang-format    # tests/cli/test_format: the C sources follow .clang-format
 	curl            # real HTTP clients in the e2e tests and the demo
 	iperf3 socat    # traffic for benchmarks and manual lab work
 	procps          # sysctl

@@ -17,25 +17,25 @@
  */
 enum synx_exit {
 	SYNX_EXIT_OK = 0,
-	SYNX_EXIT_FAIL = 1,          /* runtime failure: kernel or library refused */
-	SYNX_EXIT_USAGE = 2,         /* bad command, option or value */
-	SYNX_EXIT_NODEV = 3,         /* no such interface */
-	SYNX_EXIT_ATTACHED = 4,      /* synx already attached to the interface */
-	SYNX_EXIT_NOT_ATTACHED = 5,  /* synx not attached to the interface */
-	SYNX_EXIT_MODE = 6,          /* interface cannot run XDP in the requested mode */
-	SYNX_EXIT_PERM = 7,          /* not root (needs CAP_BPF/CAP_SYS_ADMIN + CAP_NET_ADMIN) */
-	SYNX_EXIT_NOBPFFS = 8,       /* /sys/fs/bpf is not a bpf filesystem */
-	SYNX_EXIT_NOBTF = 9,         /* kernel without BTF (/sys/kernel/btf/vmlinux) */
-	SYNX_EXIT_INCOMPAT = 10,     /* a pinned map does not match this synx */
-	SYNX_EXIT_NOOWN = 11,        /* --cookies own: kernel or object cannot do it */
+	SYNX_EXIT_FAIL = 1,         /* runtime failure: kernel or library refused */
+	SYNX_EXIT_USAGE = 2,        /* bad command, option or value */
+	SYNX_EXIT_NODEV = 3,        /* no such interface */
+	SYNX_EXIT_ATTACHED = 4,     /* synx already attached to the interface */
+	SYNX_EXIT_NOT_ATTACHED = 5, /* synx not attached to the interface */
+	SYNX_EXIT_MODE = 6,         /* interface cannot run XDP in the requested mode */
+	SYNX_EXIT_PERM = 7,         /* not root (needs CAP_BPF/CAP_SYS_ADMIN + CAP_NET_ADMIN) */
+	SYNX_EXIT_NOBPFFS = 8,      /* /sys/fs/bpf is not a bpf filesystem */
+	SYNX_EXIT_NOBTF = 9,        /* kernel without BTF (/sys/kernel/btf/vmlinux) */
+	SYNX_EXIT_INCOMPAT = 10,    /* a pinned map does not match this synx */
+	SYNX_EXIT_NOOWN = 11,       /* --cookies own: kernel or object cannot do it */
 };
 
 struct synx_cli {
-	bool json;     /* -j: machine-readable output, errors included */
-	bool pretty;   /* -p: indented JSON */
-	bool verbose;  /* -v: libbpf/libxdp log on stderr */
+	bool json;         /* -j: machine-readable output, errors included */
+	bool pretty;       /* -p: indented JSON */
+	bool verbose;      /* -v: libbpf/libxdp log on stderr */
 	json_writer_t *jw; /* stdout writer in JSON mode, see synx_json() */
-	bool quiet;    /* synx_err() only records, for callers that report it themselves */
+	bool quiet;        /* synx_err() only records, for callers that report it themselves */
 	char last_err[512];
 };
 
@@ -57,10 +57,5 @@ json_writer_t *synx_json(void);
 
 /* Route libbpf and libxdp logs through -v. */
 void synx_setup_logging(void);
-
-/* Environment preconditions, each returning a SYNX_EXIT_* code. */
-int synx_check_root(void);
-int synx_check_bpffs(void);
-int synx_check_btf(void);
 
 #endif

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
-/* Names for the reasons in include/synx_counters.h, in the same order. */
+/* Names for the reasons in include/synx_counters.h, in the same order, and reading them. */
+#include <errno.h>
 #include <string.h>
+#include <bpf/bpf.h>
 #include "counters.h"
 
 #define R(id, verdict, text) [SYNX_R_##id] = { #id, XDP_##verdict, text }
@@ -78,8 +80,8 @@ _Static_assert(__SYNX_REASON_MAX <= SYNX_REASON_SLOTS,
 const char *synx_verdict_name(__u32 action)
 {
 	static const char *const names[] = {
-		[XDP_ABORTED] = "aborted", [XDP_DROP] = "drop", [XDP_PASS] = "pass",
-		[XDP_TX] = "tx", [XDP_REDIRECT] = "redirect",
+		[XDP_ABORTED] = "aborted", [XDP_DROP] = "drop",         [XDP_PASS] = "pass",
+		[XDP_TX] = "tx",           [XDP_REDIRECT] = "redirect",
 	};
 
 	if (action >= sizeof(names) / sizeof(names[0]))
@@ -93,4 +95,17 @@ int synx_reason_by_name(const char *name)
 		if (synx_reasons[i].name && !strcasecmp(synx_reasons[i].name, name))
 			return i;
 	return -1;
+}
+
+int synx_counter_read(int fd, __u32 key, int ncpus, struct synx_counter *pc,
+		      struct synx_counter *sum)
+{
+	if (bpf_map_lookup_elem(fd, &key, pc))
+		return -errno;
+	sum->packets = sum->bytes = 0;
+	for (int c = 0; c < ncpus; c++) {
+		sum->packets += pc[c].packets;
+		sum->bytes += pc[c].bytes;
+	}
+	return 0;
 }

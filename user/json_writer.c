@@ -11,7 +11,7 @@
 struct json_writer {
 	FILE *f;
 	bool pretty;
-	bool after_name;          /* a key was written; the value follows on the same line */
+	bool after_name; /* a key was written; the value follows on the same line */
 	unsigned int depth;
 	bool first[JW_MAX_DEPTH]; /* nothing written yet at this level */
 };
@@ -66,11 +66,21 @@ static void jw_puts_escaped(json_writer_t *jw, const char *s)
 	fputc('"', jw->f);
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
 		switch (*p) {
-		case '"': fputs("\\\"", jw->f); break;
-		case '\\': fputs("\\\\", jw->f); break;
-		case '\n': fputs("\\n", jw->f); break;
-		case '\r': fputs("\\r", jw->f); break;
-		case '\t': fputs("\\t", jw->f); break;
+		case '"':
+			fputs("\\\"", jw->f);
+			break;
+		case '\\':
+			fputs("\\\\", jw->f);
+			break;
+		case '\n':
+			fputs("\\n", jw->f);
+			break;
+		case '\r':
+			fputs("\\r", jw->f);
+			break;
+		case '\t':
+			fputs("\\t", jw->f);
+			break;
 		default:
 			if (*p < 0x20)
 				fprintf(jw->f, "\\u%04x", *p);
@@ -101,10 +111,22 @@ static void jw_close(json_writer_t *jw, char c)
 	fputc(c, jw->f);
 }
 
-void jw_start_object(json_writer_t *jw) { jw_open(jw, '{'); }
-void jw_end_object(json_writer_t *jw) { jw_close(jw, '}'); }
-void jw_start_array(json_writer_t *jw) { jw_open(jw, '['); }
-void jw_end_array(json_writer_t *jw) { jw_close(jw, ']'); }
+void jw_start_object(json_writer_t *jw)
+{
+	jw_open(jw, '{');
+}
+void jw_end_object(json_writer_t *jw)
+{
+	jw_close(jw, '}');
+}
+void jw_start_array(json_writer_t *jw)
+{
+	jw_open(jw, '[');
+}
+void jw_end_array(json_writer_t *jw)
+{
+	jw_close(jw, ']');
+}
 
 void jw_name(json_writer_t *jw, const char *name)
 {

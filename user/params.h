@@ -1,11 +1,9 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
-/* Options shared by `synx attach` and `synx config`, and how they become a synx_config. */
+/* The settings of `synx attach` and `synx config`, and how they become a synx_config. */
 #ifndef SYNX_PARAMS_H
 #define SYNX_PARAMS_H
 
-#include <getopt.h>
 #include <stdbool.h>
-#include <stddef.h>
 #include <linux/types.h>
 #include <xdp/libxdp.h>
 #include "synx_config.h"
@@ -28,13 +26,13 @@ enum synx_cookie_choice {
 struct synx_opts {
 	enum xdp_attach_mode mode; /* XDP_MODE_UNSPEC = auto */
 	bool ports_set;
-	bool all_ports;            /* --ports all */
+	bool all_ports; /* --ports all */
 	struct synx_ports ports;
-	int mss4, mss6;            /* -1: unset */
-	int ttl, hop_limit;        /* -1: unset */
+	int mss4, mss6;     /* -1: unset */
+	int ttl, hop_limit; /* -1: unset */
 	bool ts_set;
 	enum synx_ts_mode ts;
-	int no_listener;           /* -1: unset, else enum synx_no_listener */
+	int no_listener; /* -1: unset, else enum synx_no_listener */
 	bool cookies_set;
 	enum synx_cookie_choice cookies;
 	unsigned long cookie_period; /* seconds; 0: unset */
@@ -44,27 +42,15 @@ struct synx_opts {
 void synx_opts_init(struct synx_opts *o);
 
 /*
- * Parsers: 0 on success, else a SYNX_EXIT_* code after reporting the error.
- * @what names the option in the message.
+ * Parsers of the option values: 0 on success, else a SYNX_EXIT_* code after
+ * reporting the error.  @what names the option in the message.
  */
-int synx_parse_ports(const char *s, struct synx_ports *ports, bool *all);
 int synx_parse_uint(const char *what, const char *s, unsigned long min, unsigned long max,
 		    unsigned long *out);
 int synx_parse_mode(const char *s, enum xdp_attach_mode *mode);
 int synx_parse_ts(const char *s, enum synx_ts_mode *ts);
 int synx_parse_no_listener(const char *s, int *out);
 int synx_parse_cookies(const char *s, enum synx_cookie_choice *c);
-
-/* Handle one attach/config option by its getopt value; 0 or an exit code. */
-int synx_opts_parse_one(struct synx_opts *o, int opt, const char *arg);
-
-/*
- * The getopt_long table shared by attach and config (--mode and --cookies
- * only on attach, --rotate-key only on config).
- */
-extern const struct option synx_config_long_options[];
-/* -h/--help, -j/--json, -p/--pretty, -v/--verbose: accepted by every command. */
-extern const struct option synx_common_long_options[];
 
 /* MSS bounds: RFC 9293 3.7.1 (536) and RFC 8200 5 (1280 - 60 = 1220). */
 #define SYNX_MSS4_MIN 536
@@ -76,6 +62,13 @@ extern const struct option synx_common_long_options[];
 int synx_opts_check_mtu(const struct synx_opts *o, const char *ifname, unsigned int mtu);
 
 /*
+ * What attach and config both do before anything else: find the interface,
+ * check the MSS against its MTU, check privileges.  0 or an exit code.
+ */
+int synx_opts_resolve(const struct synx_opts *o, const char *ifname, int *ifindex,
+		      unsigned int *mtu);
+
+/*
  * Build the config to write: start from @cur (NULL on attach: defaults),
  * apply what the user set, re-derive the kernel-mirroring fields from @k.
  * The cookie mode is kept from @cur; on attach it is o->cookies, which the
@@ -84,9 +77,5 @@ int synx_opts_check_mtu(const struct synx_opts *o, const char *ifname, unsigned 
  */
 bool synx_opts_apply(const struct synx_opts *o, const struct synx_config *cur,
 		     const struct synx_sysctls *k, struct synx_config *cfg);
-
-/* Human-readable port list ("80,443,8000-8100"), or "all". */
-void synx_ports_format(const struct synx_ports *p, bool all, char *buf, size_t len);
-unsigned int synx_ports_count(const struct synx_ports *p);
 
 #endif

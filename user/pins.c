@@ -1,51 +1,30 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
-#include <dirent.h>
+/* The pin directory: its path, the attach transaction, its removal.  See pins.h. */
 #include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include "cli.h"
-#include "own.h"
 #include "pins.h"
-#include "synx_config.h"
-#include "synx_counters.h"
 
-const struct synx_map_spec synx_map_specs[__SYNX_MAP_IDX_MAX] = {
-	[SYNX_MAP_IDX_CONFIG] = { SYNX_MAP_CONFIG, BPF_MAP_TYPE_ARRAY, sizeof(__u32),
-				  sizeof(struct synx_config), 1 },
-	[SYNX_MAP_IDX_PORTS] = { SYNX_MAP_PORTS, BPF_MAP_TYPE_ARRAY, sizeof(__u32),
-				 sizeof(struct synx_ports), 1 },
-	[SYNX_MAP_IDX_COUNTERS] = { SYNX_MAP_COUNTERS, BPF_MAP_TYPE_PERCPU_ARRAY, sizeof(__u32),
-				    sizeof(struct synx_counter), SYNX_REASON_SLOTS },
-	[SYNX_MAP_IDX_VERDICTS] = { SYNX_MAP_VERDICTS, BPF_MAP_TYPE_PERCPU_ARRAY, sizeof(__u32),
-				    sizeof(struct synx_counter), SYNX_VERDICT_SLOTS },
-	[SYNX_MAP_IDX_KEYS] = { SYNX_MAP_KEYS, BPF_MAP_TYPE_ARRAY, sizeof(__u32),
-				sizeof(struct synx_cookie_keys), 1 },
-};
-
-void synx_maps_init(struct synx_maps *m)
+/* SYNX_PIN_ROOT/<ifname>, or false when it does not fit @len. */
+static bool pin_dir_path(char *buf, size_t len, const char *ifname)
 {
-	for (int i = 0; i < __SYNX_MAP_IDX_MAX; i++)
-		m->fd[i] = -1;
-	m->where[0] = '\0';
+	return (size_t)snprintf(buf, len, "%s/%s", SYNX_PIN_ROOT, ifname) < len;
 }
 
-void synx_maps_close(struct synx_maps *m)
+static void marker_path(char *buf, size_t len, const char *dir)
 {
-	for (int i = 0; i < __SYNX_MAP_IDX_MAX; i++) {
-		if (m->fd[i] >= 0)
-			close(m->fd[i]);
-		m->fd[i] = -1;
-	}
+	snprintf(buf, len, "%s/%s", dir, SYNX_CLSACT_MARKER);
 }
 
 int synx_pin_dir(char *buf, size_t len, const char *ifname)
 {
-	if ((size_t)snprintf(buf, len, "%s/%s", SYNX_PIN_ROOT, ifname) >= len)
+	if (!pin_dir_path(buf, len, ifname))
 		return synx_err(SYNX_EXIT_USAGE, "interface name too long: %s", ifname);
 	return 0;
 }
@@ -55,143 +34,16 @@ bool synx_pin_dir_exists(const char *ifname)
 	char dir[256];
 	struct stat st;
 
-	if (snprintf(dir, sizeof(dir), "%s/%s", SYNX_PIN_ROOT, ifname) >= (int)sizeof(dir))
-		return false;
-	return !stat(dir, &st) && S_ISDIR(st.st_mode);
+	return pin_dir_path(dir, sizeof(dir), ifname) && !stat(dir, &st) && S_ISDIR(st.st_mode);
 }
 
-bool synx_map_compatible(int fd, const struct synx_map_spec *spec, char *why, size_t len)
+bool synx_clsact_marker_get(const char *dir)
 {
-	struct bpf_map_info info = {};
-	__u32 info_len = sizeof(info);
+	char path[512];
+	struct stat st;
 
-	if (bpf_obj_get_info_by_fd(fd, &info, &info_len)) {
-		snprintf(why, len, "cannot query it: %s", strerror(errno));
-		return false;
-	}
-	if (info.type != spec->type)
-		snprintf(why, len, "map type %s, expected %s", libbpf_bpf_map_type_str(info.type),
-			 libbpf_bpf_map_type_str(spec->type));
-	else if (info.key_size != spec->key_size)
-		snprintf(why, len, "key size %u, expected %u", info.key_size, spec->key_size);
-	else if (info.value_size != spec->value_size)
-		snprintf(why, len, "value size %u, expected %u", info.value_size, spec->value_size);
-	else if (info.max_entries != spec->max_entries)
-		snprintf(why, len, "%u entries, expected %u", info.max_entries, spec->max_entries);
-	else
-		return true;
-	return false;
-}
-
-int synx_maps_open_dir(const char *dir, struct synx_maps *m)
-{
-	char path[512], why[128];
-
-	snprintf(m->where, sizeof(m->where), "%s", dir);
-	for (int i = 0; i < __SYNX_MAP_IDX_MAX; i++) {
-		int fd;
-
-		snprintf(path, sizeof(path), "%s/%s", dir, synx_map_specs[i].name);
-		fd = bpf_obj_get(path);
-		if (fd < 0) {
-			if (errno == ENOENT)
-				continue;
-			return synx_err(SYNX_EXIT_FAIL, "cannot open %s: %s", path, strerror(errno));
-		}
-		m->fd[i] = fd;
-		if (!synx_map_compatible(fd, &synx_map_specs[i], why, sizeof(why)))
-			return synx_err(SYNX_EXIT_INCOMPAT,
-					"pinned map %s is incompatible with this synx (%s): remove it, or run 'synx detach'",
-					path, why);
-	}
-	return 0;
-}
-
-/* Map ids of a program; *n in: capacity, out: count. */
-static int prog_map_ids(__u32 prog_id, __u32 *ids, __u32 *n)
-{
-	struct bpf_prog_info info = {};
-	__u32 len = sizeof(info);
-	int fd, err = 0;
-
-	fd = bpf_prog_get_fd_by_id(prog_id);
-	if (fd < 0)
-		return -errno;
-	info.nr_map_ids = *n;
-	info.map_ids = (__u64)(unsigned long)ids;
-	if (bpf_obj_get_info_by_fd(fd, &info, &len))
-		err = -errno;
-	else
-		*n = info.nr_map_ids < *n ? info.nr_map_ids : *n;
-	close(fd);
-	return err;
-}
-
-static int map_fd_and_name(__u32 id, char *name, size_t len)
-{
-	struct bpf_map_info info = {};
-	__u32 info_len = sizeof(info);
-	int fd = bpf_map_get_fd_by_id(id);
-
-	if (fd < 0)
-		return -1;
-	if (bpf_obj_get_info_by_fd(fd, &info, &info_len)) {
-		close(fd);
-		return -1;
-	}
-	snprintf(name, len, "%s", info.name);
-	return fd;
-}
-
-int synx_maps_open_prog(__u32 prog_id, struct synx_maps *m)
-{
-	__u32 ids[64], n = 64;
-	char name[BPF_OBJ_NAME_LEN], why[128];
-	int err;
-
-	snprintf(m->where, sizeof(m->where), "program %u", prog_id);
-	err = prog_map_ids(prog_id, ids, &n);
-	if (err)
-		return synx_err(SYNX_EXIT_FAIL, "cannot query program %u: %s", prog_id, strerror(-err));
-	for (__u32 i = 0; i < n; i++) {
-		int fd = map_fd_and_name(ids[i], name, sizeof(name));
-		int idx = -1;
-
-		if (fd < 0)
-			continue;
-		for (int j = 0; j < __SYNX_MAP_IDX_MAX; j++)
-			if (!strcmp(name, synx_map_specs[j].name))
-				idx = j;
-		if (idx < 0 || m->fd[idx] >= 0) {
-			close(fd);
-			continue;
-		}
-		m->fd[idx] = fd;
-		if (!synx_map_compatible(fd, &synx_map_specs[idx], why, sizeof(why)))
-			return synx_err(SYNX_EXIT_INCOMPAT,
-					"map %s (id %u) of program %u is incompatible with this synx (%s)",
-					name, ids[i], prog_id, why);
-	}
-	return 0;
-}
-
-bool synx_prog_is_synx(__u32 prog_id)
-{
-	__u32 ids[64], n = 64;
-	char name[BPF_OBJ_NAME_LEN];
-	bool found = false;
-
-	if (prog_map_ids(prog_id, ids, &n))
-		return false;
-	for (__u32 i = 0; i < n && !found; i++) {
-		int fd = map_fd_and_name(ids[i], name, sizeof(name));
-
-		if (fd < 0)
-			continue;
-		found = !strcmp(name, SYNX_MAP_COUNTERS);
-		close(fd);
-	}
-	return found;
+	marker_path(path, sizeof(path), dir);
+	return !stat(path, &st) && S_ISDIR(st.st_mode);
 }
 
 /*
@@ -209,7 +61,7 @@ int synx_pins_remove(const char *ifname)
 		if (unlink(path) && errno != ENOENT)
 			return -errno;
 	}
-	snprintf(path, sizeof(path), "%s/%s", dir, SYNX_CLSACT_MARKER);
+	marker_path(path, sizeof(path), dir);
 	if (rmdir(path) && errno != ENOENT)
 		return -errno;
 	if (rmdir(dir) && errno != ENOENT)
@@ -218,4 +70,190 @@ int synx_pins_remove(const char *ifname)
 	if (rmdir(SYNX_PIN_ROOT) && errno != ENOTEMPTY && errno != EEXIST && errno != ENOENT)
 		return -errno;
 	return 0;
+}
+
+void synx_pin_txn_init(struct synx_pin_txn *t)
+{
+	memset(t, 0, sizeof(*t));
+	for (int i = 0; i < __SYNX_MAP_IDX_MAX; i++)
+		t->fd[i] = -1;
+	t->btf_fd = -1;
+}
+
+int synx_pin_txn_check(struct synx_pin_txn *t, const char *ifname, struct bpf_object *obj,
+		       struct bpf_map *const map[__SYNX_MAP_IDX_MAX])
+{
+	char path[512], why[160];
+	int err = synx_pin_dir(t->dir, sizeof(t->dir), ifname);
+
+	if (err)
+		return err;
+	t->obj = obj;
+	for (int i = 0; i < __SYNX_MAP_IDX_MAX; i++) {
+		struct synx_map_spec spec = {
+			.name = bpf_map__name(map[i]),
+			.type = bpf_map__type(map[i]),
+			.key_size = bpf_map__key_size(map[i]),
+			.value_size = bpf_map__value_size(map[i]),
+			.max_entries = bpf_map__max_entries(map[i]),
+		};
+		int fd;
+
+		t->map[i] = map[i];
+		snprintf(path, sizeof(path), "%s/%s", t->dir, spec.name);
+		if (bpf_map__set_pin_path(map[i], path))
+			return synx_err(SYNX_EXIT_FAIL, "cannot set pin path %s", path);
+		fd = bpf_obj_get(path);
+		if (fd < 0) {
+			if (errno != ENOENT)
+				return synx_err(SYNX_EXIT_FAIL, "cannot open %s: %s", path,
+						strerror(errno));
+			continue;
+		}
+		t->existed[i] = true;
+		if (!synx_map_compatible(fd, &spec, why, sizeof(why))) {
+			close(fd);
+			return synx_err(
+				SYNX_EXIT_INCOMPAT,
+				"pinned map %s is incompatible with this synx (%s): an older synx left it; remove %s (e.g. 'synx detach IFACE') and attach again",
+				path, why, t->dir);
+		}
+		close(fd);
+	}
+	return 0;
+}
+
+/*
+ * A map carries BTF so `bpftool map dump` prints it field by field.  The
+ * object's BTF is not in the kernel before load, so load a copy of it;
+ * without it, maps are created bare.
+ */
+static void txn_load_btf(struct synx_pin_txn *t)
+{
+	const struct btf *src = bpf_object__btf(t->obj);
+	const void *raw;
+	struct btf *copy;
+	__u32 size;
+
+	if (!src)
+		return;
+	raw = btf__raw_data(src, &size);
+	copy = btf__new(raw, size);
+	if (libbpf_get_error(copy))
+		return;
+	if (btf__load_into_kernel(copy)) {
+		btf__free(copy);
+		return;
+	}
+	t->btf = copy;
+	t->btf_fd = btf__fd(copy);
+}
+
+int synx_pin_txn_mkdir(struct synx_pin_txn *t)
+{
+	struct stat st;
+
+	t->created_dir = stat(t->dir, &st) || !S_ISDIR(st.st_mode);
+	if (mkdir(SYNX_PIN_ROOT, 0700) && errno != EEXIST)
+		return -errno;
+	if (mkdir(t->dir, 0700) && errno != EEXIST)
+		return -errno;
+	txn_load_btf(t);
+	return 0;
+}
+
+static int txn_create_map(struct synx_pin_txn *t, const struct bpf_map *map)
+{
+	LIBBPF_OPTS(bpf_map_create_opts, copts);
+	int btf_fd = t->btf_fd;
+	int fd;
+
+	if (btf_fd >= 0) {
+		copts.btf_fd = btf_fd;
+		copts.btf_key_type_id = bpf_map__btf_key_type_id(map);
+		copts.btf_value_type_id = bpf_map__btf_value_type_id(map);
+	}
+	fd = bpf_map_create(bpf_map__type(map), bpf_map__name(map), bpf_map__key_size(map),
+			    bpf_map__value_size(map), bpf_map__max_entries(map), &copts);
+	if (fd < 0 && btf_fd >= 0) {
+		copts.btf_fd = 0;
+		copts.btf_key_type_id = copts.btf_value_type_id = 0;
+		fd = bpf_map_create(bpf_map__type(map), bpf_map__name(map), bpf_map__key_size(map),
+				    bpf_map__value_size(map), bpf_map__max_entries(map), &copts);
+	}
+	return fd < 0 ? -errno : fd;
+}
+
+int synx_pin_txn_write(struct synx_pin_txn *t, enum synx_map_idx idx, const void *value)
+{
+	const char *path = bpf_map__pin_path(t->map[idx]);
+	bool exists = t->existed[idx];
+	__u32 key = 0;
+	int fd;
+
+	if (exists) {
+		fd = bpf_obj_get(path);
+		if (fd < 0)
+			return -errno;
+		if (!bpf_map_lookup_elem(fd, &key, &t->old[idx]))
+			t->saved[idx] = true;
+	} else {
+		fd = txn_create_map(t, t->map[idx]);
+		if (fd < 0)
+			return fd;
+	}
+	if (bpf_map_update_elem(fd, &key, value, BPF_ANY) || (!exists && bpf_obj_pin(fd, path))) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	t->fd[idx] = fd;
+	return 0;
+}
+
+int synx_pin_txn_mark_clsact(struct synx_pin_txn *t)
+{
+	char path[512];
+
+	t->marked = true;
+	marker_path(path, sizeof(path), t->dir);
+	if (mkdir(path, 0700) && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+void synx_pin_txn_rollback(struct synx_pin_txn *t)
+{
+	char path[512];
+	__u32 key = 0;
+
+	for (int i = 0; i < __SYNX_MAP_IDX_MAX; i++) {
+		if (t->existed[i])
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", t->dir, synx_map_specs[i].name);
+		unlink(path);
+	}
+	for (int i = 0; i < __SYNX_MAP_IDX_MAX; i++)
+		if (t->saved[i] && t->fd[i] >= 0)
+			bpf_map_update_elem(t->fd[i], &key, &t->old[i], BPF_ANY);
+	if (t->marked) {
+		marker_path(path, sizeof(path), t->dir);
+		rmdir(path);
+	}
+	if (t->created_dir) {
+		rmdir(t->dir);
+		rmdir(SYNX_PIN_ROOT); /* fails harmlessly while other interfaces use it */
+	}
+}
+
+void synx_pin_txn_end(struct synx_pin_txn *t)
+{
+	for (int i = 0; i < __SYNX_MAP_IDX_MAX; i++) {
+		if (t->fd[i] >= 0)
+			close(t->fd[i]);
+		t->fd[i] = -1;
+	}
+	btf__free(t->btf);
+	t->btf = NULL;
 }

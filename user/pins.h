@@ -1,78 +1,102 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
- * Where synx's maps live and how they are found again.
+ * The pin directory of an interface and its lifecycle.
  *
  * `synx attach IF` pins every map under SYNX_PIN_ROOT/IF/ (the maps are
  * declared LIBBPF_PIN_BY_NAME, so libbpf reuses what it finds there);
  * `ip link ... xdp obj synx.bpf.o` pins the same names under
- * SYNX_TC_GLOBALS.  Any map reused or read is checked against the layout
- * this binary was built with first.
+ * SYNX_TC_GLOBALS.  Attach fills the directory as a transaction that a
+ * failure rolls back; detach removes it.
  */
 #ifndef SYNX_PINS_H
 #define SYNX_PINS_H
 
 #include <stdbool.h>
 #include <stddef.h>
-#include <linux/types.h>
+#include <bpf/libbpf.h>
+#include "synx_config.h"
+#include "maps.h"
 
 #define SYNX_BPFFS "/sys/fs/bpf"
 #define SYNX_PIN_ROOT SYNX_BPFFS "/synx"
 #define SYNX_TC_GLOBALS SYNX_BPFFS "/tc/globals"
 
-enum synx_map_idx {
-	SYNX_MAP_IDX_CONFIG,
-	SYNX_MAP_IDX_PORTS,
-	SYNX_MAP_IDX_COUNTERS,
-	SYNX_MAP_IDX_VERDICTS,
-	SYNX_MAP_IDX_KEYS,       /* own-cookie keys; absent in objects before own mode */
-	__SYNX_MAP_IDX_MAX,
-};
-
-struct synx_map_spec {
-	const char *name;
-	__u32 type;
-	__u32 key_size;
-	__u32 value_size;
-	__u32 max_entries;
-};
-
-/* Expected layouts, from include/ (the same headers the BPF side uses). */
-extern const struct synx_map_spec synx_map_specs[__SYNX_MAP_IDX_MAX];
-
-struct synx_maps {
-	int fd[__SYNX_MAP_IDX_MAX]; /* -1 when absent */
-	char where[256];            /* pin dir or "prog <id>", for messages */
-};
-
-void synx_maps_init(struct synx_maps *m);
-void synx_maps_close(struct synx_maps *m);
+/*
+ * Marker under the pin dir: present iff `synx attach` created the clsact
+ * qdisc, so that `synx detach` removes the qdisc then and only then.  bpffs
+ * holds only BPF objects and directories, hence an empty directory.
+ */
+#define SYNX_CLSACT_MARKER "clsact_created_by_synx"
 
 /* SYNX_PIN_ROOT/<ifname> into @buf; 0, or SYNX_EXIT_USAGE if too long. */
 int synx_pin_dir(char *buf, size_t len, const char *ifname);
 bool synx_pin_dir_exists(const char *ifname);
 
-/*
- * Compare an open map with @spec; on mismatch fill @why and return false.
- * Counters may have more slots than we know (appended reasons).
- */
-bool synx_map_compatible(int fd, const struct synx_map_spec *spec, char *why, size_t len);
-
-/*
- * Open the maps pinned in @dir.  Missing pins are left at -1; an
- * incompatible one fails with SYNX_EXIT_INCOMPAT.  Returns an exit code.
- */
-int synx_maps_open_dir(const char *dir, struct synx_maps *m);
-
-/* Open the maps a loaded program uses, by name.  Returns an exit code. */
-int synx_maps_open_prog(__u32 prog_id, struct synx_maps *m);
-
-/* Whether program @prog_id uses a map named synx_counters: it is synx. */
-bool synx_prog_is_synx(__u32 prog_id);
+/* The clsact marker in the pin dir @dir. */
+bool synx_clsact_marker_get(const char *dir);
 
 /*
  * Unlink every synx pin in the interface's pin dir and the clsact marker,
  * then the dir. 0 or -errno.
  */
 int synx_pins_remove(const char *ifname);
+
+/* A value of one of the single-entry maps attach writes. */
+union synx_pin_value {
+	struct synx_config config;
+	struct synx_ports ports;
+	struct synx_cookie_keys keys;
+};
+
+/*
+ * What one attach does to the pin directory, so that a failure can put
+ * everything back: which maps were already pinned (reused, their old value
+ * saved before it is overwritten) and which were created, whether the
+ * directory and the clsact marker are new.
+ */
+struct synx_pin_txn {
+	char dir[256];
+	struct bpf_object *obj;
+	struct bpf_map *map[__SYNX_MAP_IDX_MAX]; /* its maps */
+	bool existed[__SYNX_MAP_IDX_MAX];        /* pinned before attach */
+	int fd[__SYNX_MAP_IDX_MAX];              /* written by synx_pin_txn_write, else -1 */
+	bool saved[__SYNX_MAP_IDX_MAX];          /* old[] holds the value it overwrote */
+	union synx_pin_value old[__SYNX_MAP_IDX_MAX];
+	bool created_dir;
+	bool marked;     /* the clsact marker is ours */
+	struct btf *btf; /* the object's, for maps created here */
+	int btf_fd;      /* -1 without */
+};
+
+/* An empty transaction: nothing to undo, nothing to release. */
+void synx_pin_txn_init(struct synx_pin_txn *t);
+
+/*
+ * Point the maps of @obj (@map, by enum synx_map_idx) at the pin dir of
+ * @ifname, and check every map already pinned there before libbpf reuses
+ * it.  Nothing is touched yet.  0 or an exit code (SYNX_EXIT_INCOMPAT for
+ * a map of another layout).
+ */
+int synx_pin_txn_check(struct synx_pin_txn *t, const char *ifname, struct bpf_object *obj,
+		       struct bpf_map *const map[__SYNX_MAP_IDX_MAX]);
+
+/* Create the pin dir.  From here on the system changes: roll back on failure.  0 or -errno. */
+int synx_pin_txn_mkdir(struct synx_pin_txn *t);
+
+/*
+ * Write @value into map @idx before the program exists, so its very first
+ * packet already sees it: into the pinned map (its old value saved), or a
+ * map created and pinned here that libbpf then reuses.  0 or -errno.
+ */
+int synx_pin_txn_write(struct synx_pin_txn *t, enum synx_map_idx idx, const void *value);
+
+/* Record that attach created the clsact qdisc.  0 or -errno. */
+int synx_pin_txn_mark_clsact(struct synx_pin_txn *t);
+
+/* Undo what the transaction did: created pins go, reused ones get their old values. */
+void synx_pin_txn_rollback(struct synx_pin_txn *t);
+
+/* Release descriptors and BTF; what was done stays. */
+void synx_pin_txn_end(struct synx_pin_txn *t);
 
 #endif

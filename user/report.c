@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/* A synx configuration and its cookie state, as text or JSON.  See report.h. */
 #include <stdio.h>
 #include <string.h>
 #include "cli.h"
-#include "own.h"
-#include "params.h"
+#include "handoff.h"
+#include "keys.h"
+#include "ports.h"
 #include "report.h"
 
 static const char *no_listener_str(__u8 v)
@@ -14,9 +16,12 @@ static const char *no_listener_str(__u8 v)
 const char *synx_cookie_mode_str(__u8 mode)
 {
 	switch (mode) {
-	case SYNX_COOKIE_KERNEL: return "kernel";
-	case SYNX_COOKIE_OWN: return "own";
-	default: return "unknown";
+	case SYNX_COOKIE_KERNEL:
+		return "kernel";
+	case SYNX_COOKIE_OWN:
+		return "own";
+	default:
+		return "unknown";
 	}
 }
 
@@ -111,7 +116,8 @@ void synx_report_config(json_writer_t *jw, const struct synx_config *cfg,
 		return;
 	}
 	if (!valid) {
-		printf("  config:      built-in defaults (never configured; version %u)\n", cfg->version);
+		printf("  config:      built-in defaults (never configured; version %u)\n",
+		       cfg->version);
 		return;
 	}
 	printf("  ports:       %s\n", plist);
@@ -126,62 +132,8 @@ void synx_report_config(json_writer_t *jw, const struct synx_config *cfg,
 	printf("  ttl:         %u, hop limit %u\n", cfg->ttl, cfg->hop_limit);
 	printf("  options:     ts-cookies %s, timestamps %s, sack %s, window scaling %s (shift %u), ecn %s\n",
 	       cfg->flags & SYNX_F_TS_COOKIES ? "on" : "off",
-	       cfg->flags & SYNX_F_TIMESTAMPS ? "on" : "off", cfg->flags & SYNX_F_SACK ? "on" : "off",
-	       cfg->flags & SYNX_F_WSCALE ? "on" : "off", cfg->wscale,
-	       cfg->flags & SYNX_F_ECN ? "on" : "off");
+	       cfg->flags & SYNX_F_TIMESTAMPS ? "on" : "off",
+	       cfg->flags & SYNX_F_SACK ? "on" : "off", cfg->flags & SYNX_F_WSCALE ? "on" : "off",
+	       cfg->wscale, cfg->flags & SYNX_F_ECN ? "on" : "off");
 	printf("  no listener: %s\n", no_listener_str(cfg->no_listener));
-}
-
-int synx_kernel_warnings(const struct synx_sysctls *k, const struct synx_config *cfg,
-			 const char **out, int max)
-{
-	bool own = cfg && cfg->version == SYNX_CONFIG_VERSION && cfg->cookie_mode == SYNX_COOKIE_OWN;
-	int n = 0;
-
-#define W(msg) do { if (n < max) out[n++] = (msg); } while (0)
-	/*
-	 * Own cookies: the kernel validates nothing, but it only accepts the
-	 * request socket synx_tc hands it while cookies are enabled at all
-	 * (measured: with 0 it resets the ACK although the kfunc returned 0).
-	 * The kernel still decides when a cookie is due (tcp_syncookies=1).
-	 * Timestamps, SACK, window scaling and ECN are carried by the cookie
-	 * itself, so none of the TS-cookie advice below applies.
-	 */
-	if (own && k->tcp_syncookies == 0)
-		W("net.ipv4.tcp_syncookies=0: the kernel resets every handshake ACK although synx validated it: set net.ipv4.tcp_syncookies=1 or 2");
-	else if (k->tcp_syncookies == 0)
-		W("net.ipv4.tcp_syncookies=0: the kernel never validates cookies, so synx never sends any and every SYN reaches the listener; set it to 2 (or 1)");
-	else if (k->tcp_syncookies == 1)
-		W("net.ipv4.tcp_syncookies=1: the kernel only issues cookies once a listener's SYN queue overflows, so synx answers SYNs only under a flood; set it to 2 to always answer with cookies");
-	if (own)
-		goto out;
-	if (k->tcp_timestamps == 1 && (!cfg || !(cfg->flags & SYNX_F_TS_COOKIES)))
-		W("net.ipv4.tcp_timestamps=1: TS cookies are off (the kernel adds a random per-connection offset and cannot decode them), so clients on cookie connections lose window scaling and SACK; set it to 2 and run 'synx config IFACE --ts-cookies auto'");
-	if (k->tcp_timestamps == 0)
-		W("net.ipv4.tcp_timestamps=0: no TS cookies, so clients on cookie connections lose window scaling and SACK; set it to 2");
-	if (cfg && cfg->version == SYNX_CONFIG_VERSION && (cfg->flags & SYNX_F_TS_COOKIES) &&
-	    k->tcp_timestamps != 2)
-		W("TS cookies are on but net.ipv4.tcp_timestamps is not 2: the kernel will reject or misread them; set it to 2 or run 'synx config IFACE --ts-cookies off'");
-	if (cfg && cfg->version == SYNX_CONFIG_VERSION && k->tcp_timestamps == 2 &&
-	    !(cfg->flags & SYNX_F_TS_COOKIES))
-		W("net.ipv4.tcp_timestamps=2 but TS cookies are off: run 'synx config IFACE --ts-cookies auto' so cookie connections keep window scaling and SACK");
-out:
-#undef W
-	return n;
-}
-
-int synx_iface_warnings(const char *ifname, const struct synx_offloads *o,
-			const char *driver, char out[][SYNX_WARN_LEN], int max)
-{
-	int n = 0;
-
-	if (o->rx_vlan == 1 && n < max)
-		snprintf(out[n++], SYNX_WARN_LEN,
-			 "%s: rx-vlan-offload is on: the driver may strip VLAN tags before XDP, so SYN-ACKs sent back with XDP_TX leave untagged; run 'ethtool -K %s rxvlan off'",
-			 ifname, ifname);
-	if (!strcmp(driver, "veth") && o->tx_csum == 1 && n < max)
-		snprintf(out[n++], SYNX_WARN_LEN,
-			 "%s: veth with tx checksum offload: frames sent from the peer arrive with unfinished checksums, which synx drops as invalid on SYNs; run 'ethtool -K <peer> tx off' on the sending side",
-			 ifname);
-	return n;
 }

@@ -9,13 +9,13 @@
 #include <stdbool.h>
 
 struct synx_sysctls {
-	int tcp_syncookies;     /* -1 when unreadable */
+	int tcp_syncookies; /* -1 when unreadable */
 	int tcp_timestamps;
 	int tcp_sack;
 	int tcp_window_scaling;
 	int tcp_ecn;
-	long tcp_rmem_max;      /* third field of net.ipv4.tcp_rmem */
-	long rmem_max;          /* net.core.rmem_max */
+	long tcp_rmem_max; /* third field of net.ipv4.tcp_rmem */
+	long rmem_max;     /* net.core.rmem_max */
 };
 
 void synx_sysctls_read(struct synx_sysctls *k);

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/* The interfaces a read command reports on, and their maps.  See targets.h. */
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
@@ -6,6 +7,7 @@
 #include <string.h>
 #include "cli.h"
 #include "iface.h"
+#include "pins.h"
 #include "targets.h"
 
 static int add_target(struct synx_target **v, int *n, const char *ifname)
@@ -83,7 +85,7 @@ int synx_target_maps(const struct synx_target *t, struct synx_maps *m)
 		synx_maps_close(m);
 	}
 	if (t->pinned) {
-		snprintf(dir, sizeof(dir), "%s/%s", SYNX_PIN_ROOT, t->ifname);
+		synx_pin_dir(dir, sizeof(dir), t->ifname);
 		err = synx_maps_open_dir(dir, m);
 		if (err || m->fd[SYNX_MAP_IDX_COUNTERS] >= 0)
 			return err;

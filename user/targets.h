@@ -5,8 +5,8 @@
 
 #include <stdbool.h>
 #include <net/if.h>
-#include "iface.h"
-#include "pins.h"
+#include "attachment.h"
+#include "maps.h"
 
 struct synx_target {
 	char ifname[IF_NAMESIZE];

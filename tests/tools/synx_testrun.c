@@ -134,8 +134,7 @@ static void cmd_names(void)
 		const char *name = synx_reasons[i].name;
 
 		/* An unnamed hole prints "-": the driver flags it. */
-		printf("reason %d %s %u\n", i, name && *name ? name : "-",
-		       synx_reasons[i].verdict);
+		printf("reason %d %s %u\n", i, name && *name ? name : "-", synx_reasons[i].verdict);
 	}
 	printf("max %d\nend\n", __SYNX_REASON_MAX);
 }
@@ -180,8 +179,8 @@ static void cmd_config(char *args)
 			return;
 		}
 	}
-	err = bpf_map__update_elem(skel->maps.synx_config, &key, sizeof(key), &cfg,
-				   sizeof(cfg), BPF_ANY);
+	err = bpf_map__update_elem(skel->maps.synx_config, &key, sizeof(key), &cfg, sizeof(cfg),
+				   BPF_ANY);
 	if (err)
 		reply_err(-err, "update synx_config");
 	else
@@ -208,8 +207,8 @@ static void cmd_ports(char *args)
 			ports.bits[p / 64] |= 1ULL << (p % 64);
 		}
 	}
-	err = bpf_map__update_elem(skel->maps.synx_ports, &key, sizeof(key), &ports,
-				   sizeof(ports), BPF_ANY);
+	err = bpf_map__update_elem(skel->maps.synx_ports, &key, sizeof(key), &ports, sizeof(ports),
+				   BPF_ANY);
 	if (err)
 		reply_err(-err, "update synx_ports");
 	else

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /* synx status: where synx runs, with what config, and what the kernel allows. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,11 +9,15 @@
 #include "synx_counters.h"
 #include "cli.h"
 #include "commands.h"
-#include "own.h"
-#include "params.h"
+#include "counters.h"
+#include "handoff.h"
+#include "options.h"
+#include "pins.h"
+#include "prereqs.h"
 #include "report.h"
 #include "sysctl.h"
 #include "targets.h"
+#include "warnings.h"
 
 #define MAX_WARN 8
 
@@ -48,11 +51,14 @@ static void print_kernel(const struct synx_sysctls *k, bool kfunc)
 	}
 	printf("kernel (this network namespace):\n");
 	printf("  net.ipv4.tcp_syncookies=%d tcp_timestamps=%d tcp_sack=%d tcp_window_scaling=%d tcp_ecn=%d\n",
-	       k->tcp_syncookies, k->tcp_timestamps, k->tcp_sack, k->tcp_window_scaling, k->tcp_ecn);
+	       k->tcp_syncookies, k->tcp_timestamps, k->tcp_sack, k->tcp_window_scaling,
+	       k->tcp_ecn);
 	printf("  receive buffer max %ld (window scale shift %u)\n",
-	       k->tcp_rmem_max > k->rmem_max ? k->tcp_rmem_max : k->rmem_max, synx_sysctl_wscale(k));
+	       k->tcp_rmem_max > k->rmem_max ? k->tcp_rmem_max : k->rmem_max,
+	       synx_sysctl_wscale(k));
 	printf("  %s(): %s\n", SYNX_KFUNC_REQSK,
-	       kfunc ? "available (own cookies possible)" : "missing (Linux < 6.9: kernel cookies only)");
+	       kfunc ? "available (own cookies possible)"
+		     : "missing (Linux < 6.9: kernel cookies only)");
 }
 
 static const char *onoff(int v)
@@ -66,24 +72,22 @@ struct own_state {
 	struct synx_cookie_keys keys;
 	struct synx_tc_info tc;
 	bool qdisc_created;
-	__u64 no_meta;          /* PASS_NO_META packets, summed over CPUs */
-	__u64 handoff_failed;   /* PASS_HANDOFF_FAILED: the kfunc said no */
+	__u64 no_meta;        /* PASS_NO_META packets, summed over CPUs */
+	__u64 handoff_failed; /* PASS_HANDOFF_FAILED: the kfunc said no */
 };
 
 static __u64 counter_packets(int fd, __u32 reason)
 {
 	int ncpus = libbpf_num_possible_cpus();
-	struct synx_counter *v;
-	__u64 sum = 0;
+	struct synx_counter *pc, sum = {};
 
 	if (fd < 0 || ncpus <= 0)
 		return 0;
-	v = calloc(ncpus, sizeof(*v));
-	if (v && !bpf_map_lookup_elem(fd, &reason, v))
-		for (int i = 0; i < ncpus; i++)
-			sum += v[i].packets;
-	free(v);
-	return sum;
+	pc = calloc(ncpus, sizeof(*pc));
+	if (pc)
+		synx_counter_read(fd, reason, ncpus, pc, &sum);
+	free(pc);
+	return sum.packets;
 }
 
 static void own_state_read(const struct synx_target *t, const struct synx_maps *m,
@@ -96,10 +100,11 @@ static void own_state_read(const struct synx_target *t, const struct synx_maps *
 	s->have_keys = m->fd[SYNX_MAP_IDX_KEYS] >= 0 &&
 		       !bpf_map_lookup_elem(m->fd[SYNX_MAP_IDX_KEYS], &key, &s->keys);
 	s->no_meta = counter_packets(m->fd[SYNX_MAP_IDX_COUNTERS], SYNX_R_PASS_NO_META);
-	s->handoff_failed = counter_packets(m->fd[SYNX_MAP_IDX_COUNTERS], SYNX_R_PASS_HANDOFF_FAILED);
+	s->handoff_failed =
+		counter_packets(m->fd[SYNX_MAP_IDX_COUNTERS], SYNX_R_PASS_HANDOFF_FAILED);
 	if (t->a.ifindex)
 		synx_tc_query(t->a.ifindex, &s->tc);
-	snprintf(dir, sizeof(dir), "%s/%s", SYNX_PIN_ROOT, t->ifname);
+	synx_pin_dir(dir, sizeof(dir), t->ifname);
 	s->qdisc_created = t->pinned && synx_clsact_marker_get(dir);
 }
 
@@ -114,7 +119,7 @@ static void print_target(const struct synx_target *t, const struct synx_config *
 	struct synx_offloads off = { -1, -1, -1, -1 };
 	int nwarn = 0;
 
-	snprintf(dir, sizeof(dir), "%s/%s", SYNX_PIN_ROOT, t->ifname);
+	synx_pin_dir(dir, sizeof(dir), t->ifname);
 	drv[0] = '\0';
 	if (t->a.ifindex) {
 		synx_iface_offloads(t->ifname, &off);
@@ -124,28 +129,34 @@ static void print_target(const struct synx_target *t, const struct synx_config *
 	if (t->a.attached)
 		format_time(synx_prog_load_walltime(t->a.prog_id), since, sizeof(since));
 	if (!t->a.ifindex && nwarn < MAX_WARN)
-		snprintf(warn[nwarn++], SYNX_WARN_LEN, "%s: interface is gone; run 'synx detach %s' to remove its pins",
+		snprintf(warn[nwarn++], SYNX_WARN_LEN,
+			 "%s: interface is gone; run 'synx detach %s' to remove its pins",
 			 t->ifname, t->ifname);
 	else if (!t->a.attached && t->pinned && nwarn < MAX_WARN)
-		snprintf(warn[nwarn++], SYNX_WARN_LEN, "%s: stale pins in %s without a running program; run 'synx detach %s'",
+		snprintf(warn[nwarn++], SYNX_WARN_LEN,
+			 "%s: stale pins in %s without a running program; run 'synx detach %s'",
 			 t->ifname, dir, t->ifname);
 	if (map_err && nwarn < MAX_WARN)
 		snprintf(warn[nwarn++], SYNX_WARN_LEN, "%s: %s", t->ifname, map_err);
 	if (!t->a.attached && t->a.ifindex && t->a.other_prog_id && nwarn < MAX_WARN)
-		snprintf(warn[nwarn++], SYNX_WARN_LEN, "%s: another XDP program (id %u) is attached", t->ifname,
+		snprintf(warn[nwarn++], SYNX_WARN_LEN,
+			 "%s: another XDP program (id %u) is attached", t->ifname,
 			 t->a.other_prog_id);
 	if (own && t->a.attached && !(os->tc.attached && os->tc.is_synx) && nwarn < MAX_WARN)
-		snprintf(warn[nwarn++], SYNX_WARN_LEN,
-			 "%s: own cookies without the %s hand-off at tc ingress: the kernel resets every handshake ACK synx validates; run 'synx detach %s' and attach again",
-			 t->ifname, SYNX_TC_PROG, t->ifname);
+		snprintf(
+			warn[nwarn++], SYNX_WARN_LEN,
+			"%s: own cookies without the %s hand-off at tc ingress: the kernel resets every handshake ACK synx validates; run 'synx detach %s' and attach again",
+			t->ifname, SYNX_TC_PROG, t->ifname);
 	if (own && os->no_meta && nwarn < MAX_WARN)
-		snprintf(warn[nwarn++], SYNX_WARN_LEN,
-			 "%s: own cookies need XDP metadata, which driver %s does not provide (pass_no_meta = %llu): those handshakes fail; attach with --mode skb or --cookies kernel",
-			 t->ifname, drv[0] ? drv : "unknown", (unsigned long long)os->no_meta);
+		snprintf(
+			warn[nwarn++], SYNX_WARN_LEN,
+			"%s: own cookies need XDP metadata, which driver %s does not provide (pass_no_meta = %llu): those handshakes fail; attach with --mode skb or --cookies kernel",
+			t->ifname, drv[0] ? drv : "unknown", (unsigned long long)os->no_meta);
 	if (own && os->handoff_failed && nwarn < MAX_WARN)
-		snprintf(warn[nwarn++], SYNX_WARN_LEN,
-			 "%s: the kernel refused %llu validated handshakes (pass_handoff_failed): %s() failed, so those clients got RST; check net.ipv4.tcp_syncookies, tcp_timestamps and the listener",
-			 t->ifname, (unsigned long long)os->handoff_failed, SYNX_KFUNC_REQSK);
+		snprintf(
+			warn[nwarn++], SYNX_WARN_LEN,
+			"%s: the kernel refused %llu validated handshakes (pass_handoff_failed): %s() failed, so those clients got RST; check net.ipv4.tcp_syncookies, tcp_timestamps and the listener",
+			t->ifname, (unsigned long long)os->handoff_failed, SYNX_KFUNC_REQSK);
 	if (!t->a.attached && os->tc.attached && os->tc.is_synx && nwarn < MAX_WARN)
 		snprintf(warn[nwarn++], SYNX_WARN_LEN,
 			 "%s: a stale %s filter (program %u) at tc ingress; run 'synx detach %s'",
@@ -160,7 +171,8 @@ static void print_target(const struct synx_target *t, const struct synx_config *
 		if (t->a.attached) {
 			jw_uint_field(jw, "prog_id", t->a.prog_id);
 			jw_string_field(jw, "mode", synx_mode_str(t->a.mode));
-			jw_string_field(jw, "attach_mode", t->a.dispatcher ? "dispatcher" : "single-program");
+			jw_string_field(jw, "attach_mode",
+					t->a.dispatcher ? "dispatcher" : "single-program");
 			if (t->a.dispatcher)
 				jw_uint_field(jw, "dispatcher_id", t->a.dispatcher_id);
 			jw_int_field(jw, "programs", t->a.nr_progs);
@@ -210,36 +222,22 @@ static void print_target(const struct synx_target *t, const struct synx_config *
 	}
 	if (t->a.ifindex)
 		printf("  offloads:    rx-checksum %s, tx-checksum %s, rx-vlan %s, tx-vlan %s\n",
-		       onoff(off.rx_csum), onoff(off.tx_csum), onoff(off.rx_vlan), onoff(off.tx_vlan));
+		       onoff(off.rx_csum), onoff(off.tx_csum), onoff(off.rx_vlan),
+		       onoff(off.tx_vlan));
 	for (int i = 0; i < nwarn; i++)
 		printf("  warning: %s\n", warn[i]);
 }
 
-int synx_cmd_status(int argc, char **argv)
+int synx_cmd_status(struct synx_cmdline *cl)
 {
 	struct synx_ports *ports = calloc(1, sizeof(*ports));
 	struct synx_target *t = NULL;
 	struct synx_config last = {};
 	struct synx_sysctls k;
 	const char *kwarn[MAX_WARN];
-	int opt, n, nk, err = 0;
+	int n, nk, err = 0;
 	bool any_cfg = false, kfunc;
 
-	optind = 0; /* 0, not 1: glibc then forgets main()'s "+" ordering */
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "hjpv", synx_common_long_options, NULL)) != -1) {
-		err = synx_common_opt(opt, argv[0]);
-		if (err < 0)
-			goto out_ok;
-		if (!err) {
-			err = synx_err(SYNX_EXIT_USAGE, "status: unknown option '%s'", argv[optind - 1]);
-			goto out;
-		}
-	}
-	if (argc - optind > 1) {
-		err = synx_err(SYNX_EXIT_USAGE, "status: at most one interface");
-		goto out;
-	}
 	if (!ports) {
 		err = synx_err(SYNX_EXIT_FAIL, "out of memory");
 		goto out;
@@ -251,7 +249,7 @@ int synx_cmd_status(int argc, char **argv)
 	err = synx_check_root();
 	if (err)
 		goto out;
-	n = synx_targets_collect(optind < argc ? argv[optind] : NULL, &t);
+	n = synx_targets_collect(cl->ifname, &t);
 	if (n < 0) {
 		err = -n;
 		goto out;
@@ -317,7 +315,6 @@ int synx_cmd_status(int argc, char **argv)
 		for (int i = 0; i < nk; i++)
 			printf("warning: %s\n", kwarn[i]);
 	}
-out_ok:
 	err = 0;
 out:
 	free(t);

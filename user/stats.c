@@ -8,7 +8,6 @@
  */
 #include <ctype.h>
 #include <errno.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,8 +19,9 @@
 #include "cli.h"
 #include "commands.h"
 #include "counters.h"
-#include "opts.h"
+#include "options.h"
 #include "params.h"
+#include "prereqs.h"
 #include "targets.h"
 
 #define NR_VERDICTS (XDP_REDIRECT + 1)
@@ -34,12 +34,6 @@ struct stats_snap {
 	struct synx_counter *pc_reason;  /* [reason * ncpus + cpu] */
 	struct synx_counter *pc_verdict; /* [verdict * ncpus + cpu] */
 	struct timespec ts;
-};
-
-struct stats_opts {
-	double watch;     /* seconds; 0 = once */
-	bool per_cpu;
-	bool prometheus;
 };
 
 static volatile sig_atomic_t stats_stop;
@@ -74,35 +68,21 @@ static void snap_free(struct stats_snap *s)
 	free(s->pc_verdict);
 }
 
-/* Sum one per-CPU slot; @pc receives each CPU's value. */
-static int read_percpu(int fd, __u32 key, int ncpus, struct synx_counter *pc,
-		       struct synx_counter *sum)
-{
-	if (bpf_map_lookup_elem(fd, &key, pc))
-		return -errno;
-	sum->packets = sum->bytes = 0;
-	for (int c = 0; c < ncpus; c++) {
-		sum->packets += pc[c].packets;
-		sum->bytes += pc[c].bytes;
-	}
-	return 0;
-}
-
 static int snap_read(const struct synx_maps *m, struct stats_snap *s)
 {
 	int err;
 
 	clock_gettime(CLOCK_MONOTONIC, &s->ts);
 	for (int r = 0; r < __SYNX_REASON_MAX; r++) {
-		err = read_percpu(m->fd[SYNX_MAP_IDX_COUNTERS], r, s->ncpus,
-				  &s->pc_reason[(size_t)r * s->ncpus], &s->reason[r]);
+		err = synx_counter_read(m->fd[SYNX_MAP_IDX_COUNTERS], r, s->ncpus,
+					&s->pc_reason[(size_t)r * s->ncpus], &s->reason[r]);
 		if (err)
 			return err;
 	}
 	s->have_verdicts = m->fd[SYNX_MAP_IDX_VERDICTS] >= 0;
 	for (int v = 0; s->have_verdicts && v < NR_VERDICTS; v++) {
-		err = read_percpu(m->fd[SYNX_MAP_IDX_VERDICTS], v, s->ncpus,
-				  &s->pc_verdict[(size_t)v * s->ncpus], &s->verdict[v]);
+		err = synx_counter_read(m->fd[SYNX_MAP_IDX_VERDICTS], v, s->ncpus,
+					&s->pc_verdict[(size_t)v * s->ncpus], &s->verdict[v]);
 		if (err)
 			return err;
 	}
@@ -116,7 +96,8 @@ static double rate(__u64 now, __u64 before, double secs)
 
 static void json_counter(json_writer_t *jw, const char *name, const char *verdict,
 			 const struct synx_counter *sum, const struct synx_counter *pc, int ncpus,
-			 const struct synx_counter *prev, double secs, const struct stats_opts *o)
+			 const struct synx_counter *prev, double secs,
+			 const struct synx_stats_opts *o)
 {
 	jw_name(jw, name);
 	jw_start_object(jw);
@@ -144,7 +125,7 @@ static void json_counter(json_writer_t *jw, const char *name, const char *verdic
 
 static void print_json(json_writer_t *jw, const struct synx_target *t, const struct synx_maps *m,
 		       const struct stats_snap *s, const struct stats_snap *prev, double secs,
-		       const struct stats_opts *o)
+		       const struct synx_stats_opts *o)
 {
 	struct synx_counter total = {};
 	char key[64];
@@ -189,7 +170,8 @@ static void print_json(json_writer_t *jw, const struct synx_target *t, const str
 
 static void print_text_line(const char *name, const struct synx_counter *sum,
 			    const struct synx_counter *pc, int ncpus,
-			    const struct synx_counter *prev, double secs, const struct stats_opts *o)
+			    const struct synx_counter *prev, double secs,
+			    const struct synx_stats_opts *o)
 {
 	if (prev)
 		printf("  %-24s %14llu pkts %12.0f pps %16llu bytes %14.0f B/s\n", name,
@@ -208,7 +190,7 @@ static void print_text_line(const char *name, const struct synx_counter *sum,
 
 static void print_text(const struct synx_target *t, const struct synx_maps *m,
 		       const struct stats_snap *s, const struct stats_snap *prev, double secs,
-		       const struct stats_opts *o)
+		       const struct synx_stats_opts *o)
 {
 	char key[64];
 
@@ -283,65 +265,13 @@ static void print_prometheus(const struct synx_target *t, const struct stats_sna
 	}
 }
 
-static int parse_stats_args(int argc, char **argv, struct stats_opts *o, const char **ifname)
-{
-	static const struct option longopts[] = {
-		{ "watch", required_argument, NULL, OPT_WATCH },
-		{ "per-cpu", no_argument, NULL, OPT_PER_CPU },
-		{ "prometheus", no_argument, NULL, OPT_PROMETHEUS },
-		{ "help", no_argument, NULL, 'h' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "pretty", no_argument, NULL, 'p' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ NULL, 0, NULL, 0 },
-	};
-	unsigned long secs;
-	int opt, err;
-
-	memset(o, 0, sizeof(*o));
-	optind = 0; /* 0, not 1: glibc then forgets main()'s "+" ordering */
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":hjpv", longopts, NULL)) != -1) {
-		switch (opt) {
-		case OPT_WATCH:
-			err = synx_parse_uint("--watch", optarg, 1, 3600, &secs);
-			if (err)
-				return err;
-			o->watch = secs;
-			break;
-		case OPT_PER_CPU:
-			o->per_cpu = true;
-			break;
-		case OPT_PROMETHEUS:
-			o->prometheus = true;
-			break;
-		case ':':
-			return synx_err(SYNX_EXIT_USAGE, "stats: option '%s' needs a value",
-					argv[optind - 1]);
-		default:
-			err = synx_common_opt(opt, argv[0]);
-			if (err < 0)
-				return -1;
-			if (!err)
-				return synx_err(SYNX_EXIT_USAGE, "stats: unknown option '%s'",
-						argv[optind - 1]);
-		}
-	}
-	if (o->prometheus && synx_cli.json)
-		return synx_err(SYNX_EXIT_USAGE, "stats: --prometheus and --json exclude each other");
-	if (argc - optind > 1)
-		return synx_err(SYNX_EXIT_USAGE, "stats: at most one interface");
-	*ifname = optind < argc ? argv[optind] : NULL;
-	return 0;
-}
-
 struct stats_src {
 	struct synx_target *t;
 	struct synx_maps m;
 	struct stats_snap cur, prev;
 };
 
-static void emit(struct stats_src *src, int n, bool watching, const struct stats_opts *o)
+static void emit(struct stats_src *src, int n, bool watching, const struct synx_stats_opts *o)
 {
 	json_writer_t *jw = NULL;
 
@@ -386,17 +316,17 @@ static bool stats_sleep(double secs)
 	return stats_stop;
 }
 
-int synx_cmd_stats(int argc, char **argv)
+int synx_cmd_stats(struct synx_cmdline *cl)
 {
+	const struct synx_stats_opts o = cl->stats;
+	const char *ifname = cl->ifname;
 	struct synx_target *t = NULL;
 	struct stats_src *src = NULL;
-	struct stats_opts o;
-	const char *ifname = NULL;
 	int n, nsrc = 0, ncpus, err;
 
-	err = parse_stats_args(argc, argv, &o, &ifname);
-	if (err)
-		return err < 0 ? 0 : err;
+	if (o.prometheus && synx_cli.json)
+		return synx_err(SYNX_EXIT_USAGE,
+				"stats: --prometheus and --json exclude each other");
 	/*
 	 * No bpffs needed: running programs are found through netlink and
 	 * their maps by id; pin dirs are only a fallback.

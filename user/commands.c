@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/* The command table.  See commands.h; options.c says which options each takes. */
+#include <string.h>
+#include "commands.h"
+
+const struct synx_command synx_commands[] = {
+	{
+		.name = "attach",
+		.bit = SYNX_CMD_ATTACH,
+		.args = "IFACE",
+		.iface = SYNX_IFACE_REQUIRED,
+		.summary = "load synx and attach it to IFACE",
+		.run = synx_cmd_attach,
+		.doc = "Load synx and attach it to IFACE through libxdp (its multi-program dispatcher\n"
+		       "when the kernel allows it, else as the only program).  Maps are pinned under\n"
+		       "/sys/fs/bpf/synx/IFACE/; no process stays running.  SACK, window scaling\n"
+		       "(and its shift), and ECN follow net.ipv4.tcp_sack, tcp_window_scaling,\n"
+		       "tcp_ecn and the receive buffer limits of the current network namespace.\n"
+		       "\n"
+		       "Own cookies: synx's keyed cookie (random key from getrandom) carries MSS,\n"
+		       "window scale, SACK and ECN; the XDP program checks the ACK and the tc ingress\n"
+		       "program synx_tc hands the kernel a request socket (bpf_sk_assign_tcp_reqsk,\n"
+		       "Linux 6.9+).  A clsact qdisc is created if IFACE has none.\n",
+	},
+	{
+		.name = "detach",
+		.bit = SYNX_CMD_DETACH,
+		.args = "IFACE",
+		.iface = SYNX_IFACE_REQUIRED,
+		.summary = "detach synx from IFACE and remove its pins",
+		.run = synx_cmd_detach,
+		.doc = "Detach synx from IFACE, remove its tc ingress filter (own cookies) and the\n"
+		       "clsact qdisc if synx created it, and remove /sys/fs/bpf/synx/IFACE/.  Other XDP\n"
+		       "programs on IFACE (behind the libxdp dispatcher) keep running.  Stale pins\n"
+		       "left by an interface that is gone are removed too.\n",
+	},
+	{
+		.name = "config",
+		.bit = SYNX_CMD_CONFIG,
+		.args = "IFACE",
+		.iface = SYNX_IFACE_REQUIRED,
+		.summary = "change the configuration of a running synx",
+		.run = synx_cmd_config,
+		.doc = "Change the configuration of the synx running on IFACE in place, through its\n"
+		       "maps: no detach, no packet lost.  Options not given keep their value; the\n"
+		       "settings mirrored from the kernel (SACK, window scaling, ECN) are re-read.\n"
+		       "An explicit --ts-cookies on|off sticks until changed; give --ts-cookies auto\n"
+		       "to re-evaluate net.ipv4.tcp_timestamps.  The cookie mode (own or kernel) cannot\n"
+		       "change here: detach and attach again.\n",
+	},
+	{
+		.name = "status",
+		.bit = SYNX_CMD_STATUS,
+		.args = "[IFACE]",
+		.iface = SYNX_IFACE_OPTIONAL,
+		.summary = "where synx runs, its config, kernel settings",
+		.run = synx_cmd_status,
+		.doc = "Show where synx is attached (XDP mode, program id, dispatcher or single\n"
+		       "program, since when), its effective configuration, the cookie mode (key\n"
+		       "generation, time since the last rotation, the tc hand-off), and the kernel\n"
+		       "settings it relies on (net.ipv4.tcp_syncookies, tcp_timestamps, checksum and\n"
+		       "VLAN offloads, the bpf_sk_assign_tcp_reqsk kfunc) with a warning for each one\n"
+		       "that defeats part of the protection.\n",
+	},
+	{
+		.name = "stats",
+		.bit = SYNX_CMD_STATS,
+		.args = "[IFACE]",
+		.iface = SYNX_IFACE_OPTIONAL,
+		.summary = "decision counters",
+		.run = synx_cmd_stats,
+		.doc = "Print every decision counter by name (packets and bytes) and the totals per\n"
+		       "XDP verdict.  Also reads a synx loaded with 'ip link set dev IFACE xdp obj'.\n",
+	},
+	{
+		.name = "help",
+		.bit = SYNX_CMD_HELP,
+		.args = "[COMMAND]",
+		.summary = "this text, or the help of COMMAND",
+		.run_words = synx_cmd_help,
+		.doc = "Show the overview, or the help of COMMAND.\n",
+	},
+};
+
+const unsigned int synx_nr_commands = sizeof(synx_commands) / sizeof(synx_commands[0]);
+
+const struct synx_command *synx_command_find(const char *word, bool *ambiguous)
+{
+	const struct synx_command *found = NULL;
+	size_t len = strlen(word);
+
+	*ambiguous = false;
+	for (unsigned int i = 0; i < synx_nr_commands; i++)
+		if (!strcmp(synx_commands[i].name, word))
+			return &synx_commands[i];
+	for (unsigned int i = 0; len && i < synx_nr_commands; i++) {
+		if (strncmp(synx_commands[i].name, word, len))
+			continue;
+		if (found) {
+			*ambiguous = true;
+			return NULL;
+		}
+		found = &synx_commands[i];
+	}
+	return found;
+}

@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * synx config: change a running synx in place through its maps (ports,
+ * settings, own-cookie keys), found through the program on the interface.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/bpf.h>
+#include "synx_config.h"
+#include "attachment.h"
+#include "cli.h"
+#include "commands.h"
+#include "handoff.h"
+#include "keys.h"
+#include "maps.h"
+#include "options.h"
+#include "params.h"
+#include "pins.h"
+#include "report.h"
+#include "sysctl.h"
+
+int synx_cmd_config(struct synx_cmdline *cl)
+{
+	struct synx_opts *o = &cl->settings;
+	const char *ifname = cl->ifname;
+	struct synx_ports *cur_ports = calloc(1, sizeof(*cur_ports));
+	struct synx_attachment a;
+	struct synx_maps m;
+	struct synx_sysctls k;
+	struct synx_config cur = {}, cfg;
+	struct synx_cookie_keys keys = {};
+	struct synx_tc_info tci = {};
+	char dir[256];
+	unsigned int mtu;
+	int ifindex, err;
+	bool have_keys, qdisc, kfunc;
+	__u32 key = 0;
+
+	synx_maps_init(&m);
+	if (!cur_ports) {
+		err = synx_err(SYNX_EXIT_FAIL, "out of memory");
+		goto out;
+	}
+	/* Maps are found by program id: config needs no bpffs. */
+	err = synx_opts_resolve(o, ifname, &ifindex, &mtu);
+	if (err)
+		goto out;
+	err = synx_attachment_query(ifindex, &a);
+	if (err) {
+		err = synx_err(SYNX_EXIT_FAIL, "cannot query XDP on %s: %s", ifname,
+			       strerror(-err));
+		goto out;
+	}
+	if (!a.attached) {
+		err = synx_err(SYNX_EXIT_NOT_ATTACHED,
+			       "synx is not attached to %s (see 'synx attach')", ifname);
+		goto out;
+	}
+	/* The maps the running program uses, however it was attached. */
+	err = synx_maps_open_prog(a.prog_id, &m);
+	if (err)
+		goto out;
+	if (m.fd[SYNX_MAP_IDX_CONFIG] < 0 || m.fd[SYNX_MAP_IDX_PORTS] < 0) {
+		err = synx_err(SYNX_EXIT_INCOMPAT, "program %u on %s has no synx config maps",
+			       a.prog_id, ifname);
+		goto out;
+	}
+	if (bpf_map_lookup_elem(m.fd[SYNX_MAP_IDX_CONFIG], &key, &cur) ||
+	    bpf_map_lookup_elem(m.fd[SYNX_MAP_IDX_PORTS], &key, cur_ports)) {
+		err = synx_err(SYNX_EXIT_FAIL, "cannot read the config of %s: %s", ifname,
+			       strerror(errno));
+		goto out;
+	}
+	have_keys = m.fd[SYNX_MAP_IDX_KEYS] >= 0 &&
+		    !bpf_map_lookup_elem(m.fd[SYNX_MAP_IDX_KEYS], &key, &keys);
+	if (o->rotate_key || o->cookie_period) {
+		if (cur.version != SYNX_CONFIG_VERSION || cur.cookie_mode != SYNX_COOKIE_OWN ||
+		    !have_keys || !keys.generation) {
+			err = synx_err(
+				SYNX_EXIT_USAGE,
+				"%s: synx on %s uses kernel cookies, which have no synx keys; 'synx detach %s' and attach with --cookies own",
+				o->rotate_key ? "--rotate-key" : "--cookie-period", ifname, ifname);
+			goto out;
+		}
+		if (o->rotate_key) {
+			err = synx_keys_rotate(&keys);
+			if (err) {
+				err = synx_err(SYNX_EXIT_FAIL, "cannot make a new key: %s",
+					       strerror(-err));
+				goto out;
+			}
+		}
+		if (o->cookie_period)
+			keys.period_shift = synx_period_shift(o->cookie_period);
+	}
+
+	synx_sysctls_read(&k);
+	/*
+	 * Ports before flags: narrowing from "all" to a list must find the list
+	 * already in place, so no packet sees an empty set in between.  Each
+	 * map update is atomic for the reader (a single-entry array value is
+	 * copied whole under RCU).
+	 */
+	if (synx_opts_apply(o, &cur, &k, &cfg)) {
+		if (bpf_map_update_elem(m.fd[SYNX_MAP_IDX_PORTS], &key, &o->ports, BPF_ANY)) {
+			err = synx_err(SYNX_EXIT_FAIL, "cannot write ports: %s", strerror(errno));
+			goto out;
+		}
+		memcpy(cur_ports, &o->ports, sizeof(*cur_ports));
+	}
+	if (bpf_map_update_elem(m.fd[SYNX_MAP_IDX_CONFIG], &key, &cfg, BPF_ANY)) {
+		err = synx_err(SYNX_EXIT_FAIL, "cannot write config: %s", strerror(errno));
+		goto out;
+	}
+	/*
+	 * The whole key struct in one update: the program copies it whole
+	 * too, so it never mixes a new cur with an old prev or generation.
+	 */
+	if ((o->rotate_key || o->cookie_period) &&
+	    bpf_map_update_elem(m.fd[SYNX_MAP_IDX_KEYS], &key, &keys, BPF_ANY)) {
+		err = synx_err(SYNX_EXIT_FAIL, "cannot write the keys: %s", strerror(errno));
+		goto out;
+	}
+	synx_tc_query(ifindex, &tci);
+	synx_pin_dir(dir, sizeof(dir), ifname);
+	qdisc = synx_clsact_marker_get(dir);
+	kfunc = synx_kfunc_available();
+	if (synx_cli.json) {
+		jw_start_object(synx_json());
+		jw_string_field(synx_json(), "ifname", ifname);
+		jw_uint_field(synx_json(), "prog_id", a.prog_id);
+		synx_report_config(synx_json(), &cfg, cur_ports);
+		synx_report_cookies(synx_json(), &cfg, have_keys ? &keys : NULL, &tci, qdisc,
+				    kfunc);
+		jw_end_object(synx_json());
+	} else {
+		printf("synx config of %s updated%s:\n", ifname,
+		       o->rotate_key ? " (key rotated)" : "");
+		synx_report_config(NULL, &cfg, cur_ports);
+		synx_report_cookies(NULL, &cfg, have_keys ? &keys : NULL, &tci, qdisc, kfunc);
+	}
+	err = 0;
+out:
+	synx_maps_close(&m);
+	free(cur_ports);
+	return err;
+}

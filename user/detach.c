@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * synx detach: XDP program, tc hand-off, the clsact qdisc if synx made it,
+ * and the pin directory; also what a vanished interface left behind.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <xdp/libxdp.h>
+#include "attachment.h"
+#include "cli.h"
+#include "commands.h"
+#include "handoff.h"
+#include "options.h"
+#include "pins.h"
+#include "prereqs.h"
+
+/*
+ * The synx program on @ifindex, detached through libxdp: from the dispatcher
+ * when there is one (other programs keep running), else the directly
+ * attached program.
+ */
+static int detach_prog(int ifindex, const struct synx_attachment *a)
+{
+	struct xdp_program *p = xdp_program__from_id(a->prog_id);
+	int err = libxdp_get_error(p);
+
+	if (err)
+		return err;
+	err = xdp_program__detach(p, ifindex, a->mode, 0);
+	xdp_program__close(p);
+	return err;
+}
+
+int synx_cmd_detach(struct synx_cmdline *cl)
+{
+	const char *ifname = cl->ifname;
+	struct synx_attachment a = {};
+	struct synx_tc_info tci = {};
+	char dir[256];
+	bool pins, qdisc = false;
+	int ifindex, err;
+
+	err = synx_check_root();
+	if (!err)
+		err = synx_check_bpffs();
+	if (!err)
+		err = synx_pin_dir(dir, sizeof(dir), ifname);
+	if (err)
+		return err;
+	pins = synx_pin_dir_exists(ifname);
+	ifindex = if_nametoindex(ifname);
+	if (!ifindex && !pins)
+		return synx_err(SYNX_EXIT_NODEV, "no such interface: %s", ifname);
+	if (ifindex) {
+		err = synx_attachment_query(ifindex, &a);
+		if (err)
+			return synx_err(SYNX_EXIT_FAIL, "cannot query XDP on %s: %s", ifname,
+					strerror(-err));
+		err = synx_tc_query(ifindex, &tci);
+		if (err)
+			return synx_err(SYNX_EXIT_FAIL, "cannot query tc on %s: %s", ifname,
+					strerror(-err));
+		tci.attached = tci.attached && tci.is_synx; /* someone else's filter stays */
+	}
+	if (!a.attached && !pins && !tci.attached)
+		return synx_err(SYNX_EXIT_NOT_ATTACHED, "synx is not attached to %s", ifname);
+
+	/* XDP first: no new own cookie is issued once the hand-off is gone. */
+	if (a.attached) {
+		err = detach_prog(ifindex, &a);
+		if (err)
+			return synx_err(SYNX_EXIT_FAIL, "detaching program %u from %s failed: %s",
+					a.prog_id, ifname, strerror(-err));
+	}
+	qdisc = pins && synx_clsact_marker_get(dir);
+	if (ifindex && (tci.attached || qdisc)) {
+		err = synx_tc_detach(ifindex, qdisc);
+		if (err)
+			return synx_err(SYNX_EXIT_FAIL,
+					"removing %s from tc ingress of %s failed: %s",
+					SYNX_TC_PROG, ifname, strerror(-err));
+	}
+	err = synx_pins_remove(ifname);
+	if (err)
+		return synx_err(SYNX_EXIT_FAIL, "program detached, but removing %s failed: %s", dir,
+				strerror(-err));
+	if (synx_cli.json) {
+		jw_start_object(synx_json());
+		jw_string_field(synx_json(), "ifname", ifname);
+		jw_bool_field(synx_json(), "detached", a.attached);
+		jw_bool_field(synx_json(), "tc_detached", tci.attached);
+		jw_bool_field(synx_json(), "qdisc_removed", qdisc && ifindex);
+		jw_bool_field(synx_json(), "pins_removed", pins);
+		jw_end_object(synx_json());
+	} else if (a.attached) {
+		printf("synx detached from %s (program %u%s%s)\n", ifname, a.prog_id,
+		       tci.attached ? ", tc hand-off" : "", qdisc ? ", clsact qdisc" : "");
+	} else {
+		printf("synx was not running on %s; removed its stale %s\n", ifname,
+		       tci.attached ? "tc filter and pins" : "pins");
+	}
+	return 0;
+}

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * The keys of synx's own cookies (the synx_keys map) and the period of the
+ * cookie clock.  Keys come from getrandom() and are written into the map by
+ * attach and config only: never into the object file, never printed.
+ */
+#ifndef SYNX_KEYS_H
+#define SYNX_KEYS_H
+
+#include <linux/types.h>
+#include "synx_config.h"
+
+/* Cookie clock period bounds, seconds (--cookie-period). */
+#define SYNX_COOKIE_PERIOD_MIN 1
+#define SYNX_COOKIE_PERIOD_MAX 1024
+
+/* The shift whose 2^shift ns is closest to @seconds (log2 rounded). */
+__u8 synx_period_shift(unsigned long seconds);
+/* Period of @shift in seconds; shift 0 means SYNX_COOKIE_PERIOD_SHIFT. */
+double synx_period_seconds(__u8 shift);
+
+/* Fresh keys for attach: cur random, prev = cur, generation 1. 0 or -errno. */
+int synx_keys_init(struct synx_cookie_keys *k, __u8 period_shift);
+/* prev = cur, cur = random, rotated_ns = now, generation + 1. 0 or -errno. */
+int synx_keys_rotate(struct synx_cookie_keys *k);
+/* Seconds since the last rotation, -1 when there was none. */
+double synx_keys_age(const struct synx_cookie_keys *k);
+
+#endif

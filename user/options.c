@@ -1,0 +1,379 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * Every option of every command, and the parser generated from them.  See
+ * options.h; help.c prints the same rows as help text.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include "cli.h"
+#include "keys.h"
+#include "options.h"
+#include "ports.h"
+
+static int set_json(struct synx_cmdline *cl, const char *arg)
+{
+	(void)cl, (void)arg;
+	synx_cli.json = true;
+	return 0;
+}
+
+static int set_pretty(struct synx_cmdline *cl, const char *arg)
+{
+	synx_cli.pretty = true;
+	return set_json(cl, arg);
+}
+
+static int set_verbose(struct synx_cmdline *cl, const char *arg)
+{
+	(void)cl, (void)arg;
+	synx_cli.verbose = true;
+	return 0;
+}
+
+static int show_version(struct synx_cmdline *cl, const char *arg)
+{
+	(void)cl, (void)arg;
+	if (synx_cli.json) {
+		jw_start_object(synx_json());
+		jw_string_field(synx_json(), "version", SYNX_VERSION);
+		jw_end_object(synx_json());
+	} else {
+		printf("synx %s\n", SYNX_VERSION);
+	}
+	return SYNX_CMDLINE_DONE;
+}
+
+static int show_help(struct synx_cmdline *cl, const char *arg)
+{
+	(void)arg;
+	synx_usage(stdout, cl->cmd);
+	return SYNX_CMDLINE_DONE;
+}
+
+static int set_mode(struct synx_cmdline *cl, const char *arg)
+{
+	return synx_parse_mode(arg, &cl->settings.mode);
+}
+
+static int set_cookies(struct synx_cmdline *cl, const char *arg)
+{
+	int err = synx_parse_cookies(arg, &cl->settings.cookies);
+
+	cl->settings.cookies_set = !err;
+	return err;
+}
+
+static int set_rotate_key(struct synx_cmdline *cl, const char *arg)
+{
+	(void)arg;
+	cl->settings.rotate_key = true;
+	return 0;
+}
+
+static int set_cookie_period(struct synx_cmdline *cl, const char *arg)
+{
+	return synx_parse_uint("--cookie-period", arg, SYNX_COOKIE_PERIOD_MIN,
+			       SYNX_COOKIE_PERIOD_MAX, &cl->settings.cookie_period);
+}
+
+static int set_ports(struct synx_cmdline *cl, const char *arg)
+{
+	int err = synx_parse_ports(arg, &cl->settings.ports, &cl->settings.all_ports);
+
+	cl->settings.ports_set = !err;
+	return err;
+}
+
+/* A number in [min, max] into an int setting that is -1 while unset. */
+static int set_int(const char *what, const char *arg, unsigned long min, unsigned long max,
+		   int *out)
+{
+	unsigned long v;
+	int err = synx_parse_uint(what, arg, min, max, &v);
+
+	if (!err)
+		*out = (int)v;
+	return err;
+}
+
+/* The upper bound of either MSS against the MTU comes later, once the interface is known. */
+static int set_mss4(struct synx_cmdline *cl, const char *arg)
+{
+	return set_int("--mss4", arg, SYNX_MSS4_MIN, 65535 - SYNX_IP4_TCP_HDRS, &cl->settings.mss4);
+}
+
+static int set_mss6(struct synx_cmdline *cl, const char *arg)
+{
+	return set_int("--mss6", arg, SYNX_MSS6_MIN, 65535 - SYNX_IP6_TCP_HDRS, &cl->settings.mss6);
+}
+
+static int set_ttl(struct synx_cmdline *cl, const char *arg)
+{
+	return set_int("--ttl", arg, 1, 255, &cl->settings.ttl);
+}
+
+static int set_hop_limit(struct synx_cmdline *cl, const char *arg)
+{
+	return set_int("--hop-limit", arg, 1, 255, &cl->settings.hop_limit);
+}
+
+static int set_ts_cookies(struct synx_cmdline *cl, const char *arg)
+{
+	int err = synx_parse_ts(arg, &cl->settings.ts);
+
+	cl->settings.ts_set = !err;
+	return err;
+}
+
+static int set_no_listener(struct synx_cmdline *cl, const char *arg)
+{
+	return synx_parse_no_listener(arg, &cl->settings.no_listener);
+}
+
+static int set_watch(struct synx_cmdline *cl, const char *arg)
+{
+	return synx_parse_uint("--watch", arg, 1, 3600, &cl->stats.watch);
+}
+
+static int set_per_cpu(struct synx_cmdline *cl, const char *arg)
+{
+	(void)arg;
+	cl->stats.per_cpu = true;
+	return 0;
+}
+
+static int set_prometheus(struct synx_cmdline *cl, const char *arg)
+{
+	(void)arg;
+	cl->stats.prometheus = true;
+	return 0;
+}
+
+#define ATTACH_CONFIG (SYNX_CMD_ATTACH | SYNX_CMD_CONFIG)
+#define EVERYWHERE                                                                                 \
+	(SYNX_CMD_GLOBAL | SYNX_CMD_ATTACH | SYNX_CMD_DETACH | SYNX_CMD_CONFIG | SYNX_CMD_STATUS | \
+	 SYNX_CMD_STATS)
+
+/*
+ * The cookie mode and the XDP mode are fixed when the programs are loaded
+ * (own cookies load and attach synx_tc too): changing them is a reload.
+ */
+#define ONLY_AT_LOAD "cannot change on a running program; run 'synx detach IFACE' and attach again"
+
+/* In help order: the global options, then those of attach and config, then stats. */
+const struct synx_option synx_options[] = {
+	{ .name = "json",
+	  .short_name = 'j',
+	  .accepted_by = EVERYWHERE,
+	  .set = set_json,
+	  .help = "JSON output (errors too), for every command" },
+	{ .name = "pretty",
+	  .short_name = 'p',
+	  .accepted_by = EVERYWHERE,
+	  .set = set_pretty,
+	  .help = "indented JSON (implies --json)" },
+	{ .name = "verbose",
+	  .short_name = 'v',
+	  .accepted_by = EVERYWHERE,
+	  .set = set_verbose,
+	  .help = "show libbpf and libxdp logs" },
+	{ .name = "version",
+	  .short_name = 'V',
+	  .accepted_by = SYNX_CMD_GLOBAL,
+	  .set = show_version,
+	  .help = "print the version" },
+	{ .name = "help",
+	  .short_name = 'h',
+	  .accepted_by = EVERYWHERE,
+	  .set = show_help,
+	  .help = "show help" },
+
+	{ .name = "mode",
+	  .metavar = "native|skb|auto",
+	  .accepted_by = SYNX_CMD_ATTACH,
+	  .refused_by = SYNX_CMD_CONFIG,
+	  .refusal = ONLY_AT_LOAD,
+	  .set = set_mode,
+	  .help = "XDP mode; auto tries native, then skb (default auto)" },
+	{ .name = "cookies",
+	  .metavar = "own|kernel|auto",
+	  .accepted_by = SYNX_CMD_ATTACH,
+	  .refused_by = SYNX_CMD_CONFIG,
+	  .refusal = ONLY_AT_LOAD,
+	  .set = set_cookies,
+	  .help = "whose SYN cookies; auto = own when the kernel has\n"
+		  "bpf_sk_assign_tcp_reqsk(), else kernel (default auto)" },
+	{ .name = "rotate-key",
+	  .accepted_by = SYNX_CMD_CONFIG,
+	  .refused_by = SYNX_CMD_ATTACH,
+	  .refusal = "is a 'synx config' option; attach always makes fresh keys",
+	  .set = set_rotate_key,
+	  .help = "own cookies: new current key; the previous one is\n"
+		  "still accepted for the cookies it issued (2 periods)" },
+	{ .name = "cookie-period",
+	  .metavar = "SECONDS",
+	  .accepted_by = ATTACH_CONFIG,
+	  .set = set_cookie_period,
+	  .help = "own-cookie clock period, 1-1024, rounded to a power\n"
+		  "of two in ns (default 2^36 ns = 68.7 s); a cookie is\n"
+		  "valid for 1 to 2 periods" },
+	{ .name = "ports",
+	  .metavar = "LIST",
+	  .accepted_by = ATTACH_CONFIG,
+	  .set = set_ports,
+	  .help = "protected TCP ports, e.g. 80,443,8000-8100, or 'all'\n"
+		  "(default all); no overlaps, 1-65535" },
+	{ .name = "mss4",
+	  .metavar = "N",
+	  .accepted_by = ATTACH_CONFIG,
+	  .set = set_mss4,
+	  .help = "MSS announced over IPv4, 536..MTU-40 (default MTU-40)" },
+	{ .name = "mss6",
+	  .metavar = "N",
+	  .accepted_by = ATTACH_CONFIG,
+	  .set = set_mss6,
+	  .help = "MSS announced over IPv6, 1220..MTU-60 (default MTU-60)" },
+	{ .name = "ttl",
+	  .metavar = "N",
+	  .accepted_by = ATTACH_CONFIG,
+	  .set = set_ttl,
+	  .help = "IPv4 TTL of SYN-ACKs, 1-255 (default 64)" },
+	{ .name = "hop-limit",
+	  .metavar = "N",
+	  .accepted_by = ATTACH_CONFIG,
+	  .set = set_hop_limit,
+	  .help = "IPv6 hop limit of SYN-ACKs, 1-255 (default 64)" },
+	{ .name = "ts-cookies",
+	  .metavar = "auto|on|off",
+	  .accepted_by = ATTACH_CONFIG,
+	  .set = set_ts_cookies,
+	  .help = "encode window scale, SACK and ECN in the TCP timestamp.\n"
+		  "auto = on iff net.ipv4.tcp_timestamps is 2: only then\n"
+		  "does the kernel send timestamps without a random\n"
+		  "per-connection offset and decode such cookies" },
+	{ .name = "no-listener",
+	  .metavar = "pass|drop",
+	  .accepted_by = ATTACH_CONFIG,
+	  .set = set_no_listener,
+	  .help = "segments to a protected port with no socket: pass\n"
+		  "lets the kernel answer RST, drop stays silent" },
+
+	{ .name = "watch",
+	  .metavar = "SECONDS",
+	  .accepted_by = SYNX_CMD_STATS,
+	  .set = set_watch,
+	  .help = "redraw every SECONDS with per-second rates; Ctrl-C exits" },
+	{ .name = "per-cpu",
+	  .accepted_by = SYNX_CMD_STATS,
+	  .set = set_per_cpu,
+	  .help = "show each CPU's counters too" },
+	{ .name = "prometheus",
+	  .accepted_by = SYNX_CMD_STATS,
+	  .set = set_prometheus,
+	  .help = "Prometheus text exposition format" },
+};
+
+#define NR_OPTIONS (sizeof(synx_options) / sizeof(synx_options[0]))
+const unsigned int synx_nr_options = NR_OPTIONS;
+
+void synx_cmdline_init(struct synx_cmdline *cl)
+{
+	memset(cl, 0, sizeof(*cl));
+	synx_opts_init(&cl->settings);
+}
+
+/* getopt's value for row @i: its short letter, else a number no letter has. */
+static int option_val(unsigned int i)
+{
+	return synx_options[i].short_name ? synx_options[i].short_name : 256 + (int)i;
+}
+
+static const struct synx_option *option_by_val(int val)
+{
+	for (unsigned int i = 0; i < NR_OPTIONS; i++)
+		if (option_val(i) == val)
+			return &synx_options[i];
+	return NULL;
+}
+
+/*
+ * The getopt_long arrays of the command with bit @bit: every option it
+ * accepts or refuses by name (so that prefixes of long options resolve the
+ * same for every command that knows them).  ':' first in @shortopts:
+ * getopt then tells a missing value from an unknown option.
+ */
+static void getopt_arrays(unsigned int bit, bool global, struct option *longopts, char *shortopts)
+{
+	unsigned int nl = 0, ns = 0;
+
+	/* '+' before the command word: stop there, its options are the command's own. */
+	shortopts[ns++] = global ? '+' : ':';
+	for (unsigned int i = 0; i < NR_OPTIONS; i++) {
+		const struct synx_option *o = &synx_options[i];
+
+		if (!((o->accepted_by | o->refused_by) & bit))
+			continue;
+		longopts[nl++] = (struct option){
+			.name = o->name,
+			.has_arg = o->metavar ? required_argument : no_argument,
+			.val = option_val(i),
+		};
+		if (o->short_name) {
+			shortopts[ns++] = o->short_name;
+			if (o->metavar)
+				shortopts[ns++] = ':';
+		}
+	}
+	longopts[nl] = (struct option){ 0 };
+	shortopts[ns] = '\0';
+}
+
+int synx_cmdline_parse(struct synx_cmdline *cl, const struct synx_command *cmd, int argc,
+		       char **argv, int *next)
+{
+	struct option longopts[NR_OPTIONS + 1];
+	char shortopts[2 * NR_OPTIONS + 2];
+	unsigned int bit = cmd ? cmd->bit : SYNX_CMD_GLOBAL;
+	const char *name = cmd ? cmd->name : "synx";
+	int opt, err, nargs;
+
+	cl->cmd = cmd;
+	getopt_arrays(bit, !cmd, longopts, shortopts);
+	optind = 0; /* 0, not 1: glibc then forgets the "+" ordering of the global parse */
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+		const struct synx_option *o = option_by_val(opt);
+
+		if (opt == ':')
+			return synx_err(SYNX_EXIT_USAGE, "%s: option '%s' needs a value", name,
+					argv[optind - 1]);
+		if (!o && !cmd)
+			return synx_err(SYNX_EXIT_USAGE, "unknown option '%s' (see 'synx help')",
+					argv[optind - 1]);
+		if (!o)
+			return synx_err(SYNX_EXIT_USAGE,
+					"%s: unknown option '%s' (see 'synx help %s')", name,
+					argv[optind - 1], name);
+		if (!(o->accepted_by & bit))
+			return synx_err(SYNX_EXIT_USAGE, "%s: --%s %s", name, o->name, o->refusal);
+		err = o->set(cl, optarg);
+		if (err)
+			return err;
+	}
+	if (!cmd) {
+		*next = optind;
+		return 0;
+	}
+
+	nargs = argc - optind;
+	if (cmd->iface == SYNX_IFACE_REQUIRED && nargs != 1)
+		return synx_err(SYNX_EXIT_USAGE,
+				"%s: expected exactly one interface (see 'synx help %s')", name,
+				name);
+	if (nargs > 1)
+		return synx_err(SYNX_EXIT_USAGE, "%s: at most one interface (see 'synx help %s')",
+				name, name);
+	cl->ifname = nargs ? argv[optind] : NULL;
+	return 0;
+}
