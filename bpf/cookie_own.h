@@ -34,15 +34,19 @@
 
 /* Handshake facts as decoded from (or encoded into) an own cookie. */
 struct own_cookie {
-	__u16 mss;    /* from the table: what the client can take */
-	__u8 wscale;  /* client's shift, SYNX_OWN_WS_NONE if not offered */
+	__u16 mss;   /* from the table: what the client can take */
+	__u8 wscale; /* client's shift, SYNX_OWN_WS_NONE if not offered */
 	__u8 sack;
 	__u8 ecn;
 };
 
+/*
+ * Table entry @idx (0-7) of the family's MSS table.  Not formatted: a
+ * switch made of X-macro cases would be indented as statements.
+ */
+/* clang-format off */
 #define OWN_MSS_CASE(i, v) case i: return v;
 
-/* Table entry @idx (0-7) of the family's MSS table. */
 static __always_inline __u16 own_mss_value(int ipv6, __u32 idx)
 {
 	if (ipv6) {
@@ -56,6 +60,7 @@ static __always_inline __u16 own_mss_value(int ipv6, __u32 idx)
 	}
 	return 0;
 }
+/* clang-format on */
 
 /* The largest table entry not above the client's MSS (index 0 at worst). */
 static __always_inline __u32 own_mss_index(int ipv6, __u16 mss)
@@ -120,16 +125,17 @@ static __always_inline __u32 own_count(const struct synx_cookie_keys *k, __u64 n
 
 /* The ISN for a SYN of flow @f offering @c, at CLOCK_MONOTONIC time @now. */
 static __always_inline __u32 own_cookie_issue(const struct synx_cookie_keys *k,
-					      const struct synx_flow *f,
-					      const struct own_cookie *c, __u64 now)
+					      const struct synx_flow *f, const struct own_cookie *c,
+					      __u64 now)
 {
 	__u32 count = own_count(k, now);
 	__u32 meta = (count & 1) << SYNX_OWN_T_SHIFT |
 		     own_mss_index(f->ipv6, c->mss) << SYNX_OWN_MSS_SHIFT |
-		     (c->wscale & 0xf) << SYNX_OWN_WS_SHIFT |
-		     (c->sack ? SYNX_OWN_SACK : 0) | (c->ecn ? SYNX_OWN_ECN : 0);
+		     (c->wscale & 0xf) << SYNX_OWN_WS_SHIFT | (c->sack ? SYNX_OWN_SACK : 0) |
+		     (c->ecn ? SYNX_OWN_ECN : 0);
 
-	return own_mac((const struct own_key *)k->cur, f, count, meta) << (32 - SYNX_OWN_MAC_BITS) | meta;
+	return own_mac((const struct own_key *)k->cur, f, count, meta) << (32 - SYNX_OWN_MAC_BITS) |
+	       meta;
 }
 
 /*

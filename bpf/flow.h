@@ -13,7 +13,7 @@
 #include "parsing.h"
 
 struct synx_flow {
-	__u64 addr[4];  /* v4: saddr:daddr in addr[0]; v6: four words */
+	__u64 addr[4];   /* v4: saddr:daddr in addr[0]; v6: four words */
 	__u64 ports_isn; /* sport:dport:client ISN, ports in network order */
 	__u8 ipv6;
 };

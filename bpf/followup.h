@@ -75,8 +75,8 @@ static __always_inline int followup_match(const struct synx_flow *f, __u32 seq, 
 
 	/* An empty slot never matches: port 0 is dropped as malformed. */
 	if (!e || e->ack != ack || e->ports != synx_flow_ports(f) || e->ipv6 != f->ipv6 ||
-	    e->addr[0] != f->addr[0] || e->addr[1] != f->addr[1] ||
-	    e->addr[2] != f->addr[2] || e->addr[3] != f->addr[3])
+	    e->addr[0] != f->addr[0] || e->addr[1] != f->addr[1] || e->addr[2] != f->addr[2] ||
+	    e->addr[3] != f->addr[3])
 		return 0;
 	if (seq - e->seq > SYNX_FOLLOWUP_SEQ_SPAN)
 		return 0;

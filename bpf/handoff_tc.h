@@ -29,13 +29,13 @@
 
 /* The kernel's struct bpf_tcp_req_attrs (include/net/tcp.h): the kfunc checks its size. */
 struct bpf_tcp_req_attrs {
-	__u32 rcv_tsval;  /* the client's TSval, host order */
-	__u32 rcv_tsecr;  /* its echo of ours: the kernel derives ts_off from it */
-	__u16 mss;        /* what the client can receive */
-	__u8 rcv_wscale;  /* OUR shift, the one the SYN-ACK announced */
-	__u8 snd_wscale;  /* the client's shift */
+	__u32 rcv_tsval; /* the client's TSval, host order */
+	__u32 rcv_tsecr; /* its echo of ours: the kernel derives ts_off from it */
+	__u16 mss;       /* what the client can receive */
+	__u8 rcv_wscale; /* OUR shift, the one the SYN-ACK announced */
+	__u8 snd_wscale; /* the client's shift */
 	__u8 ecn_ok;
-	__u8 wscale_ok;   /* 1 when window scaling was negotiated */
+	__u8 wscale_ok; /* 1 when window scaling was negotiated */
 	__u8 sack_ok;
 	__u8 tstamp_ok;
 	__u8 usec_ts_ok;

@@ -108,7 +108,8 @@ static __always_inline struct net_device *kdev_of(struct xdp_md *ctx, __u32 feat
  * never answered: a bridge, macvlan or a capture in promiscuous mode hands
  * them to us too.  A device without a 6-byte address is not Ethernet.
  */
-static __always_inline int kdev_frame_is_host(const struct net_device *dev, const struct ethhdr *eth)
+static __always_inline int kdev_frame_is_host(const struct net_device *dev,
+					      const struct ethhdr *eth)
 {
 	const struct ethhdr *own;
 
@@ -156,9 +157,9 @@ static __always_inline int kdev_forwards(const struct net_device *dev, int ipv6)
  * function is only ever a way to find an entry: a hit is an entry with
  * exactly this address, so a wrong function can only miss, never invent.
  */
-#define KADDR_HASH_BITS 8    /* IN4_ADDR_HSIZE_SHIFT, IN6_ADDR_HSIZE_SHIFT */
-#define KADDR_CHAIN_MAX 16   /* entries followed per bucket (256 buckets) */
-#define KADDR_DEV_MAX 8      /* addresses walked per device in the direct walk */
+#define KADDR_HASH_BITS 8  /* IN4_ADDR_HSIZE_SHIFT, IN6_ADDR_HSIZE_SHIFT */
+#define KADDR_CHAIN_MAX 16 /* entries followed per bucket (256 buckets) */
+#define KADDR_DEV_MAX 8    /* addresses walked per device in the direct walk */
 
 #define GOLDEN_RATIO_32 0x61C88647U
 #define JHASH_INITVAL 0xdeadbeefU
@@ -173,7 +174,8 @@ static __always_inline __u32 rol32(__u32 w, unsigned int s)
 	return (w << s) | (w >> (32 - s));
 }
 
-/* include/linux/jhash.h */
+/* include/linux/jhash.h, laid out as there. */
+/* clang-format off */
 #define __jhash_mix(a, b, c)                                                                       \
 	{                                                                                          \
 		a -= c; a ^= rol32(c, 4); c += b;                                                  \
@@ -195,6 +197,7 @@ static __always_inline __u32 __jhash_final(__u32 a, __u32 b, __u32 c)
 	c ^= b; c -= rol32(b, 24);
 	return c;
 }
+/* clang-format on */
 
 static __always_inline __u32 kaddr4_bucket(__u8 fn, __be32 addr, __u32 mix)
 {
@@ -242,7 +245,8 @@ static __always_inline __u32 kaddr6_bucket(__u8 fn, const __u32 *a, __u32 mix)
 #define KIPV6_ADDR_LOOPBACK 0x0010U
 #define KIPV6_ADDR_LINKLOCAL 0x0020U
 
-static __always_inline int kifa6_usable(const struct inet6_ifaddr *ifp, const struct net_device *dev)
+static __always_inline int kifa6_usable(const struct inet6_ifaddr *ifp,
+					const struct net_device *dev)
 {
 	__u32 flags = ifp->flags;
 
@@ -272,9 +276,10 @@ static __always_inline int kaddr4_in_bucket(const struct net *net, __u32 b, __be
 			       bpf_core_type_id_kernel(struct hlist_head));
 	node = head->first;
 	for (int i = 0; i < KADDR_CHAIN_MAX && node; i++) {
-		const struct in_ifaddr *ifa = bpf_rdonly_cast(
-			(void *)node - bpf_core_field_offset(struct in_ifaddr, addr_lst),
-			bpf_core_type_id_kernel(struct in_ifaddr));
+		const struct in_ifaddr *ifa =
+			bpf_rdonly_cast((void *)node -
+						bpf_core_field_offset(struct in_ifaddr, addr_lst),
+					bpf_core_type_id_kernel(struct in_ifaddr));
 
 		if (ifa->ifa_local == addr)
 			return 1;
@@ -293,9 +298,10 @@ static __always_inline int kaddr6_in_bucket(const struct net *net, const struct 
 			       bpf_core_type_id_kernel(struct hlist_head));
 	node = head->first;
 	for (int i = 0; i < KADDR_CHAIN_MAX && node; i++) {
-		const struct inet6_ifaddr *ifp = bpf_rdonly_cast(
-			(void *)node - bpf_core_field_offset(struct inet6_ifaddr, addr_lst),
-			bpf_core_type_id_kernel(struct inet6_ifaddr));
+		const struct inet6_ifaddr *ifp =
+			bpf_rdonly_cast((void *)node - bpf_core_field_offset(struct inet6_ifaddr,
+									     addr_lst),
+					bpf_core_type_id_kernel(struct inet6_ifaddr));
 
 		if (in6_equal(&ifp->addr, a))
 			return kifa6_usable(ifp, dev);
@@ -328,9 +334,10 @@ static __always_inline int kdev_has_addr6(const struct net_device *dev, const __
 	head = &idev->addr_list;
 	pos = head->next;
 	for (int i = 0; i < KADDR_DEV_MAX && pos && pos != head; i++) {
-		const struct inet6_ifaddr *ifp = bpf_rdonly_cast(
-			(void *)pos - bpf_core_field_offset(struct inet6_ifaddr, if_list),
-			bpf_core_type_id_kernel(struct inet6_ifaddr));
+		const struct inet6_ifaddr *ifp =
+			bpf_rdonly_cast((void *)pos -
+						bpf_core_field_offset(struct inet6_ifaddr, if_list),
+					bpf_core_type_id_kernel(struct inet6_ifaddr));
 
 		if (in6_equal(&ifp->addr, a))
 			return kifa6_usable(ifp, dev);
@@ -352,10 +359,12 @@ static __always_inline void kaddr4_learn(const struct net *net, __be32 addr, str
 	int xor = kaddr4_in_bucket(net, kaddr4_bucket(SYNX_ADDRH_XOR, addr, mix), addr);
 	int jhash = kaddr4_in_bucket(net, kaddr4_bucket(SYNX_ADDRH_JHASH, addr, mix), addr);
 
-	if (plain + xor + jhash == 0)
+	if (plain + xor+jhash == 0)
 		st->addr_hash[0] = SYNX_ADDRH_NONE;
-	else if (plain + xor + jhash == 1)
-		st->addr_hash[0] = plain ? SYNX_ADDRH_PLAIN : xor ? SYNX_ADDRH_XOR : SYNX_ADDRH_JHASH;
+	else if (plain + xor+jhash == 1)
+		st->addr_hash[0] = plain ? SYNX_ADDRH_PLAIN
+				   : xor ? SYNX_ADDRH_XOR
+					 : SYNX_ADDRH_JHASH;
 }
 
 static __always_inline void kaddr6_learn(const struct net *net, const struct net_device *dev,
@@ -365,10 +374,10 @@ static __always_inline void kaddr6_learn(const struct net *net, const struct net
 	int xor = kaddr6_in_bucket(net, dev, kaddr6_bucket(SYNX_ADDRH_XOR, a, mix), a);
 	int jhash = kaddr6_in_bucket(net, dev, kaddr6_bucket(SYNX_ADDRH_JHASH, a, mix), a);
 
-	if (xor + jhash == 0)
+	if (xor+jhash == 0)
 		st->addr_hash[1] = SYNX_ADDRH_NONE;
-	else if (xor + jhash == 1)
-		st->addr_hash[1] = xor ? SYNX_ADDRH_XOR : SYNX_ADDRH_JHASH;
+	else if (xor+jhash == 1)
+		st->addr_hash[1] = xor? SYNX_ADDRH_XOR : SYNX_ADDRH_JHASH;
 }
 
 /* Is @addr an IPv4 address of @dev's namespace (weak host model)? */
@@ -415,12 +424,13 @@ static __always_inline int klocal6(const struct net_device *dev, const __u32 *a,
  * which is safe; the other way round would not be.
  */
 enum klsn_answer {
-	KLSN_COOKIE = 0,   /* the kernel would send a cookie: answer */
-	KLSN_KERNEL,       /* it would queue the SYN, or cookies are off */
-	KLSN_ACCEPT_FULL,  /* it would drop the SYN: the accept queue is full */
+	KLSN_COOKIE = 0,  /* the kernel would send a cookie: answer */
+	KLSN_KERNEL,      /* it would queue the SYN, or cookies are off */
+	KLSN_ACCEPT_FULL, /* it would drop the SYN: the accept queue is full */
 };
 
-static __always_inline enum klsn_answer klsn_policy(const struct tcp_sock *tp, const struct net *net)
+static __always_inline enum klsn_answer klsn_policy(const struct tcp_sock *tp,
+						    const struct net *net)
 {
 	const struct sock *sk = &tp->inet_conn.icsk_inet.sk;
 	__u8 syncookies = net->ipv4.sysctl_tcp_syncookies;
@@ -439,15 +449,13 @@ static __always_inline enum klsn_answer klsn_policy(const struct tcp_sock *tp, c
 #define KTCP_MAX_WSCALE 14
 #define KU16_MAX 0xffffU
 
-
 /*
  * tcp_select_initial_window()'s shift from its inputs, all in u32 as the
  * kernel computes it.  A global function on purpose: its chain of
  * comparisons, inlined, would multiply the states the verifier explores
  * on every path that reaches it.
  */
-__noinline __u32 klsn_wscale_math(__u32 full, __u32 clamp, __u32 mss, __u32 rmem2,
-				  __u32 rmem_max)
+__noinline __u32 klsn_wscale_math(__u32 full, __u32 clamp, __u32 mss, __u32 rmem2, __u32 rmem_max)
 {
 	__u32 space = full, log = 0;
 

@@ -39,10 +39,10 @@
 struct synx_ctx {
 	struct xdp_md *xdp;
 	const struct synx_config *cfg;
-	struct net_device *dev;  /* the ingress device, NULL without BTF access */
-	struct synx_state *st;   /* what the program learned of the kernel */
-	__u32 feat;              /* SYNX_K_*: what this kernel lets us read */
-	__u8 dst_checked;        /* owner_dst() already ran */
+	struct net_device *dev; /* the ingress device, NULL without BTF access */
+	struct synx_state *st;  /* what the program learned of the kernel */
+	__u32 feat;             /* SYNX_K_*: what this kernel lets us read */
+	__u8 dst_checked;       /* owner_dst() already ran */
 };
 
 static __always_inline struct synx_verdict owner_frame(const struct synx_ctx *sx, void *data,

@@ -45,7 +45,7 @@
 #include <bpf/bpf_endian.h>
 #include "verdict.h"
 
-#define SYNX_VLAN_MAX 2    /* 802.1ad outer + 802.1Q inner */
+#define SYNX_VLAN_MAX 2                          /* 802.1ad outer + 802.1Q inner */
 #define SYNX_L3_OFF_MAX (14 + 4 * SYNX_VLAN_MAX) /* where the IP header can start */
 /*
  * Where the TCP header can start: eight extension headers of 2 KiB at
@@ -88,12 +88,12 @@ struct synx_pkt {
 	__u32 thlen;     /* TCP header length, doff * 4 */
 	__u32 frag_off;  /* fragment offset in bytes */
 	__u8 ipv6;
-	__u8 frag;       /* enum synx_frag */
-	__u8 flags;      /* TCP flags byte */
+	__u8 frag;  /* enum synx_frag */
+	__u8 flags; /* TCP flags byte */
 	__u8 ip_proto;
-	__u8 tos;        /* IPv4 TOS / IPv6 traffic class: the ECN field is its low 2 bits */
-	__u8 ah;         /* an IPv6 AH header came before TCP */
-	__u8 res1;       /* the 4 TCP header bits after doff (AccECN's AE among them) */
+	__u8 tos;  /* IPv4 TOS / IPv6 traffic class: the ECN field is its low 2 bits */
+	__u8 ah;   /* an IPv6 AH header came before TCP */
+	__u8 res1; /* the 4 TCP header bits after doff (AccECN's AE among them) */
 };
 
 static __always_inline int eth_is_vlan(__be16 proto)
@@ -101,8 +101,8 @@ static __always_inline int eth_is_vlan(__be16 proto)
 	return proto == bpf_htons(ETH_P_8021Q) || proto == bpf_htons(ETH_P_8021AD);
 }
 
-static __always_inline struct synx_verdict parse_eth(void *data, void *data_end,
-						     struct synx_pkt *p, __be16 *proto)
+static __always_inline struct synx_verdict parse_eth(void *data, void *data_end, struct synx_pkt *p,
+						     __be16 *proto)
 {
 	struct ethhdr *eth = data;
 	__u32 off = sizeof(*eth);
@@ -137,10 +137,10 @@ static __always_inline int ipv4_is_martian_src(__be32 addr)
 {
 	__u32 a = bpf_ntohl(addr);
 
-	return (a >> 24) == 0 ||     /* 0.0.0.0/8, "this network" (RFC 1122) */
-	       (a >> 24) == 127 ||   /* loopback never arrives on a wire */
-	       (a >> 28) == 0xe ||   /* 224.0.0.0/4 multicast */
-	       a == 0xffffffff;      /* limited broadcast */
+	return (a >> 24) == 0 ||   /* 0.0.0.0/8, "this network" (RFC 1122) */
+	       (a >> 24) == 127 || /* loopback never arrives on a wire */
+	       (a >> 28) == 0xe || /* 224.0.0.0/4 multicast */
+	       a == 0xffffffff;    /* limited broadcast */
 }
 
 /*
@@ -225,8 +225,9 @@ struct synx_ip6_walk {
 	__u8 pad;
 };
 
-#define IP6_EXT_MASK (1ULL << IPPROTO_HOPOPTS | 1ULL << IPPROTO_ROUTING | \
-		      1ULL << IPPROTO_FRAGMENT | 1ULL << IPPROTO_AH | 1ULL << IPPROTO_DSTOPTS)
+#define IP6_EXT_MASK                                                                    \
+	(1ULL << IPPROTO_HOPOPTS | 1ULL << IPPROTO_ROUTING | 1ULL << IPPROTO_FRAGMENT | \
+	 1ULL << IPPROTO_AH | 1ULL << IPPROTO_DSTOPTS)
 
 static __always_inline void ip6_walk_verdict(struct synx_ip6_walk *w, struct synx_verdict v)
 {
@@ -373,8 +374,8 @@ static __always_inline struct synx_verdict parse_ipv6(struct xdp_md *ctx, void *
 /* Flag combinations no TCP stack sends (RFC 9293 section 3.1 and scans). */
 static __always_inline struct synx_verdict tcp_check_flags(__u8 flags)
 {
-	if (!(flags & (TCP_FLAG_FIN | TCP_FLAG_SYN | TCP_FLAG_RST | TCP_FLAG_PSH |
-		       TCP_FLAG_ACK | TCP_FLAG_URG)))
+	if (!(flags & (TCP_FLAG_FIN | TCP_FLAG_SYN | TCP_FLAG_RST | TCP_FLAG_PSH | TCP_FLAG_ACK |
+		       TCP_FLAG_URG)))
 		return SYNX_DROP(FLAGS_NONE);
 	if ((flags & (TCP_FLAG_SYN | TCP_FLAG_FIN)) == (TCP_FLAG_SYN | TCP_FLAG_FIN))
 		return SYNX_DROP(FLAGS_SYN_FIN);
@@ -388,8 +389,7 @@ static __always_inline struct synx_verdict tcp_check_flags(__u8 flags)
 	return SYNX_NEXT;
 }
 
-static __always_inline struct synx_verdict parse_tcp(void *data, void *data_end,
-						     struct synx_pkt *p)
+static __always_inline struct synx_verdict parse_tcp(void *data, void *data_end, struct synx_pkt *p)
 {
 	struct tcphdr *th = data + p->l4_off;
 	int first = p->frag == SYNX_FRAG_FIRST;

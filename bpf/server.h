@@ -23,9 +23,9 @@
 #define IPV6_MIN_MSS 1220 /* RFC 8200 section 5: 1280 - 60 */
 #define TCP_MIN_MSS 88    /* the kernel's floor for any MSS (include/net/tcp.h) */
 #define IPV4_MAX_ADVMSS (65535 - 40)
-#define IPV6_MAX_ADVMSS 65534 /* ip6_default_advmss(): IPV6_MAXPLEN, below GSO_BY_FRAGS */
-#define DEFAULT_TTL 64     /* fallback for ip_default_ttl / hop_limit */
-#define DEFAULT_MIN_ADVMSS4 256  /* fallback for net.ipv4.route.min_adv_mss */
+#define IPV6_MAX_ADVMSS 65534   /* ip6_default_advmss(): IPV6_MAXPLEN, below GSO_BY_FRAGS */
+#define DEFAULT_TTL 64          /* fallback for ip_default_ttl / hop_limit */
+#define DEFAULT_MIN_ADVMSS4 256 /* fallback for net.ipv4.route.min_adv_mss */
 
 struct synx_server {
 	__u8 sack;       /* tcp_sack */
@@ -94,7 +94,8 @@ static __always_inline __u16 server_mss(const struct synx_ctx *sx, const struct 
 			mtu = 1500;
 		if (p->ipv6) {
 			min_adv = IPV6_MIN_MSS;
-			if (net && bpf_core_field_exists(struct netns_sysctl_ipv6, ip6_rt_min_advmss))
+			if (net &&
+			    bpf_core_field_exists(struct netns_sysctl_ipv6, ip6_rt_min_advmss))
 				min_adv = net->ipv6.sysctl.ip6_rt_min_advmss;
 			mss = mtu > 60 ? mtu - 60 : 0;
 			if (mss < min_adv)

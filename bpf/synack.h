@@ -46,10 +46,10 @@
 struct synx_synack {
 	__be16 sport, dport; /* of the reply */
 	__be32 seq, ack;
-	__u16 mss;           /* the MSS we advertise */
-	__u8 flags;          /* SYN|ACK, maybe ECE */
-	__u8 ttl;            /* TTL or hop limit */
-	__u8 nopt;           /* option words after MSS, 0..SYNACK_OPT_WORDS */
+	__u16 mss;  /* the MSS we advertise */
+	__u8 flags; /* SYN|ACK, maybe ECE */
+	__u8 ttl;   /* TTL or hop limit */
+	__u8 nopt;  /* option words after MSS, 0..SYNACK_OPT_WORDS */
 	__be32 opt[SYNACK_OPT_WORDS];
 };
 
@@ -147,7 +147,8 @@ static __always_inline int synack_write6(void *data, void *data_end, __u32 l3_of
 }
 
 /* Rewrite the SYN into @a; @sent is the verdict to return once it is built. */
-static __always_inline struct synx_verdict synack_build(struct xdp_md *ctx, const struct synx_pkt *p,
+static __always_inline struct synx_verdict synack_build(struct xdp_md *ctx,
+							const struct synx_pkt *p,
 							const struct synx_synack *a,
 							struct synx_verdict sent)
 {

@@ -151,8 +151,8 @@ static __always_inline struct synx_verdict syn_verify_csum(struct xdp_md *ctx,
  * an XDP or a tc context, [data, data_end) its frame.
  */
 static __always_inline struct bpf_sock *tcp_lookup(void *ctx, void *data, void *data_end,
-						   const struct synx_pkt *p,
-						   __be16 sport, __be16 dport)
+						   const struct synx_pkt *p, __be16 sport,
+						   __be16 dport)
 {
 	struct bpf_sock_tuple t = {};
 
@@ -256,12 +256,12 @@ static __always_inline void synack_opts(struct synx_synack *a, int sack, int ts,
 		opt_push(a, bpf_htonl(tsval));
 		opt_push(a, tsecr);
 	} else if (sack) {
-		opt_push(a, bpf_htonl(TCPOPT_NOP << 24 | TCPOPT_NOP << 16 |
-				      TCPOPT_SACK_PERM << 8 | TCPOLEN_SACK_PERM));
+		opt_push(a, bpf_htonl(TCPOPT_NOP << 24 | TCPOPT_NOP << 16 | TCPOPT_SACK_PERM << 8 |
+				      TCPOLEN_SACK_PERM));
 	}
 	if (ws)
-		opt_push(a, bpf_htonl(TCPOPT_NOP << 24 | TCPOPT_WINDOW << 16 |
-				      TCPOLEN_WINDOW << 8 | shift));
+		opt_push(a, bpf_htonl(TCPOPT_NOP << 24 | TCPOPT_WINDOW << 16 | TCPOLEN_WINDOW << 8 |
+				      shift));
 }
 
 /*
@@ -305,8 +305,8 @@ static __always_inline void synack_kernel_opts(const struct synx_ctx *sx, const 
  * the echo (bpf_sk_assign_tcp_reqsk()), so later TSvals follow on from it.
  */
 static __always_inline int synack_own_opts(const struct synx_ctx *sx, const struct synx_pkt *p,
-					   const struct synx_server *srv,
-					   const struct tcp_sock *tp, const struct net *net,
+					   const struct synx_server *srv, const struct tcp_sock *tp,
+					   const struct net *net,
 					   const struct synx_cookie_keys *keys,
 					   const struct synx_syn *s, struct synx_synack *a)
 {
@@ -333,8 +333,8 @@ static __always_inline int synack_own_opts(const struct synx_ctx *sx, const stru
 		a->flags |= TCP_FLAG_ECE;
 
 	synack_opts(a, o.sack, o.ts, o.ws, (__u32)(now / NSEC_PER_MSEC), s->tsval,
-		    o.ws ? server_wscale(sx, tp, net, own_mss_value(p->ipv6,
-								    own_mss_index(p->ipv6, c.mss)))
+		    o.ws ? server_wscale(sx, tp, net,
+					 own_mss_value(p->ipv6, own_mss_index(p->ipv6, c.mss)))
 			 : 0);
 	return 0;
 }
@@ -364,8 +364,7 @@ static __always_inline struct synx_verdict syn_policy(const struct tcp_sock *tp,
  */
 static __always_inline struct synx_verdict syn_to_listener(struct synx_ctx *sx,
 							   const struct synx_pkt *p,
-							   struct synx_syn *s,
-							   struct bpf_sock *sk,
+							   struct synx_syn *s, struct bpf_sock *sk,
 							   struct synx_synack *a)
 {
 	const struct tcphdr *syn = (const struct tcphdr *)s->hdr;

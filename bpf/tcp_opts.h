@@ -51,15 +51,15 @@
 #define SYN_SEEN_SIGNED (1 << 4) /* TCP-MD5 or TCP-AO */
 
 struct synx_syn {
-	__u8 hdr[64];   /* TCP header copy, thlen bytes valid, rest zero */
-	__u32 off;      /* walk position */
-	__u32 end;      /* thlen */
-	__be32 tsval;   /* client's TSval, network order */
-	__be32 tsecr;   /* and its TSecr (an ACK echoing our TSval) */
-	__u16 mss;      /* client's MSS, host order */
-	__u8 wscale;    /* client's shift */
-	__u8 seen;      /* SYN_SEEN_* */
-	__u32 reason;   /* a DROP_OPT_* reason, or 0 while fine */
+	__u8 hdr[64]; /* TCP header copy, thlen bytes valid, rest zero */
+	__u32 off;    /* walk position */
+	__u32 end;    /* thlen */
+	__be32 tsval; /* client's TSval, network order */
+	__be32 tsecr; /* and its TSecr (an ACK echoing our TSval) */
+	__u16 mss;    /* client's MSS, host order */
+	__u8 wscale;  /* client's shift */
+	__u8 seen;    /* SYN_SEEN_* */
+	__u32 reason; /* a DROP_OPT_* reason, or 0 while fine */
 };
 
 /* Not pinned: scratch, meaningless outside one program run (XDP and tc both use it). */
