@@ -154,11 +154,81 @@ bad_len:
  * Walk the options of the TCP header already copied to @s->hdr (@thlen
  * bytes).  Returns 0, or the SYNX_R_DROP_OPT_* reason of the first fault.
  */
+/* Option word @i (0-9) after the fixed header, host order. */
+static __always_inline __u32 syn_opt_word(const struct synx_syn *s, int i)
+{
+	return bpf_ntohl(*(const __be32 *)&s->hdr[sizeof(struct tcphdr) + 4 * i]);
+}
+
+#define OPTW_MSS 0x02040000U /* MSS, kind 2 length 4: the low half is the value */
+#define OPTW_MASK_HI 0xffff0000U
+#define OPTW_NOP_WS 0x01030300U /* NOP, window scale: the low byte is the shift */
+#define OPTW_MASK_LO8 0xffffff00U
+#define OPTW_SACK_TS 0x0402080aU   /* SACK-permitted, timestamps */
+#define OPTW_NOPS_TS 0x0101080aU   /* NOP, NOP, timestamps */
+#define OPTW_NOPS_SACK 0x01010402U /* NOP, NOP, SACK-permitted */
+#define OPTW_SACK_EOL 0x04020000U  /* SACK-permitted, EOL, padding */
+
+/*
+ * The option layouts of the common clients, matched as whole words before
+ * falling back to the byte walk (which costs a bpf_loop() of up to 40
+ * steps).  Each sets exactly what the walk would for the same bytes.
+ *   Linux   MSS | SACK-perm TS | TSval | TSecr | NOP WS         (40 bytes)
+ *   Linux without timestamps: MSS | NOP NOP SACK-perm | NOP WS (32)
+ *   Windows MSS | NOP WS | NOP NOP SACK-perm                   (32)
+ *   macOS   MSS | NOP WS | NOP NOP TS | TSval | TSecr | SACK-perm EOL (44)
+ */
+static __always_inline int syn_opts_known(struct synx_syn *s, __u32 thlen)
+{
+	__u32 w0 = syn_opt_word(s, 0), w1 = syn_opt_word(s, 1), w2;
+
+	if ((w0 & OPTW_MASK_HI) != OPTW_MSS)
+		return 0;
+	s->mss = w0 & 0xffff;
+	s->seen = SYN_SEEN_MSS;
+	switch (thlen) {
+	case 40:
+		if (w1 != OPTW_SACK_TS || (syn_opt_word(s, 4) & OPTW_MASK_LO8) != OPTW_NOP_WS)
+			return 0;
+		s->tsval = *(const __be32 *)&s->hdr[sizeof(struct tcphdr) + 8];
+		s->tsecr = *(const __be32 *)&s->hdr[sizeof(struct tcphdr) + 12];
+		s->wscale = syn_opt_word(s, 4) & 0xff;
+		s->seen |= SYN_SEEN_SACK | SYN_SEEN_TS | SYN_SEEN_WS;
+		return 1;
+	case 32:
+		w2 = syn_opt_word(s, 2);
+		if ((w1 & OPTW_MASK_LO8) == OPTW_NOP_WS && w2 == OPTW_NOPS_SACK)
+			s->wscale = w1 & 0xff;
+		else if (w1 == OPTW_NOPS_SACK && (w2 & OPTW_MASK_LO8) == OPTW_NOP_WS)
+			s->wscale = w2 & 0xff;
+		else
+			return 0;
+		s->seen |= SYN_SEEN_SACK | SYN_SEEN_WS;
+		return 1;
+	case 44:
+		if ((w1 & OPTW_MASK_LO8) != OPTW_NOP_WS || syn_opt_word(s, 2) != OPTW_NOPS_TS ||
+		    syn_opt_word(s, 5) != OPTW_SACK_EOL)
+			return 0;
+		s->wscale = w1 & 0xff;
+		s->tsval = *(const __be32 *)&s->hdr[sizeof(struct tcphdr) + 12];
+		s->tsecr = *(const __be32 *)&s->hdr[sizeof(struct tcphdr) + 16];
+		s->seen |= SYN_SEEN_SACK | SYN_SEEN_TS | SYN_SEEN_WS;
+		return 1;
+	}
+	return 0;
+}
+
 static __always_inline __u32 tcp_walk_options(struct synx_syn *s, __u32 thlen)
 {
 	struct syn_walk walk = { .s = s };
 
 	/* Reused per CPU: reset everything the walk accumulates. */
+	s->tsval = 0;
+	s->tsecr = 0;
+	s->wscale = 0;
+	s->reason = 0;
+	if (syn_opts_known(s, thlen))
+		return 0;
 	s->off = sizeof(struct tcphdr);
 	s->end = thlen;
 	s->tsval = 0;
@@ -166,7 +236,6 @@ static __always_inline __u32 tcp_walk_options(struct synx_syn *s, __u32 thlen)
 	s->mss = 0;
 	s->wscale = 0;
 	s->seen = 0;
-	s->reason = 0;
 	bpf_loop(TCP_OPT_MAX, syn_opt_step, &walk, 0);
 	return s->reason;
 }
