@@ -1,24 +1,28 @@
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 """The tables: one Row per packet, one Scenario per multi-packet exchange.
 
-Expectations are written from the SPEC (docs in the brief and the comments in
-include/synx_counters.h), never from bpf/.  See README.md for how to add a row.
+Expectations are written from the README's decision table and include/,
+never from bpf/.  See README.md for how to add a row.
 """
 
 import struct
 
-from xdp_harness import C4, C6, CONFIG_VERSION, F, S4, S6
-from xdp_packets import (IPOption_NOP, ACK, CWR, DST, ECE, FIN, HBH, IP_OPTS_RA, LINUX, MACOS, PSH,
-                         RST, RTG, SYN, URG, WINDOWS, ack_for, frag6, ip4_raw_frag,
-                         ip6_raw_frag, other_frame, tcp_frame, udp4)
+from synxtest import contract as C
+from synxtest import topology as topo
+from synxtest.frames import ACK, CWR, ECE, FIN, PSH, RST, SYN, URG
+from synxtest.scapy_frames import (DST, HBH, IP_OPTS_RA, RTG, IPOption_NOP, ack_for, frag6,
+                                   ip4_raw_frag, ip6_raw_frag, other_frame, tcp_frame, udp4)
+from synxtest.tcpopts import LINUX, MACOS, WINDOWS
 
-LPORT = 8080    # v4 and v6 listeners (and the established connections)
-NOLPORT = 9090  # nobody listens here
-EST4 = (C4, 1111, S4, LPORT)  # established over lo by the driver
-EST6 = (C6, 1112, S6, LPORT)
+C4, S4, C6, S6 = topo.CLIENT4, topo.SERVER4, topo.CLIENT6, topo.SERVER6
+LPORT, NOLPORT = topo.LPORT, topo.NOLPORT
+EST4, EST6 = topo.EST[4], topo.EST[6]  # established by the driver before any row
+F = C.F
+CONFIG_VERSION = C.CONFIG_VERSION
 
-BASE = dict(version=CONFIG_VERSION, flags=F['ALL_PORTS'] | F['SACK'] | F['WSCALE'],
-            mss4=1460, mss6=1440, ttl=64, hop=64, wscale=7, nolisten=0, cookie=0)
+BASE = C.config(flags=F['ALL_PORTS'] | F['SACK'] | F['WSCALE'], mss4=1460, mss6=1440,
+                ttl=64, hop_limit=64, wscale=7, no_listener=C.NOLISTEN_PASS,
+                cookie_mode=C.COOKIE_KERNEL)
 
 
 def cfg(**kw):
@@ -30,12 +34,16 @@ def cfg(**kw):
 TS = cfg(flags=BASE['flags'] | F['TS_COOKIES'])
 TSECN = cfg(flags=BASE['flags'] | F['TS_COOKIES'] | F['ECN'])
 UNPROT = cfg(flags=F['SACK'] | F['WSCALE'])  # no ALL_PORTS, empty bitmap
-DROPNL = cfg(nolisten=1)
+DROPNL = cfg(no_listener=C.NOLISTEN_DROP)
+
+# Rows run on the device under test unless they name another device, or
+# None: no xdp_md context at all (the run is on lo).
+DUT = topo.DUT.name
 
 
 class Row:
     def __init__(self, name, frame, reason, cfg=BASE, ports=(), syncookies=2,
-                 ifindex=1, ack_back=True):
+                 ifindex=DUT, ack_back=True):
         self.name, self.frame, self.reason = name, frame, reason
         self.cfg, self.ports, self.syncookies = cfg, ports, syncookies
         self.ifindex, self.ack_back = ifindex, ack_back
@@ -194,8 +202,8 @@ def tx_rows():
     rows += [
         Row('cfg_ttl_200', syn(4, opts=LINUX), 'TX_SYNACK_COOKIE', cfg=cfg(ttl=200)),
         Row('cfg_ttl_1', syn(4, opts=LINUX), 'TX_SYNACK_COOKIE', cfg=cfg(ttl=1)),
-        Row('cfg_hop_limit_33', syn(6, opts=LINUX), 'TX_SYNACK_COOKIE', cfg=cfg(hop=33)),
-        Row('cfg_hop_limit_255', syn(6, opts=LINUX), 'TX_SYNACK_COOKIE', cfg=cfg(hop=255)),
+        Row('cfg_hop_limit_33', syn(6, opts=LINUX), 'TX_SYNACK_COOKIE', cfg=cfg(hop_limit=33)),
+        Row('cfg_hop_limit_255', syn(6, opts=LINUX), 'TX_SYNACK_COOKIE', cfg=cfg(hop_limit=255)),
         Row('cfg_mss4_1200', syn(4, opts=LINUX), 'TX_SYNACK_COOKIE', cfg=cfg(mss4=1200)),
         Row('cfg_mss4_536_ts', syn(4, opts=LINUX), 'TX_SYNACK_COOKIE',
             cfg=cfg(mss4=536, flags=TS['flags'])),
@@ -362,7 +370,7 @@ def pass_rows():
 # ---------------------------------------------------------------- malformed rows
 
 def spec_flags_reason(fl):
-    """Step 6 of the spec, first match wins; ECE/CWR ignored.  Used only to
+    """Step 6 of the decision table, first match wins; ECE/CWR ignored.  Used only to
     label the exhaustive 64-combination table below."""
     f = fl & 0x3f
     if not f:

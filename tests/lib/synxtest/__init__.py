@@ -9,9 +9,15 @@ Import it with tests/lib on sys.path.  Modules, by what they hold:
   topology      addresses, MACs, ports and devices of the test namespaces
   tcpopts       TCP option encoding and parsing; the client profiles
   frames        the struct-based frame builder (Pkt), no scapy
+  scapy_frames  frames built by scapy, whose checksums are scapy's, not ours
   cookies       synx's own cookie and the kernel cookie's TSval bits, from the layout
   oracle        the expected SYN-ACK (both cookie modes) and its field-by-field check
+  testrun       the driver of build/tests/synx_testrun (BPF_PROG_TEST_RUN)
+  netns         the private network namespace of the unit, fuzz and robust tests
   report        ok / not ok / skip lines, with expected-vs-got
+
+Nothing here touches the caller's network namespace: netns.enter() re-executes
+the test under unshare before anything is set up.
 """
 
 import os
