@@ -9,6 +9,8 @@ and reported by name.  Everything is driven by one random.Random: a seed
 reproduces a run exactly.
 """
 
+from synxtest import contract as C
+from synxtest import cookies
 from synxtest import topology as topo
 from synxtest.frames import (ACK, CWR, ECE, FIN, PSH, RST, SYN, URG, Pkt, addr, ext_hdr,
                              frag6_hdr, pad4)
@@ -327,17 +329,56 @@ def s_bitflip(r):
     return bytes(f), 'bitflip'
 
 
+def s_own_ack(r, ctx):
+    """The handshake ACK of an own cookie computed from the batch's key
+    (ctx.keys; a random one in kernel mode) for a flow no SYN of which was
+    ever seen, then aged or altered: issued now, one period ago (valid),
+    two periods ago (expired), a period ahead, under the previous key
+    (valid only for two periods after the rotation), one bit flipped,
+    another flow's, the other family's.  The model knows which are valid."""
+    fam = r.choice((4, 6))
+    p = Pkt(fam, flags=ACK | r.choice((0, 0, PSH)), sport=r.randrange(1, 65536),
+            seq=r.getrandbits(32))
+    if r.random() < 0.2:
+        p.payload = bytes(r.getrandbits(8) for _ in range(r.randrange(1, 64)))
+    if r.random() < 0.1:
+        p.vlans = [(0x8100, r.getrandbits(12))]
+    keys = ctx.keys if ctx and ctx.keys and ctx.keys.generation else \
+        cookies.Keys((r.getrandbits(64), r.getrandbits(64)))
+    table = C.MSS_TABLE[fam]
+    mss = r.choice(table + [r.randrange(0, 65536), 0])
+    ws = r.choice((cookies.OWN['WS_NONE'], r.randrange(0, 15)))
+    sack, ecn = r.random() < 0.5, r.random() < 0.3
+    how = r.choice(('now', 'now', 'now', 'last_period', 'expired', 'ahead', 'prev_key',
+                    'bit', 'other_flow', 'other_family')
+                   + (('prev_key',) * 3 if keys.rotated_ns else ()))
+    count = keys.count(ctx.now() if ctx else 0)
+    count = {'last_period': count - 1, 'expired': count - 2, 'ahead': count + 1}.get(how, count)
+    key = keys.prev if how == 'prev_key' else keys.cur
+    sport = p.sport % 65535 + 1 if how == 'other_flow' else p.sport
+    kfam = 10 - fam if how == 'other_family' else fam
+    words = cookies.flow_words(fam, p.src, p.dst, sport, p.dport, (p.seq - 1) & 0xffffffff)
+    cookie = cookies.own_issue(key, kfam, words, count & 0xffffffff, mss, ws, sack, ecn)
+    if how == 'bit':
+        cookie ^= 1 << r.randrange(32)
+    p.ack = (cookie + 1) & 0xffffffff
+    return p.build(), 'own_ack'
+
+
+s_own_ack.needs_ctx = True
+
 STRATEGIES = [(s_valid, 20), (s_break, 30), (s_truncate, 10), (s_soup, 12), (s_flags, 8),
-              (s_stack, 10), (s_ip4opts, 5), (s_bitflip, 5)]
+              (s_stack, 10), (s_ip4opts, 5), (s_bitflip, 5), (s_own_ack, 6)]
 
 
-def pick(r):
-    """One frame of a strategy chosen by weight: (frame, tag)."""
+def pick(r, ctx=None):
+    """One frame of a strategy chosen by weight: (frame, tag).  ctx: the
+    batch's keys and clock, for the strategies that compute cookies."""
     tot = sum(w for _, w in STRATEGIES)
     x = r.randrange(tot)
     for fn, w in STRATEGIES:
         if x < w:
-            return fn(r)
+            return fn(r, ctx) if getattr(fn, 'needs_ctx', False) else fn(r)
         x -= w
     raise AssertionError
 
