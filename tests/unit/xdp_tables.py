@@ -2,7 +2,9 @@
 """The tables: one Row per packet, one Scenario per multi-packet exchange.
 
 Expectations are written from the README's decision table and include/,
-never from bpf/.  See README.md for how to add a row.
+never from bpf/.  See README.md for how to add a row.  Rows with a `wire`
+name are also sent on a veth by tests/e2e/test_malformed (malformed frames
+whose defect survives a real link).
 """
 
 import struct
@@ -56,10 +58,10 @@ def ok_reason(c):
 
 class Row:
     def __init__(self, name, frame, reason, cfg=BASE, ports=(), syncookies=2,
-                 ifindex=DUT, ack_back=True):
+                 ifindex=DUT, ack_back=True, wire=None):
         self.name, self.frame, self.reason = name, frame, reason
         self.cfg, self.ports, self.syncookies = cfg, ports, syncookies
-        self.ifindex, self.ack_back = ifindex, ack_back
+        self.ifindex, self.ack_back, self.wire = ifindex, ack_back, wire
 
     @property
     def malformed(self):
@@ -408,20 +410,23 @@ def flag_rows():
     rows = []
     # Every combination of the six flags, to an unprotected port, so that a
     # legal combination has exactly one expected outcome: PASS_UNPROTECTED.
+    wire = {SYN | RST: 'syn_rst', 0: 'null_flags', FIN | PSH | URG: 'xmas'}
     for fl in range(64):
         r = spec_flags_reason(fl) or 'PASS_UNPROTECTED'
         rows.append(Row('flags_' + flag_name(fl), seg(4, flags=fl, urg=1 if fl & URG else 0),
-                        r, cfg=UNPROT))
+                        r, cfg=UNPROT, wire=wire.get(fl)))
     rows += [
         Row('flags_ece_only', seg(4, flags=ECE), 'DROP_FLAGS_NONE', cfg=UNPROT),
         Row('flags_cwr_only', seg(4, flags=CWR), 'DROP_FLAGS_NONE', cfg=UNPROT),
         Row('flags_ece_cwr_only_v6', seg(6, flags=ECE | CWR), 'DROP_FLAGS_NONE'),
         Row('flags_none_protected_v6', seg(6, flags=0), 'DROP_FLAGS_NONE'),
         Row('flags_syn_fin_protected', syn(4, flags=SYN | FIN, opts=LINUX),
-            'DROP_FLAGS_SYN_FIN'),
+            'DROP_FLAGS_SYN_FIN', wire='syn_fin'),
+        Row('flags_syn_fin_v6', syn(6, flags=SYN | FIN), 'DROP_FLAGS_SYN_FIN',
+            wire='ip6_syn_fin'),
         Row('flags_syn_rst_protected_v6', syn(6, flags=SYN | RST), 'DROP_FLAGS_SYN_RST'),
         Row('flags_fin_rst_ack_protected', seg(4, flags=FIN | RST | ACK),
-            'DROP_FLAGS_FIN_RST'),
+            'DROP_FLAGS_FIN_RST', wire='fin_rst'),
         Row('flags_xmas_v6', seg(6, flags=FIN | PSH | URG, urg=1), 'DROP_FLAGS_NO_ACK'),
         Row('flags_fin_scan_protected', seg(4, flags=FIN), 'DROP_FLAGS_NO_ACK'),
         Row('flags_syn_psh_protected', syn(4, flags=SYN | PSH, opts=LINUX),
@@ -467,8 +472,10 @@ def option_rows():
         ('opt_ws_len_2_after_linux', bytes.fromhex('020405b40402080a1122334400000000')
          + b'\x03\x02\x01\x01', 'DROP_OPT_FIXED_LEN'),
     ]
+    wire = {'opt_unknown_len_1': 'opt_len_1', 'opt_unknown_len_past_header': 'opt_overrun',
+            'opt_mss_len_3': 'mss_len_3', 'opt_ws_len_4': 'ws_len_4'}
     for name, b, reason in cases:
-        r.append(Row(name, raw(b), reason))
+        r.append(Row(name, raw(b), reason, wire=wire.get(name)))
     r += [
         # Bounded by doff, not by the frame: payload after the header does not
         # make an overrunning option fit.
@@ -517,7 +524,8 @@ def l2_ip_rows():
     r.append(Row('ip4_version_6_udp', udp4().patched(u8('l3off', 0, 0x60, 0xf0)),
                  'DROP_IP4_VERSION'))
     for ihl in range(5):
-        r.append(Row(f'ip4_ihl_{ihl}', v4.patched(u8('l3off', 0, ihl, 0x0f)), 'DROP_IP4_IHL'))
+        r.append(Row(f'ip4_ihl_{ihl}', v4.patched(u8('l3off', 0, ihl, 0x0f)), 'DROP_IP4_IHL',
+                     wire='ip4_ihl_4' if ihl == 4 else None))
     r += [
         Row('ip4_ihl_4_udp', udp4().patched(u8('l3off', 0, 4, 0x0f)), 'DROP_IP4_IHL'),
         Row('ip4_ihl_15_past_frame', syn(4).patched(u8('l3off', 0, 15, 0x0f)),
@@ -531,7 +539,7 @@ def l2_ip_rows():
         Row('ip4_totlen_below_ihl_with_options',
             syn(4, ip_opts=IP_OPTS_RA).patched(u16('l3off', 2, 24)), 'DROP_IP4_TOTLEN'),
         Row('ip4_totlen_frame_plus_1', v4.patched(u16('l3off', 2, len(v4) - 14 + 1)),
-            'DROP_IP4_TOTLEN'),
+            'DROP_IP4_TOTLEN', wire='ip4_totlen_long'),
         Row('ip4_totlen_65535', v4.patched(u16('l3off', 2, 65535)), 'DROP_IP4_TOTLEN'),
         Row('ip4_totlen_past_frame_udp', udp4().patched(u16('l3off', 2, 100)),
             'DROP_IP4_TOTLEN'),
@@ -547,7 +555,8 @@ def l2_ip_rows():
     r += [
         Row('ip6_paylen_plus_1', v6.patched(u16('l3off', 4, len(v6) - 54 + 1)),
             'DROP_IP6_PAYLEN'),
-        Row('ip6_paylen_65535', v6.patched(u16('l3off', 4, 65535)), 'DROP_IP6_PAYLEN'),
+        Row('ip6_paylen_65535', v6.patched(u16('l3off', 4, 65535)), 'DROP_IP6_PAYLEN',
+            wire='ip6_paylen_long'),
         Row('ip6_paylen_past_frame_udp',
             other_frame('udp6').patched(u16('l3off', 4, 200)), 'DROP_IP6_PAYLEN'),
         Row('ip6_frame_cut_in_tcp', v6.cut(54 + 12), 'DROP_IP6_PAYLEN'),
@@ -591,12 +600,12 @@ def tcp_rows():
     ]
     for d in (0, 1, 4):
         r.append(Row(f'tcp_doff_{d}', plain4.patched(u8('l4off', 12, d << 4, 0xf0)),
-                     'DROP_TCP_DOFF'))
+                     'DROP_TCP_DOFF', wire='doff_4' if d == 4 else None))
     r += [
         Row('tcp_doff_6_seg_20', plain4.patched(u8('l4off', 12, 6 << 4, 0xf0)),
             'DROP_TCP_DOFF'),
         Row('tcp_doff_15_seg_40', v4.patched(u8('l4off', 12, 15 << 4, 0xf0)),
-            'DROP_TCP_DOFF'),
+            'DROP_TCP_DOFF', wire='doff_past_end'),
         Row('tcp_doff_4_v6', plain6.patched(u8('l4off', 12, 4 << 4, 0xf0)), 'DROP_TCP_DOFF'),
         Row('tcp_doff_11_v6_seg_40', syn(6, opts=LINUX).patched(u8('l4off', 12, 11 << 4,
                                                                    0xf0)), 'DROP_TCP_DOFF'),
@@ -605,7 +614,8 @@ def tcp_rows():
         Row('tcp_doff_3_ack_unprotected', seg(4).patched(u8('l4off', 12, 3 << 4, 0xf0)),
             'DROP_TCP_DOFF', cfg=UNPROT),
         Row('port_zero_sport_v4', syn(4, sport=0, opts=LINUX), 'DROP_PORT_ZERO'),
-        Row('port_zero_dport_v4', syn(4, dport=0, opts=LINUX), 'DROP_PORT_ZERO'),
+        Row('port_zero_dport_v4', syn(4, dport=0, opts=LINUX), 'DROP_PORT_ZERO',
+            wire='port_zero'),
         Row('port_zero_both_v4', syn(4, sport=0, dport=0), 'DROP_PORT_ZERO'),
         Row('port_zero_dport_v6', syn(6, dport=0), 'DROP_PORT_ZERO'),
         Row('port_zero_sport_ack_unprotected', seg(4, sport=0), 'DROP_PORT_ZERO', cfg=UNPROT),
@@ -619,10 +629,13 @@ def tcp_rows():
 
 def addr_rows():
     r = []
+    wire = {'127.0.0.1': 'martian_loopback', '0.255.255.255': 'martian_zero_net',
+            '224.0.0.1': 'martian_multicast', '::1': 'ip6_martian_loopback',
+            'ff02::1': 'ip6_martian_multicast'}
     for src in ('0.0.0.0', '0.255.255.255', '127.0.0.1', '127.255.255.255', '224.0.0.1',
                 '231.1.2.3', '239.255.255.255', '255.255.255.255'):
         r.append(Row('martian4_' + src.replace('.', '_'), syn(4, src=src, opts=LINUX),
-                     'DROP_MARTIAN_SRC4'))
+                     'DROP_MARTIAN_SRC4', wire=wire.get(src)))
     r += [
         Row('martian4_ack_unprotected', seg(4, src='127.0.0.2'), 'DROP_MARTIAN_SRC4',
             cfg=UNPROT),
@@ -636,12 +649,12 @@ def addr_rows():
     ]
     for src in ('::', '::1', 'ff02::1', 'ff00::', 'ff05::2', 'ffff:ffff:ffff:ffff::1'):
         name = 'martian6_' + (src.replace(':', '_').strip('_') or 'unspec')
-        r.append(Row(name, syn(6, src=src, opts=LINUX), 'DROP_MARTIAN_SRC6'))
+        r.append(Row(name, syn(6, src=src, opts=LINUX), 'DROP_MARTIAN_SRC6', wire=wire.get(src)))
     r += [
         Row('martian6_ack_unprotected', seg(6, src='::1'), 'DROP_MARTIAN_SRC6', cfg=UNPROT),
         Row('martian6_fragment_offset_3', ip6_raw_frag(3, src='ff02::2'),
             'DROP_MARTIAN_SRC6'),
-        Row('land4_syn', syn(4, src=S4, dst=S4, opts=LINUX), 'DROP_LAND'),
+        Row('land4_syn', syn(4, src=S4, dst=S4, opts=LINUX), 'DROP_LAND', wire='land'),
         Row('land4_ack_unprotected', seg(4, src=C4, dst=C4), 'DROP_LAND', cfg=UNPROT),
         Row('land6_syn', syn(6, src=S6, dst=S6, opts=LINUX), 'DROP_LAND'),
         Row('land6_rst', seg(6, src=C6, dst=C6, flags=RST), 'DROP_LAND'),
@@ -694,7 +707,8 @@ def csum_rows():
     return [
         Row('csum_ip4_off_by_one', syn(4, opts=LINUX).patched(
             u16('l3off', 10, 0), fix_ip4_csum=False), 'DROP_IP4_CSUM'),
-        Row('csum_ip4_field_0x1234', syn(4, opts=LINUX, ip_csum=0x1234), 'DROP_IP4_CSUM'),
+        Row('csum_ip4_field_0x1234', syn(4, opts=LINUX, ip_csum=0x1234), 'DROP_IP4_CSUM',
+            wire='ip4_bad_csum_syn'),
         Row('csum_ip4_bad_ttl_after_csum', syn(4).patched(u8('l3off', 8, 63),
                                                           fix_ip4_csum=False),
             'DROP_IP4_CSUM'),
@@ -704,7 +718,8 @@ def csum_rows():
                                                                   fix_ip4_csum=False),
             'DROP_IP4_CSUM'),
         Row('csum_ip4_vlan', syn(4, vlans=[(0x8100, 3)], ip_csum=0xbeef), 'DROP_IP4_CSUM'),
-        Row('csum_tcp_v4', syn(4, opts=LINUX).patched(tcp_bad_csum), 'DROP_TCP_CSUM'),
+        Row('csum_tcp_v4', syn(4, opts=LINUX).patched(tcp_bad_csum), 'DROP_TCP_CSUM',
+            wire='tcp_bad_csum_syn'),
         Row('csum_tcp_v4_zero', syn(4, opts=LINUX, tcp_csum=0), 'DROP_TCP_CSUM'),
         Row('csum_tcp_v4_pseudo_header', syn(4, opts=LINUX).patched(wrong_dst),
             'DROP_TCP_CSUM'),

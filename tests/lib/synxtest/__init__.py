@@ -15,6 +15,8 @@ Import it with tests/lib on sys.path.  Modules, by what they hold:
   testrun       the driver of build/tests/synx_testrun (BPF_PROG_TEST_RUN)
   netns         the private network namespace of the unit, fuzz and robust tests
   report        ok / not ok / skip lines, with expected-vs-got
+  counters, servers, clients, wire, flood
+                the veth lab's tools (tests/lib/synxlab.py is their command line)
 
 Nothing here touches the caller's network namespace: netns.enter() re-executes
 the test under unshare before anything is set up.

@@ -168,6 +168,27 @@ def config(**kw):
     return c
 
 
+def cmd_reasons(args):
+    """The reason names in enum order, lower case (the CLI's keys)."""
+    for i in range(REASON_MAX):
+        print(REASON_NAMES[i].lower())
+
+
+def cmd_own_mss(args):
+    """The MSS an own cookie gives a client offering args.mss: the largest
+    entry of the family's table not above it (the first entry at worst)."""
+    table = MSS_TABLE[6 if args.family in ('6', 'v6') else 4]
+    print(max([m for m in table if m <= args.mss] or [table[0]]))
+
+
+def register(sub):
+    sub.add_parser('reasons', help='reason names, in enum order').set_defaults(fn=cmd_reasons)
+    s = sub.add_parser('own-mss', help="an own cookie's MSS for a client's")
+    s.add_argument('family', choices=('4', '6', 'v4', 'v6'))
+    s.add_argument('mss', type=int)
+    s.set_defaults(fn=cmd_own_mss)
+
+
 if __name__ == '__main__':
     for k in ('REASON_MAX', 'VERDICT', 'F', 'CONFIG_VERSION', 'CONFIG_FIELDS', 'DEFAULTS',
               'OWN', 'MSS_TABLE', 'PERIOD_SHIFT', 'META_MAGIC', 'META_FIELDS', 'MAPS',
