@@ -24,6 +24,7 @@ from . import ROOT
 from . import counters
 from . import topology as topo
 from .frames import ACK, SYN, Pkt, addr, mac
+from .report import Report
 from .tcpopts import CLIENTS, encode
 
 ETH_P_ALL = 0x0003
@@ -126,6 +127,7 @@ def cmd_malformed(args):
             print(name, reason)
         return
     s = raw_socket(args.iface)
+    rep = Report()
     for name, reason, frame in rows:
         if not args.counters_cmd:
             s.send(frame)
@@ -141,12 +143,8 @@ def cmd_malformed(args):
             if moved or time.monotonic() > deadline:
                 break
             time.sleep(0.02)
-        tname = '%s %s dropped as %s' % (args.tag, name, reason)
-        if moved == {reason: 1}:
-            print('ok -', tname)
-        else:
-            got = ', '.join('%s+%d' % kv for kv in sorted(moved.items())) or 'no counter moved'
-            print('not ok - %s: expected %s+1, got %s' % (tname, reason, got))
+        got = ', '.join('%s+%d' % kv for kv in sorted(moved.items())) or 'no counter moved'
+        rep.check(f'{args.tag} {name} dropped as {reason}', f'{reason}+1', got)
 
 
 def cmd_control_syn(args):
