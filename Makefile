@@ -4,7 +4,8 @@
 #   build/synx.bpf.o   the XDP object (loadable by `ip link ... xdp obj`)
 #   build/synx.skel.h  libbpf skeleton generated from it
 #   build/synx         the CLI
-#   build/tests/*      test helpers built from tests/tools/*.c
+#   build/tests/*      test helpers built from tests/tools/*.c (each with a
+#                      main(); testrun.c is their shared library)
 
 BUILD     ?= build
 CLANG     ?= clang
@@ -40,8 +41,11 @@ USER_LDLIBS := -lxdp -lbpf -lelf -lz $(EXTRA_LDFLAGS)
 BPF_SRCS  := $(wildcard bpf/*.bpf.c)
 USER_SRCS := $(wildcard user/*.c)
 LIB_OBJS  := $(patsubst user/%.c,$(BUILD)/user/%.o,$(filter-out user/synx.c,$(USER_SRCS)))
-TOOL_SRCS := $(wildcard tests/tools/*.c)
+# tests/tools: one program per .c file, except the helpers every one links.
+TOOL_LIB  := tests/tools/testrun.c
+TOOL_SRCS := $(filter-out $(TOOL_LIB),$(wildcard tests/tools/*.c))
 TOOLS     := $(patsubst tests/tools/%.c,$(BUILD)/tests/%,$(TOOL_SRCS))
+TOOL_LIB_OBJS := $(patsubst tests/tools/%.c,$(BUILD)/tests/%.o,$(TOOL_LIB))
 # Side programs for tests and benchmarks (pass-through peers, traffic
 # generators, bounds): same flags, built to build/<dir>/NAME.bpf.o.
 AUX_BPF   := $(patsubst %.bpf.c,$(BUILD)/%.bpf.o,$(wildcard tests/lab/*.bpf.c bench/*.bpf.c))
@@ -96,7 +100,7 @@ $(BUILD)/tests/%.o: tests/tools/%.c $(BUILD)/synx.skel.h Makefile | $(BUILD)/tes
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(USER_CFLAGS) -c $< -o $@
 
-$(BUILD)/tests/%: $(BUILD)/tests/%.o $(LIB_OBJS)
+$(BUILD)/tests/%: $(BUILD)/tests/%.o $(TOOL_LIB_OBJS) $(LIB_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(USER_CFLAGS) $^ -o $@ $(USER_LDLIBS)
 

@@ -18,6 +18,7 @@ Addresses: 198.18.0.0/15 and fd00::/8 only.  The micro netns has a listener
 on :80 (not :81) and established flows 198.18.0.1:40001 / [fd00::1]:40001 ->
 :80.
 """
+import os
 import struct
 import sys
 
@@ -26,14 +27,15 @@ from scapy.packet import Raw
 from scapy.layers.inet6 import IPv6
 from scapy.layers.l2 import ARP, Ether
 
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'tests', 'lib'))
+from synxtest import tcpopts  # noqa: E402  (the client profiles every test offers)
+
 ETH = dict(src='02:00:00:00:00:01', dst='02:00:00:00:00:02')
 C4, S4, C6, S6 = '198.18.200.1', '198.18.0.2', 'fd00:0:0:1::7', 'fd00::2'
-LINUX = [('MSS', 1460), ('SAckOK', b''), ('Timestamp', (0x11223344, 0)), ('NOP', None),
-         ('WScale', 7)]
-WINDOWS = [('MSS', 1460), ('NOP', None), ('WScale', 8), ('NOP', None), ('NOP', None),
-           ('SAckOK', b'')]
-MACOS = [('MSS', 1460), ('NOP', None), ('WScale', 6), ('NOP', None), ('NOP', None),
-         ('Timestamp', (0x55667788, 0)), ('SAckOK', b''), ('EOL', None)]
+LINUX = tcpopts.scapy_options(tcpopts.LINUX)
+WINDOWS = tcpopts.scapy_options(tcpopts.WINDOWS)
+MACOS = tcpopts.scapy_options(tcpopts.MACOS)
 
 rows = []
 

@@ -10,55 +10,46 @@ KIND: l2   - Ethernet frames with the local-experimental EtherType 0x88b5
       syn  - IPv4/TCP SYNs with correct checksums (what the port policy judges)
 Prints the number of bytes per frame, which is what the counters add up.
 """
+import os
 import socket
 import struct
 import sys
 
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'lib'))
 
-def csum(data):
-    if len(data) % 2:
-        data += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
-    while s >> 16:
-        s = (s & 0xFFFF) + (s >> 16)
-    return ~s & 0xFFFF
+from synxtest import topology as topo  # noqa: E402
+from synxtest.csum import PROTO_UDP, l4_csum  # noqa: E402
+from synxtest.frames import SYN, Pkt, mac  # noqa: E402
 
 
-def ipv4(src, dst, proto, payload):
-    hdr = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(payload), 1, 0, 64, proto, 0,
-                      socket.inet_aton(src), socket.inet_aton(dst))
-    return hdr[:10] + struct.pack("!H", csum(hdr)) + hdr[12:] + payload
-
-
-def l4_csum(src, dst, proto, seg):
-    pseudo = socket.inet_aton(src) + socket.inet_aton(dst) + struct.pack("!BBH", 0, proto, len(seg))
-    return csum(pseudo + seg)
+def frame(kind, dmac, src, dst, dport):
+    smac = mac(topo.MAC_CLIENT)
+    if kind == 'l2':
+        return dmac + smac + b'\x88\xb5' + b'synx-cli-test'.ljust(46, b'\0')
+    common = dict(src_mac=smac, dst_mac=dmac, src=src, dst=dst, ip_id=1, df=False)
+    if kind == 'udp':
+        udp = struct.pack('!HHHH', 40000, dport, 8 + 4, 0) + b'test'
+        udp = udp[:6] + struct.pack('!H', l4_csum(4, src, dst, udp, PROTO_UDP)) + udp[8:]
+        return Pkt(4, proto=PROTO_UDP, tcp_raw=udp, **common).build()
+    if kind == 'syn':
+        return Pkt(4, sport=40001, dport=dport, seq=12345, flags=SYN, window=65535,
+                   **common).build()
+    sys.exit('unknown kind ' + kind)
 
 
 def main():
     ifname, kind, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
-    dmac = bytes.fromhex(sys.argv[4].replace(":", "")) if len(sys.argv) > 4 else b"\xff" * 6
-    src, dst = (sys.argv[5], sys.argv[6]) if len(sys.argv) > 6 else ("198.18.0.1", "198.18.0.2")
+    dmac = mac(sys.argv[4]) if len(sys.argv) > 4 else b'\xff' * 6
+    src, dst = (sys.argv[5], sys.argv[6]) if len(sys.argv) > 6 else (topo.CLIENT4, topo.SERVER4)
     dport = int(sys.argv[7]) if len(sys.argv) > 7 else 9
-    smac = b"\x02\x00\x00\x00\x00\x01"
-    if kind == "l2":
-        frame = dmac + smac + b"\x88\xb5" + b"synx-cli-test".ljust(46, b"\0")
-    elif kind == "udp":
-        udp = struct.pack("!HHHH", 40000, dport, 8 + 4, 0) + b"test"
-        udp = udp[:6] + struct.pack("!H", l4_csum(src, dst, 17, udp)) + udp[8:]
-        frame = dmac + smac + b"\x08\x00" + ipv4(src, dst, 17, udp)
-    elif kind == "syn":
-        tcp = struct.pack("!HHIIBBHHH", 40001, dport, 12345, 0, 5 << 4, 0x02, 65535, 0, 0)
-        tcp = tcp[:16] + struct.pack("!H", l4_csum(src, dst, 6, tcp)) + tcp[18:]
-        frame = dmac + smac + b"\x08\x00" + ipv4(src, dst, 6, tcp)
-    else:
-        sys.exit("unknown kind " + kind)
+    f = frame(kind, dmac, src, dst, dport)
     s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
     s.bind((ifname, 0))
     for _ in range(count):
-        s.send(frame)
-    print(len(frame))
+        s.send(f)
+    print(len(f))
 
 
-if __name__ == "__main__":
+if __name__ == '__main__':
     main()

@@ -1,136 +1,27 @@
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 """Packet generators and mutators for the differential fuzzer.
 
-Frames are built from a small description (struct Pkt) with struct, not
-scapy: scapy "fixes" the lengths and checksums the fuzzer wants broken, and
-is too slow for a million frames.  Each strategy returns (frame bytes, tag);
-the tag names the strategy and the field it broke, so that a disagreement
-can be reproduced and reported by name.  Everything is driven by one
-random.Random: a seed reproduces a run exactly.
+Frames are built with synxtest.frames.Pkt (struct, not scapy: scapy "fixes"
+the lengths and checksums the fuzzer wants broken, and is too slow for a
+million frames).  Each strategy returns (frame bytes, tag); the tag names the
+strategy and the field it broke, so that a disagreement can be reproduced
+and reported by name.  Everything is driven by one random.Random: a seed
+reproduces a run exactly.
 """
 
-import struct
+from synxtest import contract as C
+from synxtest import cookies
+from synxtest import topology as topo
+from synxtest.frames import (ACK, CWR, ECE, FIN, PSH, RST, SYN, URG, Pkt, addr, ext_hdr,
+                             frag6_hdr, pad4)
+from synxtest.tcpopts import LINUX as _LINUX, MACOS as _MACOS, WINDOWS as _WINDOWS, encode
 
-from model import csum16, pseudo, addr, SYN, ACK, FIN, RST, PSH, URG, ECE, CWR
-
-C4, S4, C6, S6 = '198.18.0.1', '198.18.0.2', 'fd00::1', 'fd00::2'
-LPORT, NOLPORT = 8080, 9090
-EST = {4: (C4, 1111, S4, LPORT), 6: (C6, 1112, S6, LPORT)}
-MAC_C, MAC_S = bytes.fromhex('020000000001'), bytes.fromhex('020000000002')
-
-LINUX = bytes.fromhex('020405b40402080a112233440000000001030307')
-WINDOWS = bytes.fromhex('020405b4010303080101' '0402')
-MACOS = bytes.fromhex('020405b4010303060101080a556677880000000004020000')
+C4, S4, C6, S6 = topo.CLIENT4, topo.SERVER4, topo.CLIENT6, topo.SERVER6
+LPORT, NOLPORT = topo.LPORT, topo.NOLPORT
+EST = topo.EST
+LINUX, WINDOWS, MACOS = encode(_LINUX), encode(_WINDOWS), encode(_MACOS)
 CLIENT_OPTS = [b'', LINUX, WINDOWS, MACOS, bytes.fromhex('020405b4'),
                bytes.fromhex('0402080a0102030400000000'), bytes.fromhex('01010402')]
-
-
-def pad4(b):
-    return b + b'\0' * (-len(b) % 4)
-
-
-class Pkt:
-    """Every field of a TCP frame; build() serializes with valid lengths and
-    checksums unless a field is overridden (None = computed)."""
-
-    def __init__(self, fam=4, **kw):
-        self.fam = fam
-        self.vlans = []              # [(tpid, tci)]
-        self.ethertype = None        # None: from fam
-        self.src = addr(fam, C4 if fam == 4 else C6)
-        self.dst = addr(fam, S4 if fam == 4 else S6)
-        # IPv4
-        self.tos, self.ip_id, self.df, self.mf, self.frag = 0, 0x1234, True, False, 0
-        self.ttl, self.proto, self.ip_opts = 64, 6, b''
-        self.ihl = self.tot_len = self.ip_csum = None
-        self.version = None
-        # IPv6
-        self.tc, self.flow, self.nh, self.plen = 0, 0, None, None
-        self.ext = []                # [(type, body bytes incl. the 2 header bytes)]
-        # TCP
-        self.sport, self.dport, self.seq, self.ack = 40000, LPORT, 0x01020304, 0
-        self.flags, self.window, self.urg = SYN, 64240, 0
-        self.opts, self.payload = b'', b''
-        self.doff = self.tcp_csum = None
-        self.tcp_res = 0             # the 4 reserved bits next to doff (AccECN's AE)
-        self.ip_evil = False         # IPv4 reserved fragment bit (RFC 3514)
-        self.tcp_raw = None          # replace the whole TCP segment
-        self.pad = 0                 # Ethernet padding after the datagram
-        for k, v in kw.items():
-            setattr(self, k, v)
-
-    def tcp(self):
-        if self.tcp_raw is not None:
-            return self.tcp_raw
-        opts = pad4(self.opts)
-        doff = self.doff if self.doff is not None else 5 + len(opts) // 4
-        hdr = struct.pack('!HHIIBBHHH', self.sport, self.dport, self.seq & 0xffffffff,
-                          self.ack & 0xffffffff, ((doff & 0xf) << 4) | (self.tcp_res & 0xf), self.flags & 0xff,
-                          self.window, 0, self.urg) + opts + self.payload
-        ck = self.tcp_csum
-        if ck is None:
-            ck = csum16(pseudo(self.fam, self.src, self.dst, len(hdr)) + hdr)
-        return hdr[:16] + struct.pack('!H', ck) + hdr[18:]
-
-    def l2(self):
-        et = self.ethertype if self.ethertype is not None else (
-            0x0800 if self.fam == 4 else 0x86dd)
-        tp = [t for t, _ in self.vlans] + [et]
-        b = MAC_S + MAC_C + struct.pack('!H', tp[0])
-        for i, (_, tci) in enumerate(self.vlans):
-            b += struct.pack('!HH', tci, tp[i + 1])
-        return b
-
-    def build(self):
-        seg = self.tcp()
-        if self.fam == 4:
-            opts = self.ip_opts
-            ihl = self.ihl if self.ihl is not None else 5 + len(pad4(opts)) // 4
-            opts = pad4(opts)
-            tot = self.tot_len if self.tot_len is not None else 20 + len(opts) + len(seg)
-            fragw = (0x8000 if self.ip_evil else 0) | (0x4000 if self.df else 0) | (0x2000 if self.mf else 0) | (self.frag & 0x1fff)
-            ver = self.version if self.version is not None else 4
-            hdr = struct.pack('!BBHHHBBH4s4s', (ver << 4) | (ihl & 0xf), self.tos,
-                              tot & 0xffff, self.ip_id, fragw, self.ttl, self.proto, 0,
-                              self.src, self.dst) + opts
-            ck = self.ip_csum
-            if ck is None:
-                ck = csum16(hdr[:max(20, min(len(hdr), (ihl & 0xf) * 4))])
-            l3 = hdr[:10] + struct.pack('!H', ck) + hdr[12:]
-        else:
-            ext = b''
-            types = [t for t, _ in self.ext]
-            nh0 = self.nh if self.nh is not None else (types[0] if types else self.proto)
-            for i, (_, body) in enumerate(self.ext):
-                nxt = types[i + 1] if i + 1 < len(types) else self.proto
-                ext += bytes([nxt]) + body[1:]
-            plen = self.plen if self.plen is not None else len(ext) + len(seg)
-            ver = self.version if self.version is not None else 6
-            l3 = struct.pack('!IHBB16s16s', (ver << 28) | (self.tc << 20) | self.flow,
-                             plen & 0xffff, nh0, self.ttl, self.src, self.dst) + ext
-        return self.l2() + l3 + seg + b'\0' * self.pad
-
-
-def ext_hdr(t, n8=0, rnd=None):
-    """An IPv6 extension header of (n8+1)*8 bytes; the next-header byte is
-    filled in by Pkt.build().  Options are PadN so that the kernel would
-    accept it too; routing is type 0 with segments left 0."""
-    ln = (n8 + 1) * 8
-    if t == 44:
-        return (44, bytes([0, 0, 0, 0]) + struct.pack('!I', 0x4343))
-    if t == 43:
-        return (43, bytes([0, n8, 0, 0]) + bytes(ln - 4))
-    body = bytes([0, n8])
-    if ln - 2 >= 2:
-        body += bytes([1, ln - 4]) + bytes(ln - 4)
-    else:
-        body += bytes(ln - 2)
-    return (t, body)
-
-
-def frag6_hdr(offset, m):
-    return (44, bytes([0, 0]) + struct.pack('!H', (offset << 3) | (1 if m else 0))
-            + struct.pack('!I', 0x4343))
 
 
 # ------------------------------------------------------------ base packets
@@ -438,16 +329,56 @@ def s_bitflip(r):
     return bytes(f), 'bitflip'
 
 
+def s_own_ack(r, ctx):
+    """The handshake ACK of an own cookie computed from the batch's key
+    (ctx.keys; a random one in kernel mode) for a flow no SYN of which was
+    ever seen, then aged or altered: issued now, one period ago (valid),
+    two periods ago (expired), a period ahead, under the previous key
+    (valid only for two periods after the rotation), one bit flipped,
+    another flow's, the other family's.  The model knows which are valid."""
+    fam = r.choice((4, 6))
+    p = Pkt(fam, flags=ACK | r.choice((0, 0, PSH)), sport=r.randrange(1, 65536),
+            seq=r.getrandbits(32))
+    if r.random() < 0.2:
+        p.payload = bytes(r.getrandbits(8) for _ in range(r.randrange(1, 64)))
+    if r.random() < 0.1:
+        p.vlans = [(0x8100, r.getrandbits(12))]
+    keys = ctx.keys if ctx and ctx.keys and ctx.keys.generation else \
+        cookies.Keys((r.getrandbits(64), r.getrandbits(64)))
+    table = C.MSS_TABLE[fam]
+    mss = r.choice(table + [r.randrange(0, 65536), 0])
+    ws = r.choice((cookies.OWN['WS_NONE'], r.randrange(0, 15)))
+    sack, ecn = r.random() < 0.5, r.random() < 0.3
+    how = r.choice(('now', 'now', 'now', 'last_period', 'expired', 'ahead', 'prev_key',
+                    'bit', 'other_flow', 'other_family')
+                   + (('prev_key',) * 3 if keys.rotated_ns else ()))
+    count = keys.count(ctx.now() if ctx else 0)
+    count = {'last_period': count - 1, 'expired': count - 2, 'ahead': count + 1}.get(how, count)
+    key = keys.prev if how == 'prev_key' else keys.cur
+    sport = p.sport % 65535 + 1 if how == 'other_flow' else p.sport
+    kfam = 10 - fam if how == 'other_family' else fam
+    words = cookies.flow_words(fam, p.src, p.dst, sport, p.dport, (p.seq - 1) & 0xffffffff)
+    cookie = cookies.own_issue(key, kfam, words, count & 0xffffffff, mss, ws, sack, ecn)
+    if how == 'bit':
+        cookie ^= 1 << r.randrange(32)
+    p.ack = (cookie + 1) & 0xffffffff
+    return p.build(), 'own_ack'
+
+
+s_own_ack.needs_ctx = True
+
 STRATEGIES = [(s_valid, 20), (s_break, 30), (s_truncate, 10), (s_soup, 12), (s_flags, 8),
-              (s_stack, 10), (s_ip4opts, 5), (s_bitflip, 5)]
+              (s_stack, 10), (s_ip4opts, 5), (s_bitflip, 5), (s_own_ack, 6)]
 
 
-def pick(r):
+def pick(r, ctx=None):
+    """One frame of a strategy chosen by weight: (frame, tag).  ctx: the
+    batch's keys and clock, for the strategies that compute cookies."""
     tot = sum(w for _, w in STRATEGIES)
     x = r.randrange(tot)
     for fn, w in STRATEGIES:
         if x < w:
-            return fn(r)
+            return fn(r, ctx) if getattr(fn, 'needs_ctx', False) else fn(r)
         x -= w
     raise AssertionError
 
@@ -468,4 +399,5 @@ def templates():
 
 
 __all__ = ['pick', 'templates', 'Pkt', 'EST', 'LPORT', 'NOLPORT', 'C4', 'S4', 'C6', 'S6',
-           'SYN', 'ACK', 'FIN', 'RST', 'PSH', 'URG']
+           'SYN', 'ACK', 'FIN', 'RST', 'PSH', 'URG', 'ECE', 'CWR', 'addr', 'ext_hdr', 'frag6_hdr',
+           'pad4']

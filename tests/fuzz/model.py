@@ -1,22 +1,35 @@
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
-"""Reference model of synx's per-packet decision, written from the SPEC
-(issue 3 and the decision table in the brief of issue 7), never from bpf/.
+"""Reference model of synx's per-packet decision, written from the README's
+decision table and include/, never from bpf/.
 
-decide(frame, env) -> Decision(reason, synack) where synack, for
-TX_SYNACK_COOKIE, describes the SYN-ACK the program must build: the expected
-frame with the fields we cannot predict (cookie = TCP seq, TSval, both
-checksums) zeroed, and what to verify about those structurally.
+decide(frame, env, clock) -> Decision(reason, synack, meta): for a SYN to
+answer, synack is the oracle's expectation of the reply (synxtest/oracle.py,
+both cookie modes); for an ACK that passes with an own cookie, meta is the
+struct synx_meta it must carry to the tc hand-off.
 
 The model reads raw bytes with struct only: no scapy, so that a parsing
-quirk shared with the packet builder cannot hide a bug.  Every step below is
-numbered as in the SPEC.
+quirk shared with a packet builder cannot hide a bug.  Every step below is
+numbered as in the README's decision table.
+
+What the model cannot know by itself, the caller tells it through Env:
+  - which kernel cookies are valid (the kernel's secret): the fuzzer notes
+    every cookie the program issued (Env.note_kernel_cookie);
+  - the handshake follow-ups synx remembers (step 10): Env.followups, noted
+    by the model whenever it predicts a cookie ACK passed, and emptied by
+    the caller together with the program's (`forget`).
+Own cookies it predicts itself, from the key: an ACK's validity depends on
+the clock, so decide() takes the run's [t0, t1]; when a period boundary
+falls inside it, both answers are right (Decision.alt).
 """
 
-import socket
 import struct
 
-# TCP flag bits (RFC 9293 3.1; ECE/CWR RFC 3168).
-FIN, SYN, RST, PSH, ACK, URG, ECE, CWR = (1 << i for i in range(8))
+from synxtest import contract as C
+from synxtest import cookies
+from synxtest.csum import csum16, pseudo_header
+from synxtest.frames import ACK, FIN, PSH, RST, SYN, URG
+from synxtest.oracle import Syn, expect_synack
+from synxtest.tcpopts import parse_syn as parse_syn_options
 
 ETH_P_IP, ETH_P_IPV6 = 0x0800, 0x86dd
 VLAN_TPIDS = (0x8100, 0x88a8)
@@ -25,85 +38,51 @@ IP6_EXT_MAX = 6       # hop-by-hop / routing / destination options walked
 IP6_HBH, IP6_RTG, IP6_FRAG, IP6_DST = 0, 43, 44, 60
 PROTO_TCP = 6
 TCP_HDR_MIN = 20
-
-# Option kinds (IANA), and the fixed lengths the SPEC enforces in a SYN.
-OPT_EOL, OPT_NOP, OPT_MSS, OPT_WS, OPT_SACKOK, OPT_TS = 0, 1, 2, 3, 4, 8
-OPT_MD5, OPT_AO = 19, 29
-FIXED_LEN = {OPT_MSS: 4, OPT_WS: 3, OPT_SACKOK: 2, OPT_TS: 10}
-
-# include/synx_config.h contract (flag bit values are read from the header
-# by the driver and passed in; these names are just keys).
-CONFIG_VERSION = 1
-TSVAL_WS_NONE = 0xf   # TSval bits 0-3 when no window scale is offered
-WS_MAX = 14           # RFC 7323 2.3: shifts above 14 are treated as 14
+FOLLOWUP_NS = 1000000000   # a follow-up is honoured for 1 s (README step 10)
+FOLLOWUP_SPAN = 65536      # within the SYN-ACK's 64 KiB window, +1 for a FIN
 
 
 class Env:
     """What the decision depends on besides the frame.
 
-    cfg: the synx_config entry as a dict (version, flags, mss4, mss6, ttl,
-    hop, wscale, nolisten, cookie) or None (all zero).  flagbits: SYNX_F_*
-    values by name.  ports: protected ports (synx_ports bits).
-    listeners: {(fam, port)} bound to the wildcard address.
-    established: {(fam, saddr_bytes, sport, daddr_bytes, dport)} as seen on
-    the wire towards the owning socket.  syncookies: net.ipv4.tcp_syncookies.
-    mtu: MTU of the ingress interface (BPF_PROG_TEST_RUN on lo)."""
+    cfg: the synx_config entry as a dict of its fields, or None (all zero).
+    ports: protected ports (synx_ports bits).  listeners: {(fam, port)} bound
+    to the wildcard address.  established: {(fam, saddr, sport, daddr,
+    dport)} (addresses as bytes) as seen on the wire towards the owning
+    socket.  syncookies: net.ipv4.tcp_syncookies.  mtu: MTU of the ingress
+    device.  keys: the synx_keys entry (cookies.Keys) or None."""
 
-    def __init__(self, cfg, flagbits, ports, listeners, established, syncookies, mtu):
-        self.cfg, self.F, self.ports = cfg, flagbits, set(ports)
+    def __init__(self, cfg, ports, listeners, established, syncookies, mtu, keys=None):
+        self.cfg, self.ports = cfg, set(ports)
         self.listeners, self.established = listeners, established
-        self.syncookies, self.mtu = syncookies, mtu
+        self.syncookies, self.mtu, self.keys = syncookies, mtu, keys
+        self.kernel_cookies = set()  # (flow, cookie) the kernel will accept
+        self.followups = {}          # flow -> (seq, ack, ns) of a passed cookie ACK
 
     def effective(self):
-        """The configuration the program must act on: the map entry when its
-        version matches, else the built-in defaults."""
-        c = self.cfg or {}
-        F = self.F
-        if c.get('version') != CONFIG_VERSION:
-            return dict(flags=F['ALL_PORTS'] | F['SACK'] | F['WSCALE'],
-                        mss4=self.mtu - 40, mss6=self.mtu - 60, ttl=64, hop=64,
-                        wscale=7, nolisten=0)
-        return dict(flags=c['flags'], mss4=c['mss4'] or self.mtu - 40,
-                    mss6=c['mss6'] or self.mtu - 60, ttl=c['ttl'], hop=c['hop'],
-                    wscale=c['wscale'], nolisten=c['nolisten'])
+        from synxtest.oracle import effective_config
+        return effective_config(self.cfg)
 
+    def own(self):
+        """Own cookies in force: mode own, and a key written."""
+        return (self.effective()['cookie_mode'] == C.COOKIE_OWN and self.keys is not None
+                and self.keys.generation != 0)
 
-class SynAck:
-    """Expected SYN-ACK: `frame` with seq, TSval and both checksums zeroed;
-    offsets of those fields; what the TSval low bits and TSecr must be."""
+    def note_kernel_cookie(self, fam, src, dst, sport, dport, isn, cookie):
+        self.kernel_cookies.add(((fam, bytes(src), bytes(dst), sport, dport, isn), cookie))
 
-    def __init__(self, frame, l2len, fam, seq_off, ts_off, ts_bits, ip_csum_off, tcp_off,
-                 tcp_len, src, dst):
-        self.frame, self.l2len, self.fam = frame, l2len, fam
-        self.seq_off, self.ts_off, self.ts_bits = seq_off, ts_off, ts_bits
-        self.ip_csum_off, self.tcp_off, self.tcp_len = ip_csum_off, tcp_off, tcp_len
-        self.src, self.dst = src, dst  # of the SYN-ACK
+    def forget(self):
+        self.followups.clear()
 
 
 class Decision:
-    def __init__(self, reason, synack=None, info=None):
-        self.reason, self.synack, self.info = reason, synack, info or {}
-
-
-def csum16(data, init=0):
-    """RFC 1071 one's-complement sum, complemented."""
-    if len(data) % 2:
-        data = bytes(data) + b'\0'
-    s = init + sum(w for (w,) in struct.iter_unpack('!H', data))
-    while s >> 16:
-        s = (s & 0xffff) + (s >> 16)
-    return ~s & 0xffff
-
-
-def pseudo(fam, src, dst, length):
-    if fam == 4:
-        return src + dst + struct.pack('!BBH', 0, PROTO_TCP, length)
-    return src + dst + struct.pack('!I3xB', length, PROTO_TCP)
+    def __init__(self, reason, synack=None, meta=None, alt=None):
+        self.reason, self.synack, self.meta, self.alt = reason, synack, meta, alt
 
 
 def martian4(a):
     """0.0.0.0/8, 127.0.0.0/8, 224.0.0.0/4 and the limited broadcast
-    255.255.255.255 only (the rest of 240/4 is not in the SPEC)."""
+    255.255.255.255 only (the rest of 240/4 is not martian here)."""
     return a[0] == 0 or a[0] == 127 or (a[0] & 0xf0) == 0xe0 or a == b'\xff' * 4
 
 
@@ -111,45 +90,9 @@ def martian6(a):
     return a == bytes(16) or a == bytes(15) + b'\x01' or a[0] == 0xff
 
 
-def parse_syn_options(opts):
-    """Step 7.  Returns (reason or None, offered dict).  opts = the bytes
-    between the fixed header and doff*4."""
-    off = {}
-    i, n = 0, len(opts)
-    while i < n:
-        kind = opts[i]
-        if kind == OPT_EOL:
-            break
-        if kind == OPT_NOP:
-            i += 1
-            continue
-        if i + 1 >= n:
-            return 'DROP_OPT_OVERRUN', off
-        ln = opts[i + 1]
-        if ln < 2:
-            return 'DROP_OPT_LEN', off
-        if i + ln > n:
-            return 'DROP_OPT_OVERRUN', off
-        if kind in FIXED_LEN and ln != FIXED_LEN[kind]:
-            return 'DROP_OPT_FIXED_LEN', off
-        body = opts[i + 2:i + ln]
-        # Later duplicates win, as in the kernel's tcp_parse_options().
-        if kind == OPT_MSS:
-            off['mss'] = struct.unpack('!H', body)[0]
-        elif kind == OPT_WS:
-            off['ws'] = body[0]
-        elif kind == OPT_SACKOK:
-            off['sack'] = True
-        elif kind == OPT_TS:
-            off['ts'] = struct.unpack('!II', body)
-        elif kind in (OPT_MD5, OPT_AO):
-            off['signed'] = True
-        i += ln
-    return None, off
-
-
-def decide(f, env):
-    """The SPEC, step by step.  f: the frame as bytes."""
+def decide(f, env, clock=(0, 0)):
+    """The decision table, step by step.  f: the frame as bytes; clock: the
+    CLOCK_MONOTONIC [t0, t1] of the run."""
     n = len(f)
     # 1. Ethernet and up to two VLAN tags.
     if n < 14:
@@ -170,7 +113,7 @@ def decide(f, env):
         return Decision('PASS_NON_IP')
 
     # 2. IP.
-    frag_first = frag_later = False
+    frag_first = False
     frag_off = 0
     if etype == ETH_P_IP:
         fam = 4
@@ -283,7 +226,7 @@ def decide(f, env):
 
     # 8. Protection.
     c = env.effective()
-    F = env.F
+    F = C.F
     if not (c['flags'] & F['ALL_PORTS'] or dport in env.ports):
         return Decision('PASS_UNPROTECTED')
 
@@ -295,7 +238,8 @@ def decide(f, env):
         return None
 
     def no_listener():
-        return Decision('DROP_NO_LISTENER' if c['nolisten'] == 1 else 'PASS_NO_LISTENER')
+        return Decision('DROP_NO_LISTENER' if c['no_listener'] == C.NOLISTEN_DROP
+                        else 'PASS_NO_LISTENER')
 
     # 9. Pure SYN.
     if pure_syn:
@@ -303,7 +247,7 @@ def decide(f, env):
             return Decision('PASS_SYN_SIGNED')
         if fam == 4 and csum16(f[l3:l3 + ihl]) != 0:
             return Decision('DROP_IP4_CSUM')
-        if csum16(pseudo(fam, src, dst, seg) + f[l4:seg_end]) != 0:
+        if csum16(pseudo_header(fam, src, dst, seg) + f[l4:seg_end]) != 0:
             return Decision('DROP_TCP_CSUM')
         s = sock()
         if s is None:
@@ -314,94 +258,48 @@ def decide(f, env):
             return Decision('PASS_SYN_KERNEL')
         if env.syncookies == 0:
             return Decision('PASS_ERROR')  # helper refuses; not fuzzed
-        return Decision('TX_SYNACK_COOKIE',
-                        synack=build_synack(f, l2len, fam, src, dst, sport, dport, l4,
-                                            fl, offered, c, F),
-                        info=dict(seq=struct.unpack_from('!I', f, l4 + 4)[0]))
+        seq = struct.unpack_from('!I', f, l4 + 4)[0]
+        syn = Syn(f[:l2len], fam, src, dst, sport, dport, seq, fl, offered)
+        exp = expect_synack(syn, env.cfg, env.mtu, env.keys)
+        return Decision(exp.reason, synack=exp)
 
-    # 10. The handshake ACK.
+    # 10. The handshake ACK: whoever owns the 4-tuple, else a cookie.
     if fl & ACK and not fl & (SYN | RST):
         s = sock()
         if s is None:
             return no_listener()
         if s == 'other':
             return Decision('PASS_SOCKET')
-        # The caller knows valid cookies and the follow-ups behind them.
-        return Decision('DROP_COOKIE_INVALID')
+        seq, ack = struct.unpack_from('!II', f, l4 + 4)
+        return listener_ack(env, (fam, bytes(src), bytes(dst), sport, dport), seq, ack, clock)
     # 11.
     return Decision('PASS_OTHER')
 
 
-def build_synack(f, l2len, fam, src, dst, sport, dport, l4, fl, off, c, F):
-    """Step 9's SYN-ACK with seq, TSval and checksums zeroed."""
-    seq = struct.unpack_from('!I', f, l4 + 4)[0]
-    mss = c['mss4'] if fam == 4 else c['mss6']
-    ts_on = bool(c['flags'] & F['TS_COOKIES']) and 'ts' in off
-    opts = struct.pack('!BBH', OPT_MSS, 4, mss)
-    ts_bits = None
-    ecn = False
-    ts_rel = None
-    if ts_on:
-        sack = 'sack' in off and bool(c['flags'] & F['SACK'])
-        ws = 'ws' in off and bool(c['flags'] & F['WSCALE'])
-        ecn = bool(c['flags'] & F['ECN']) and fl & (ECE | CWR) == (ECE | CWR)
-        opts += b'\x04\x02' if sack else b'\x01\x01'
-        ts_rel = len(opts) + 2
-        opts += struct.pack('!BBII', OPT_TS, 10, 0, off['ts'][0])
-        opts += struct.pack('!BBBB', OPT_NOP, OPT_WS, 3, c['wscale']) if ws else b''
-        ts_bits = ((min(off['ws'], WS_MAX) if ws else TSVAL_WS_NONE)
-                   | (0x10 if sack else 0) | (0x20 if ecn else 0))
-    tcplen = 20 + len(opts)
-    tcp = struct.pack('!HHIIBBHHH', dport, sport, 0, (seq + 1) & 0xffffffff,
-                      (tcplen // 4) << 4, SYN | ACK | (ECE if ecn else 0), 65535, 0, 0) + opts
-    l2 = f[6:12] + f[0:6] + f[12:l2len]
-    if fam == 4:
-        ip = struct.pack('!BBHHHBBH4s4s', 0x45, 0, 20 + tcplen, 0, 0x4000, c['ttl'],
-                         PROTO_TCP, 0, dst, src)
-        ip_csum_off = l2len + 10
+def listener_ack(env, tup, seq, ack, clock):
+    """An ACK only a listener would receive: a follow-up right behind a
+    cookie ACK that passed, else a cookie (own, then the kernel's), else
+    dropped.  tup: (fam, saddr, daddr, sport, dport)."""
+    fam = tup[0]
+    t0, t1 = clock
+    noted = env.followups.get(tup)
+    if noted is not None:
+        nseq, nack, when = noted
+        if nack == ack and (seq - nseq) & 0xffffffff <= FOLLOWUP_SPAN and t0 - when < FOLLOWUP_NS:
+            return Decision('PASS_COOKIE_FOLLOWUP')
+    isn = (seq - 1) & 0xffffffff
+    cookie = (ack - 1) & 0xffffffff
+    kernel_ok = ((fam, tup[1], tup[2], tup[3], tup[4], isn), cookie) in env.kernel_cookies
+    if env.own():
+        words = cookies.flow_words(fam, tup[1], tup[2], tup[3], tup[4], isn)
+        at = [cookies.own_check(env.keys, fam, words, cookie, t) for t in (t0, t1)]
+        # Not an own cookie: it may still be a valid kernel cookie.
+        d = [Decision('PASS_OWN_COOKIE_OK', meta=cookies.meta_bytes(a)) if a else
+             Decision('PASS_COOKIE_OK' if kernel_ok else 'DROP_COOKIE_INVALID') for a in at]
+        if d[0].reason != d[1].reason:
+            d[0].alt = d[1]  # a period boundary within the run: either is right
     else:
-        ip = struct.pack('!IHBB16s16s', 0x60000000, tcplen, PROTO_TCP, c['hop'], dst, src)
-        ip_csum_off = None
-    tcp_off = l2len + len(ip)
-    return SynAck(l2 + ip + tcp, l2len, fam, tcp_off + 4,
-                  tcp_off + 20 + ts_rel if ts_rel is not None else None, ts_bits,
-                  ip_csum_off, tcp_off, tcplen, bytes(dst), bytes(src))
-
-
-def check_synack(exp, out, t0_ns, t1_ns, slack_ms=5):
-    """Compare the program's SYN-ACK with the expectation.  Returns a list
-    of 'field: expected X, got Y' and the cookie (or None)."""
-    errs = []
-    if len(out) != len(exp.frame):
-        errs.append(f'SYN-ACK length: expected {len(exp.frame)}, got {len(out)}')
-        return errs, None
-    got = bytearray(out)
-    cookie = struct.unpack_from('!I', got, exp.seq_off)[0]
-    if exp.ip_csum_off is not None:
-        if csum16(got[exp.l2len:exp.l2len + 20]) != 0:
-            errs.append('IPv4 header checksum invalid')
-        got[exp.ip_csum_off:exp.ip_csum_off + 2] = b'\0\0'
-    seg = bytes(out[exp.tcp_off:exp.tcp_off + exp.tcp_len])
-    if csum16(pseudo(exp.fam, exp.src, exp.dst, exp.tcp_len) + seg) != 0:
-        errs.append('TCP checksum invalid')
-    got[exp.tcp_off + 16:exp.tcp_off + 18] = b'\0\0'
-    got[exp.seq_off:exp.seq_off + 4] = b'\0\0\0\0'
-    if exp.ts_off is not None:
-        tsval = struct.unpack_from('!I', got, exp.ts_off)[0]
-        got[exp.ts_off:exp.ts_off + 4] = b'\0\0\0\0'
-        if tsval & 0x3f != exp.ts_bits:
-            errs.append(f'TSval low 6 bits: expected 0x{exp.ts_bits:02x}, got 0x{tsval & 0x3f:02x}')
-        now = (t1_ns // 1000000) & 0xffffffff
-        lag = (now - tsval) & 0xffffffff
-        window = (t1_ns - t0_ns) // 1000000 + 64 + slack_ms
-        if lag > window:
-            errs.append(f'TSval: expected within {window} ms before {now}, got {tsval}')
-    if bytes(got) != exp.frame:
-        diffs = [i for i in range(len(got)) if got[i] != exp.frame[i]]
-        errs.append(f'SYN-ACK bytes differ at offsets {diffs[:8]}: expected '
-                    f'{exp.frame.hex()}, got {bytes(got).hex()}')
-    return errs, cookie
-
-
-def addr(fam, text):
-    return socket.inet_pton(socket.AF_INET if fam == 4 else socket.AF_INET6, text)
+        d = [Decision('PASS_COOKIE_OK' if kernel_ok else 'DROP_COOKIE_INVALID')]
+    if d[0].reason != 'DROP_COOKIE_INVALID':
+        env.followups[tup] = (seq, ack, t1)
+    return d[0]

@@ -1,19 +1,21 @@
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
-"""Every disagreement the fuzzer found between synx and the SPEC, kept as a
-permanent row (run by test_fuzz_slice before the random slice).
+"""Every disagreement the fuzzer found between synx and the decision table,
+kept as a permanent row (run by test_fuzz_slice before the random slice).
 
-A row: name, frame (built with gen.Pkt, so that it reads as what it is),
-config name (fuzz's named_configs()), net.ipv4.tcp_syncookies, the reason the
-SPEC requires, and the finding: what the program did when it was found.
-A row whose program behaviour was fixed stays: it guards the fix.
+A row: name, frame (built with synxtest.frames.Pkt, so that it reads as what
+it is), config name (fuzz's named_configs()), net.ipv4.tcp_syncookies, the
+reason the decision table requires, and the finding: what the program did
+when it was found.  Rows under own cookies may give the key (two 64-bit
+halves; a fixed one otherwise).  A row whose program behaviour was fixed
+stays: it guards the fix.
 """
 
-from gen import Pkt, SYN, ACK
+from synxtest.frames import SYN, Pkt
 
 
 def _v6_syn_seglen(seglen, sport):
     # A well-formed IPv6 SYN whose TCP segment (header + TFO data) is
-    # seglen bytes; checksum computed by gen.Pkt (RFC 1071, RFC 8200 8.1).
+    # seglen bytes; checksum computed by Pkt (RFC 1071, RFC 8200 8.1).
     return Pkt(6, sport=sport, flags=SYN, seq=5, payload=b'a' * (seglen - 20)).build()
 
 

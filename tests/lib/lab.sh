@@ -1,15 +1,23 @@
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 # shellcheck shell=bash
 #
-# The synx veth lab, for tests/e2e/test_* and scripts/demo.sh.  Source it:
+# The synx lab for the shell tests (tests/*/test_*) and scripts/demo.sh: the
+# one place that sets up namespaces, veths and their holders, and the one
+# reporter of the shell tests.  Source it:
 #
 #   . "$(dirname "$0")/../lib/lab.sh"
+#
+# The veth lab (two namespaces, real traffic between them):
 #   lab_init                      # root + tool checks, cleanup trap
 #   lab_up                        # client ns <-veth-> server ns
 #   lab_attach xdp                # synx on the server end (or xdpgeneric)
 #   lab_srv CMD...  lab_cli CMD...  lab_bg NS CMD...   (run in a namespace)
 #   lab_counters FILE             # `reason packets` lines, summed over CPUs
-#   ok NAME / not_ok NAME WHY / skip NAME WHY / check_eq NAME WANT GOT
+# A private namespace, for a test that drives the CLI itself:
+#   lab_private "$@"              # re-run in own net + mount ns, own bpffs, lo up
+#   lab_veth A B                  # a veth pair there, both ends up
+# Results (the tests/run.sh protocol), for both:
+#   ok NAME / not_ok NAME WHY / skip NAME WHY / check_eq NAME WANT GOT / ...
 #
 # Topology (addresses from the benchmarking ranges, RFC 2544 / RFC 4193):
 #
@@ -28,7 +36,7 @@ LAB_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 PY=/usr/bin/python3 # Debian's: has scapy (a pyenv python on PATH would not)
 SYNXLAB="$LAB_REPO/tests/lib/synxlab.py"
 SYNX_OBJ=${SYNX_OBJ:-$LAB_REPO/build/synx.bpf.o} # override to test another build
-SYNX_CLI="$LAB_REPO/build/synx"
+SYNX_CLI=${SYNX_CLI:-$LAB_REPO/build/synx} # likewise
 LAB_BUILD="$LAB_REPO/build/lab"
 
 CLI_IP=198.18.0.1 SRV_IP=198.18.0.2
@@ -40,10 +48,11 @@ LAB_NS=()  # namespaces this run created, the only ones it deletes
 LAB_FAILS=0
 
 # --- result lines (the tests/run.sh protocol) ------------------------------
+# LAB_PREFIX, when set, goes in front of every name ("PREFIX/NAME").
 
-ok() { echo "ok - $1"; }
-not_ok() { echo "not ok - $1: $2"; LAB_FAILS=$((LAB_FAILS + 1)); }
-skip() { echo "skip - $1: $2"; }
+ok() { echo "ok - ${LAB_PREFIX:+$LAB_PREFIX/}$1"; }
+not_ok() { echo "not ok - ${LAB_PREFIX:+$LAB_PREFIX/}$1: $2"; LAB_FAILS=$((LAB_FAILS + 1)); }
+skip() { echo "skip - ${LAB_PREFIX:+$LAB_PREFIX/}$1: $2"; }
 
 # check_eq NAME EXPECTED ACTUAL [DETAIL]
 check_eq() {
@@ -77,6 +86,33 @@ skip_all() {
 }
 
 log() { echo "# $*"; } # kept in build/test-logs, shown only on failure
+
+# --- a private namespace ----------------------------------------------------
+
+# lab_private "$@": re-execute the running script in network and mount
+# namespaces of its own (unshare), then, in there, mount a bpffs of its own
+# and bring lo up.  It returns only inside; everything the script creates
+# there (veths, pins, programs, sysctls) vanishes with its last process.
+lab_private() {
+	if ! lab_private_entered; then
+		exec env SYNX_LAB_PRIVATE="$0" SYNX_LAB_PARENT_NS="$(readlink /proc/self/ns/net)" \
+			unshare --net --mount --propagation private "$0" "$@"
+	fi
+	if [ "$(readlink /proc/self/ns/net)" = "${SYNX_LAB_PARENT_NS:-}" ]; then
+		echo "lab: refusing to run in the caller's network namespace" >&2
+		return 1
+	fi
+	mount -t bpf bpf /sys/fs/bpf || return 1
+	ip link set lo up
+}
+
+# True inside the namespaces lab_private made for this very script.
+lab_private_entered() { [ "${SYNX_LAB_PRIVATE:-}" = "$0" ]; }
+
+# lab_veth A B: a veth pair in the current namespace, both ends up.
+lab_veth() {
+	ip link add "$1" type veth peer name "$2" && ip link set "$1" up && ip link set "$2" up
+}
 
 # --- setup / teardown -------------------------------------------------------
 

@@ -2,13 +2,16 @@
 /*
  * synx_testrun: run the real synx XDP object through BPF_PROG_TEST_RUN.
  *
+ *   synx_testrun [-v] [-f FORGE_OBJ]
+ *
  * Loads the object embedded in the skeleton with pinning cleared (nothing
  * touches bpffs), then serves a line protocol on stdin/stdout so that a test
- * driver can build packets in Python and assert on the results:
+ * driver (tests/lib/synxtest/testrun.py) can build packets in Python and
+ * assert on the results:
  *
  *   names                      reason ID NAME VERDICT ... then "max N", "end"
- *   config [k=v ...]           write synx_config[0]; keys: version flags mss4
- *                              mss6 ttl hop wscale nolisten cookie (unset = 0)
+ *   config [FIELD=V ...]       write synx_config[0]; FIELD: a field of struct
+ *                              synx_config (include/synx_config.h); unset = 0
  *   ports none|P[,P...]        write synx_ports[0] with exactly these bits
  *   keys C0 C1 P0 P1 ROT GEN SHIFT
  *                              write synx_keys[0]: current and previous
@@ -20,10 +23,20 @@
  *                              a replayed handshake ACK is judged afresh
  *   run HEX [IFINDEX]          run the program once on the frame HEX
  *     -> retval N
- *        out HEX               the frame as the program left it
+ *        out HEX               the frame as the program left it (metadata first)
  *        t0 NS / t1 NS         CLOCK_MONOTONIC just before / after the run
  *        reason NAME PKTS BYTES  one line per reason counter that changed
  *        verdict ACTION PKTS BYTES one line per verdict counter that changed
+ *        end
+ *   flood HEX TCP_OFF N [IFINDEX]
+ *                              N runs (1M per syscall) of FORGE_OBJ's program
+ *                              on HEX, which sets a random TCP ack_seq at
+ *                              TCP_OFF and tail-calls synx (the forgery test)
+ *     -> flood runs N ns T     T: BPF time of all runs
+ *        reason ... / verdict ... as for run, over all runs; end
+ *   maps                       what the kernel holds for each synx map
+ *     -> map NAME type T key K value V max_entries M flags F id I
+ *        prog_maps ID ...      the maps the verified synx_xdp uses
  *        end
  *   quit
  *
@@ -44,18 +57,13 @@
 #include "synx_config.h"
 #include "synx.skel.h"
 #include "counters.h"
+#include "testrun.h"
 
-#define FRAME_MAX 4096
-/* The program may grow the frame (a SYN-ACK longer than the SYN). */
-#define FRAME_OUT_MAX (FRAME_MAX + 256)
+#define FLOOD_CHUNK 1000000U
 
-struct counter_snap {
-	struct synx_counter reason[SYNX_REASON_SLOTS];
-	struct synx_counter verdict[SYNX_VERDICT_SLOTS];
-};
-
-static int ncpus;
 static struct synx *skel;
+static struct bpf_object *forge_obj;
+static const char *forge_path;
 static int verbose;
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list args)
@@ -70,37 +78,19 @@ static void reply_err(int err, const char *what)
 	printf("error %d %s: %s\n", err, what, strerror(err));
 }
 
-static int sum_percpu(struct bpf_map *map, __u32 key, struct synx_counter *out)
+static void reply_update(int err, const char *map)
 {
-	struct synx_counter vals[ncpus];
-	int err;
-
-	err = bpf_map__lookup_elem(map, &key, sizeof(key), vals, sizeof(vals), 0);
 	if (err)
-		return err;
-	out->packets = out->bytes = 0;
-	for (int i = 0; i < ncpus; i++) {
-		out->packets += vals[i].packets;
-		out->bytes += vals[i].bytes;
-	}
-	return 0;
+		reply_err(-err, map);
+	else
+		printf("ok\n");
 }
 
-static int snapshot(struct counter_snap *s)
+static int update0(struct bpf_map *map, const void *val, size_t size)
 {
-	int err;
+	__u32 key = 0;
 
-	for (__u32 i = 0; i < SYNX_REASON_SLOTS; i++) {
-		err = sum_percpu(skel->maps.synx_counters, i, &s->reason[i]);
-		if (err)
-			return err;
-	}
-	for (__u32 i = 0; i < SYNX_VERDICT_SLOTS; i++) {
-		err = sum_percpu(skel->maps.synx_verdicts, i, &s->verdict[i]);
-		if (err)
-			return err;
-	}
-	return 0;
+	return bpf_map__update_elem(map, &key, sizeof(key), val, size, BPF_ANY);
 }
 
 static __u64 mono_ns(void)
@@ -111,21 +101,37 @@ static __u64 mono_ns(void)
 	return (__u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
-static int hex_decode(const char *hex, __u8 *buf, size_t cap, size_t *len)
+static int counters_read(struct tr_counters *c)
 {
-	size_t n = strlen(hex);
+	return tr_counters_read(bpf_map__fd(skel->maps.synx_counters),
+				bpf_map__fd(skel->maps.synx_verdicts), c);
+}
 
-	if (n % 2 || n / 2 > cap)
-		return -EINVAL;
-	for (size_t i = 0; i < n / 2; i++) {
-		unsigned int b;
+/* "reason NAME PKTS BYTES" / "verdict ACTION PKTS BYTES" for every counter that moved. */
+static void print_deltas(const struct tr_counters *a, const struct tr_counters *b)
+{
+	for (int i = 0; i < SYNX_REASON_SLOTS; i++) {
+		__u64 p = b->reason[i].packets - a->reason[i].packets;
+		__u64 n = b->reason[i].bytes - a->reason[i].bytes;
+		const char *name = i < __SYNX_REASON_MAX ? synx_reasons[i].name : NULL;
 
-		if (sscanf(hex + 2 * i, "%2x", &b) != 1)
-			return -EINVAL;
-		buf[i] = b;
+		if (!p && !n)
+			continue;
+		if (name)
+			printf("reason %s %llu %llu\n", name, (unsigned long long)p,
+			       (unsigned long long)n);
+		else
+			printf("reason SLOT_%d %llu %llu\n", i, (unsigned long long)p,
+			       (unsigned long long)n);
 	}
-	*len = n / 2;
-	return 0;
+	for (int i = 0; i < SYNX_VERDICT_SLOTS; i++) {
+		__u64 p = b->verdict[i].packets - a->verdict[i].packets;
+		__u64 n = b->verdict[i].bytes - a->verdict[i].bytes;
+
+		if (p || n)
+			printf("verdict %d %llu %llu\n", i, (unsigned long long)p,
+			       (unsigned long long)n);
+	}
 }
 
 static void cmd_names(void)
@@ -142,57 +148,30 @@ static void cmd_names(void)
 static void cmd_config(char *args)
 {
 	struct synx_config cfg = {};
-	__u32 key = 0;
 	char *tok, *save = NULL;
 	int err;
 
 	for (tok = strtok_r(args, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save)) {
 		char *eq = strchr(tok, '=');
-		unsigned long v;
 
 		if (!eq) {
 			reply_err(EINVAL, tok);
 			return;
 		}
 		*eq = '\0';
-		v = strtoul(eq + 1, NULL, 0);
-		if (!strcmp(tok, "version"))
-			cfg.version = v;
-		else if (!strcmp(tok, "flags"))
-			cfg.flags = v;
-		else if (!strcmp(tok, "mss4"))
-			cfg.mss4 = v;
-		else if (!strcmp(tok, "mss6"))
-			cfg.mss6 = v;
-		else if (!strcmp(tok, "ttl"))
-			cfg.ttl = v;
-		else if (!strcmp(tok, "hop"))
-			cfg.hop_limit = v;
-		else if (!strcmp(tok, "wscale"))
-			cfg.wscale = v;
-		else if (!strcmp(tok, "nolisten"))
-			cfg.no_listener = v;
-		else if (!strcmp(tok, "cookie"))
-			cfg.cookie_mode = v;
-		else {
-			reply_err(EINVAL, tok);
+		err = tr_config_set(&cfg, tok, strtoull(eq + 1, NULL, 0));
+		if (err) {
+			reply_err(-err, tok);
 			return;
 		}
 	}
-	err = bpf_map__update_elem(skel->maps.synx_config, &key, sizeof(key), &cfg, sizeof(cfg),
-				   BPF_ANY);
-	if (err)
-		reply_err(-err, "update synx_config");
-	else
-		printf("ok\n");
+	reply_update(update0(skel->maps.synx_config, &cfg, sizeof(cfg)), "update synx_config");
 }
 
 static void cmd_ports(char *args)
 {
 	static struct synx_ports ports;
-	__u32 key = 0;
 	char *tok, *save = NULL;
-	int err;
 
 	memset(&ports, 0, sizeof(ports));
 	if (args && strcmp(args, "none")) {
@@ -207,12 +186,7 @@ static void cmd_ports(char *args)
 			ports.bits[p / 64] |= 1ULL << (p % 64);
 		}
 	}
-	err = bpf_map__update_elem(skel->maps.synx_ports, &key, sizeof(key), &ports, sizeof(ports),
-				   BPF_ANY);
-	if (err)
-		reply_err(-err, "update synx_ports");
-	else
-		printf("ok\n");
+	reply_update(update0(skel->maps.synx_ports, &ports, sizeof(ports)), "update synx_ports");
 }
 
 static void cmd_keys(char *args)
@@ -220,8 +194,7 @@ static void cmd_keys(char *args)
 	struct synx_cookie_keys k = {};
 	unsigned long long v[7];
 	char *tok, *save = NULL;
-	__u32 key = 0;
-	int n = 0, err;
+	int n = 0;
 
 	for (tok = strtok_r(args, " \t", &save); tok && n < 7; tok = strtok_r(NULL, " \t", &save))
 		v[n++] = strtoull(tok, NULL, 0);
@@ -236,19 +209,13 @@ static void cmd_keys(char *args)
 	k.rotated_ns = v[4];
 	k.generation = v[5];
 	k.period_shift = v[6];
-	err = bpf_map__update_elem(skel->maps.synx_keys, &key, sizeof(key), &k, sizeof(k), BPF_ANY);
-	if (err)
-		reply_err(-err, "update synx_keys");
-	else
-		printf("ok\n");
+	reply_update(update0(skel->maps.synx_keys, &k, sizeof(k)), "update synx_keys");
 }
 
 static void cmd_kseen(const char *arg)
 {
 	struct timespec ts;
 	__u64 v = 0, now;
-	__u32 key = 0;
-	int err;
 
 	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
 	now = (__u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
@@ -258,12 +225,8 @@ static void cmd_kseen(const char *arg)
 	}
 	if (strcmp(arg, "load"))
 		v = now - strtoull(arg, NULL, 0) * 1000000000ULL;
-	err = bpf_map__update_elem(skel->maps.synx_kcookie_seen, &key, sizeof(key), &v, sizeof(v),
-				   BPF_ANY);
-	if (err)
-		reply_err(-err, "update synx_kcookie_seen");
-	else
-		printf("ok\n");
+	reply_update(update0(skel->maps.synx_kcookie_seen, &v, sizeof(v)),
+		     "update synx_kcookie_seen");
 }
 
 static void cmd_forget(void)
@@ -276,94 +239,185 @@ static void cmd_forget(void)
 	for (__u32 key = 0; key < n && !err; key++)
 		err = bpf_map__update_elem(map, &key, sizeof(key), zero, vsz, BPF_ANY);
 	free(zero);
-	if (err)
-		reply_err(-err, "update synx_followup");
-	else
-		printf("ok\n");
+	reply_update(err, "update synx_followup");
+}
+
+/* HEX [IFINDEX ...]: the frame into @in; the rest of the arguments in @rest. */
+static int frame_arg(char *args, __u8 *in, size_t *len, char **rest)
+{
+	char *hex = strtok_r(args, " \t", rest);
+
+	if (!hex || tr_hex_decode(hex, in, TR_FRAME_MAX, len)) {
+		reply_err(EINVAL, "bad frame");
+		return -1;
+	}
+	return 0;
 }
 
 static void cmd_run(char *args)
 {
-	static __u8 in[FRAME_MAX], out[FRAME_OUT_MAX];
-	static struct counter_snap before, after;
-	char *hex, *ifs, *save = NULL;
-	struct xdp_md ctx = {};
+	static __u8 in[TR_FRAME_MAX], out[TR_FRAME_OUT_MAX];
+	static struct tr_counters before, after;
+	char *rest = NULL, *ifs;
+	__u32 out_len = sizeof(out), retval = 0, ifindex = 0;
 	size_t len;
 	__u64 t0, t1;
-	int err, fd;
+	int err;
 
-	LIBBPF_OPTS(bpf_test_run_opts, opts);
-
-	hex = strtok_r(args, " \t", &save);
-	ifs = strtok_r(NULL, " \t", &save);
-	if (!hex || hex_decode(hex, in, sizeof(in), &len)) {
-		reply_err(EINVAL, "bad frame");
+	if (frame_arg(args, in, &len, &rest))
 		return;
-	}
-	opts.data_in = in;
-	opts.data_size_in = len;
-	opts.data_out = out;
-	opts.data_size_out = sizeof(out);
-	opts.repeat = 1;
-	if (ifs) {
-		/* The kernel insists that data_end matches the frame size. */
-		ctx.data_end = len;
-		ctx.ingress_ifindex = strtoul(ifs, NULL, 0);
-		opts.ctx_in = &ctx;
-		opts.ctx_size_in = sizeof(ctx);
-	}
-
-	err = snapshot(&before);
+	ifs = strtok_r(NULL, " \t", &rest);
+	if (ifs)
+		ifindex = strtoul(ifs, NULL, 0);
+	err = counters_read(&before);
 	if (err) {
 		reply_err(-err, "read counters");
 		return;
 	}
-	fd = bpf_program__fd(skel->progs.synx_xdp);
 	t0 = mono_ns();
-	err = bpf_prog_test_run_opts(fd, &opts);
+	err = tr_run(bpf_program__fd(skel->progs.synx_xdp), in, len, ifindex, 1, out, &out_len,
+		     &retval, NULL);
 	t1 = mono_ns();
 	if (err) {
-		reply_err(errno, "BPF_PROG_TEST_RUN");
+		reply_err(-err, "BPF_PROG_TEST_RUN");
 		return;
 	}
-	err = snapshot(&after);
+	err = counters_read(&after);
 	if (err) {
 		reply_err(-err, "read counters");
 		return;
 	}
-
-	printf("retval %u\nout ", opts.retval);
-	for (__u32 i = 0; i < opts.data_size_out; i++)
-		printf("%02x", out[i]);
+	printf("retval %u\nout ", retval);
+	tr_hex_print(stdout, out, out_len);
 	printf("\nt0 %llu\nt1 %llu\n", (unsigned long long)t0, (unsigned long long)t1);
-	for (int i = 0; i < SYNX_REASON_SLOTS; i++) {
-		__u64 p = after.reason[i].packets - before.reason[i].packets;
-		__u64 b = after.reason[i].bytes - before.reason[i].bytes;
-		const char *name = i < __SYNX_REASON_MAX ? synx_reasons[i].name : NULL;
-
-		if (!p && !b)
-			continue;
-		if (name)
-			printf("reason %s %llu %llu\n", name, (unsigned long long)p,
-			       (unsigned long long)b);
-		else
-			printf("reason SLOT_%d %llu %llu\n", i, (unsigned long long)p,
-			       (unsigned long long)b);
-	}
-	for (int i = 0; i < SYNX_VERDICT_SLOTS; i++) {
-		__u64 p = after.verdict[i].packets - before.verdict[i].packets;
-		__u64 b = after.verdict[i].bytes - before.verdict[i].bytes;
-
-		if (p || b)
-			printf("verdict %d %llu %llu\n", i, (unsigned long long)p,
-			       (unsigned long long)b);
-	}
+	print_deltas(&before, &after);
 	printf("end\n");
+}
+
+/* The forgery driver: FORGE_OBJ's synx_forge tail-calls synx_xdp (tests/lab/synx_forge.bpf.c). */
+static int forge_load(void)
+{
+	int synx_fd = bpf_program__fd(skel->progs.synx_xdp), err;
+	struct bpf_map *target;
+	__u32 key = 0;
+
+	if (forge_obj)
+		return 0;
+	if (!forge_path)
+		return -ENOENT;
+	forge_obj = bpf_object__open_file(forge_path, NULL);
+	if (!forge_obj)
+		return -errno;
+	err = tr_unpin_maps(forge_obj);
+	if (!err)
+		err = bpf_object__load(forge_obj);
+	target = bpf_object__find_map_by_name(forge_obj, "forge_target");
+	if (!err && !target)
+		err = -ENOENT;
+	if (!err)
+		err = bpf_map__update_elem(target, &key, sizeof(key), &synx_fd, sizeof(synx_fd),
+					   BPF_ANY);
+	if (err) {
+		bpf_object__close(forge_obj);
+		forge_obj = NULL;
+	}
+	return err;
+}
+
+static void cmd_flood(char *args)
+{
+	/* An output buffer although nothing reads it: valgrind's model of bpf(2) wants one. */
+	static __u8 in[TR_FRAME_MAX], out[TR_FRAME_OUT_MAX];
+	static struct tr_counters before, after;
+	char *rest = NULL, *off_s, *n_s, *ifs;
+	unsigned long long n, done = 0, ns = 0;
+	struct bpf_program *prog;
+	struct bpf_map *cfg;
+	__u32 key = 0, tcp_off, ifindex = 0;
+	size_t len;
+	int err;
+
+	if (frame_arg(args, in, &len, &rest))
+		return;
+	off_s = strtok_r(NULL, " \t", &rest);
+	n_s = strtok_r(NULL, " \t", &rest);
+	ifs = strtok_r(NULL, " \t", &rest);
+	if (!off_s || !n_s) {
+		reply_err(EINVAL, "flood needs HEX TCP_OFF N [IFINDEX]");
+		return;
+	}
+	tcp_off = strtoul(off_s, NULL, 0);
+	n = strtoull(n_s, NULL, 0);
+	if (ifs)
+		ifindex = strtoul(ifs, NULL, 0);
+	err = forge_load();
+	if (err) {
+		reply_err(-err, forge_path ? forge_path : "no forge object (-f)");
+		return;
+	}
+	prog = bpf_object__find_program_by_name(forge_obj, "synx_forge");
+	cfg = bpf_object__find_map_by_name(forge_obj, "forge_cfg");
+	if (!prog || !cfg) {
+		reply_err(ENOENT, "synx_forge program or forge_cfg map");
+		return;
+	}
+	err = bpf_map__update_elem(cfg, &key, sizeof(key), &tcp_off, sizeof(tcp_off), BPF_ANY);
+	if (!err)
+		err = counters_read(&before);
+	while (!err && done < n) {
+		__u32 rep = n - done > FLOOD_CHUNK ? FLOOD_CHUNK : n - done, dur = 0;
+		__u32 out_len = sizeof(out);
+
+		err = tr_run(bpf_program__fd(prog), in, len, ifindex, rep, out, &out_len, NULL,
+			     &dur);
+		ns += (unsigned long long)dur * rep;
+		done += rep;
+	}
+	if (!err)
+		err = counters_read(&after);
+	if (err) {
+		reply_err(-err, "flood");
+		return;
+	}
+	printf("flood runs %llu ns %llu\n", done, ns);
+	print_deltas(&before, &after);
+	printf("end\n");
+}
+
+static void cmd_maps(void)
+{
+	struct bpf_prog_info pi = {};
+	struct bpf_map *map;
+	__u32 ids[64], len;
+
+	bpf_object__for_each_map(map, skel->obj) {
+		struct bpf_map_info info = {};
+
+		len = sizeof(info);
+		if (bpf_obj_get_info_by_fd(bpf_map__fd(map), &info, &len)) {
+			reply_err(errno, bpf_map__name(map));
+			return;
+		}
+		printf("map %s type %u key %u value %u max_entries %u flags %u id %u\n",
+		       bpf_map__name(map), info.type, info.key_size, info.value_size,
+		       info.max_entries, info.map_flags, info.id);
+	}
+	/* The maps the verified program really uses, by id. */
+	len = sizeof(pi);
+	pi.nr_map_ids = 64;
+	pi.map_ids = (__u64)(unsigned long)ids;
+	if (bpf_obj_get_info_by_fd(bpf_program__fd(skel->progs.synx_xdp), &pi, &len)) {
+		reply_err(errno, "program info");
+		return;
+	}
+	printf("prog_maps");
+	for (__u32 i = 0; i < pi.nr_map_ids && i < 64; i++)
+		printf(" %u", ids[i]);
+	printf("\nend\n");
 }
 
 static int load(void)
 {
-	struct bpf_map *map;
 	int err;
 
 	skel = synx__open();
@@ -373,13 +427,10 @@ static int load(void)
 		return err;
 	}
 	/* Tests must never share, or leave behind, pinned maps. */
-	bpf_object__for_each_map(map, skel->obj) {
-		err = bpf_map__set_pin_path(map, NULL);
-		if (err) {
-			fprintf(stderr, "synx_testrun: unpin %s: %s\n", bpf_map__name(map),
-				strerror(-err));
-			return err;
-		}
+	err = tr_unpin_maps(skel->obj);
+	if (err) {
+		fprintf(stderr, "synx_testrun: unpin: %s\n", strerror(-err));
+		return err;
 	}
 	err = synx__load(skel);
 	if (err) {
@@ -394,18 +445,23 @@ int main(int argc, char **argv)
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t n;
-	int err;
+	int opt;
 
-	if (argc > 1 && !strcmp(argv[1], "-v"))
-		verbose = 1;
-	libbpf_set_print(libbpf_print);
-	ncpus = libbpf_num_possible_cpus();
-	if (ncpus <= 0) {
-		fprintf(stderr, "synx_testrun: cannot count CPUs: %s\n", strerror(-ncpus));
-		return 1;
+	while ((opt = getopt(argc, argv, "vf:")) != -1) {
+		switch (opt) {
+		case 'v':
+			verbose = 1;
+			break;
+		case 'f':
+			forge_path = optarg;
+			break;
+		default:
+			fprintf(stderr, "usage: synx_testrun [-v] [-f FORGE_OBJ]\n");
+			return 2;
+		}
 	}
-	err = load();
-	if (err) {
+	libbpf_set_print(libbpf_print);
+	if (load()) {
 		synx__destroy(skel);
 		/* Distinct exit code: the driver reports a load failure once. */
 		return 3;
@@ -431,6 +487,10 @@ int main(int argc, char **argv)
 			cmd_keys(rest ? rest : (char *)"");
 		else if (!strcmp(cmd, "run"))
 			cmd_run(rest ? rest : (char *)"");
+		else if (!strcmp(cmd, "flood"))
+			cmd_flood(rest ? rest : (char *)"");
+		else if (!strcmp(cmd, "maps"))
+			cmd_maps();
 		else if (!strcmp(cmd, "forget"))
 			cmd_forget();
 		else if (!strcmp(cmd, "kseen"))
@@ -441,6 +501,7 @@ int main(int argc, char **argv)
 			reply_err(EINVAL, cmd);
 	}
 	free(line);
+	bpf_object__close(forge_obj);
 	synx__destroy(skel);
 	return 0;
 }

@@ -1,24 +1,30 @@
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 """The tables: one Row per packet, one Scenario per multi-packet exchange.
 
-Expectations are written from the SPEC (docs in the brief and the comments in
-include/synx_counters.h), never from bpf/.  See README.md for how to add a row.
+Expectations are written from the README's decision table and include/,
+never from bpf/.  See README.md for how to add a row.  Rows with a `wire`
+name are also sent on a veth by tests/e2e/test_malformed (malformed frames
+whose defect survives a real link).
 """
 
 import struct
 
-from xdp_harness import C4, C6, CONFIG_VERSION, F, S4, S6
-from xdp_packets import (IPOption_NOP, ACK, CWR, DST, ECE, FIN, HBH, IP_OPTS_RA, LINUX, MACOS, PSH,
-                         RST, RTG, SYN, URG, WINDOWS, ack_for, frag6, ip4_raw_frag,
-                         ip6_raw_frag, other_frame, tcp_frame, udp4)
+from synxtest import contract as C
+from synxtest import topology as topo
+from synxtest.frames import ACK, CWR, ECE, FIN, PSH, RST, SYN, URG
+from synxtest.scapy_frames import (DST, HBH, IP_OPTS_RA, RTG, IPOption_NOP, ack_for, frag6,
+                                   ip4_raw_frag, ip6_raw_frag, other_frame, tcp_frame, udp4)
+from synxtest.tcpopts import LINUX, MACOS, WINDOWS
 
-LPORT = 8080    # v4 and v6 listeners (and the established connections)
-NOLPORT = 9090  # nobody listens here
-EST4 = (C4, 1111, S4, LPORT)  # established over lo by the driver
-EST6 = (C6, 1112, S6, LPORT)
+C4, S4, C6, S6 = topo.CLIENT4, topo.SERVER4, topo.CLIENT6, topo.SERVER6
+LPORT, NOLPORT = topo.LPORT, topo.NOLPORT
+EST4, EST6 = topo.EST[4], topo.EST[6]  # established by the driver before any row
+F = C.F
+CONFIG_VERSION = C.CONFIG_VERSION
 
-BASE = dict(version=CONFIG_VERSION, flags=F['ALL_PORTS'] | F['SACK'] | F['WSCALE'],
-            mss4=1460, mss6=1440, ttl=64, hop=64, wscale=7, nolisten=0, cookie=0)
+BASE = C.config(flags=F['ALL_PORTS'] | F['SACK'] | F['WSCALE'], mss4=1460, mss6=1440,
+                ttl=64, hop_limit=64, wscale=7, no_listener=C.NOLISTEN_PASS,
+                cookie_mode=C.COOKIE_KERNEL)
 
 
 def cfg(**kw):
@@ -30,15 +36,32 @@ def cfg(**kw):
 TS = cfg(flags=BASE['flags'] | F['TS_COOKIES'])
 TSECN = cfg(flags=BASE['flags'] | F['TS_COOKIES'] | F['ECN'])
 UNPROT = cfg(flags=F['SACK'] | F['WSCALE'])  # no ALL_PORTS, empty bitmap
-DROPNL = cfg(nolisten=1)
+DROPNL = cfg(no_listener=C.NOLISTEN_DROP)
+# Own cookies as `synx attach` sets them up with stock sysctls (tcp_timestamps=1).
+OWN = cfg(cookie_mode=C.COOKIE_OWN, flags=BASE['flags'] | F['TIMESTAMPS'])
+OWNECN = cfg(cookie_mode=C.COOKIE_OWN, flags=OWN['flags'] | F['ECN'])
+
+# Rows run on the device under test unless they name another device, or
+# None: no xdp_md context at all (the run is on lo).
+DUT = topo.DUT.name
+
+
+def tx_reason(c):
+    """The reason a SYN answered under config c is counted as."""
+    return 'TX_SYNACK_OWN' if c.get('cookie_mode') == C.COOKIE_OWN else 'TX_SYNACK_COOKIE'
+
+
+def ok_reason(c):
+    """The reason the handshake ACK of such a SYN is counted as."""
+    return 'PASS_OWN_COOKIE_OK' if c.get('cookie_mode') == C.COOKIE_OWN else 'PASS_COOKIE_OK'
 
 
 class Row:
     def __init__(self, name, frame, reason, cfg=BASE, ports=(), syncookies=2,
-                 ifindex=1, ack_back=True):
+                 ifindex=DUT, ack_back=True, wire=None):
         self.name, self.frame, self.reason = name, frame, reason
         self.cfg, self.ports, self.syncookies = cfg, ports, syncookies
-        self.ifindex, self.ack_back = ifindex, ack_back
+        self.ifindex, self.ack_back, self.wire = ifindex, ack_back, wire
 
     @property
     def malformed(self):
@@ -100,7 +123,7 @@ def tx_rows():
     tfo = [('TFO', bytes.fromhex('a1a2a3a4a5a6a7a8'))]
     body = b'GET / HTTP/1.1\r\nHost: x\r\n\r\n'
     six_dst = [DST() for _ in range(6)]
-    for suffix, c in (('', BASE), ('_ts', TS)):
+    for suffix, c in (('', BASE), ('_ts', TS), ('_own', OWN)):
         base = [
             ('v4_linux', lambda: syn(4, opts=LINUX)),
             ('v4_ip_options_linux', lambda: syn(4, opts=LINUX, ip_opts=IP_OPTS_RA)),
@@ -157,7 +180,7 @@ def tx_rows():
             ('v6_syn_payload_2000', lambda: syn(6, opts=LINUX, payload=b'q' * 2000)),
         ]
         for name, mk in base:
-            rows.append(Row(name + suffix, mk(), 'TX_SYNACK_COOKIE', cfg=c))
+            rows.append(Row(name + suffix, mk(), tx_reason(c), cfg=c))
 
     # TS cookie encoding corners (config flag on and the client sent TS).
     rows += [
@@ -194,8 +217,8 @@ def tx_rows():
     rows += [
         Row('cfg_ttl_200', syn(4, opts=LINUX), 'TX_SYNACK_COOKIE', cfg=cfg(ttl=200)),
         Row('cfg_ttl_1', syn(4, opts=LINUX), 'TX_SYNACK_COOKIE', cfg=cfg(ttl=1)),
-        Row('cfg_hop_limit_33', syn(6, opts=LINUX), 'TX_SYNACK_COOKIE', cfg=cfg(hop=33)),
-        Row('cfg_hop_limit_255', syn(6, opts=LINUX), 'TX_SYNACK_COOKIE', cfg=cfg(hop=255)),
+        Row('cfg_hop_limit_33', syn(6, opts=LINUX), 'TX_SYNACK_COOKIE', cfg=cfg(hop_limit=33)),
+        Row('cfg_hop_limit_255', syn(6, opts=LINUX), 'TX_SYNACK_COOKIE', cfg=cfg(hop_limit=255)),
         Row('cfg_mss4_1200', syn(4, opts=LINUX), 'TX_SYNACK_COOKIE', cfg=cfg(mss4=1200)),
         Row('cfg_mss4_536_ts', syn(4, opts=LINUX), 'TX_SYNACK_COOKIE',
             cfg=cfg(mss4=536, flags=TS['flags'])),
@@ -362,7 +385,7 @@ def pass_rows():
 # ---------------------------------------------------------------- malformed rows
 
 def spec_flags_reason(fl):
-    """Step 6 of the spec, first match wins; ECE/CWR ignored.  Used only to
+    """Step 6 of the decision table, first match wins; ECE/CWR ignored.  Used only to
     label the exhaustive 64-combination table below."""
     f = fl & 0x3f
     if not f:
@@ -387,20 +410,23 @@ def flag_rows():
     rows = []
     # Every combination of the six flags, to an unprotected port, so that a
     # legal combination has exactly one expected outcome: PASS_UNPROTECTED.
+    wire = {SYN | RST: 'syn_rst', 0: 'null_flags', FIN | PSH | URG: 'xmas'}
     for fl in range(64):
         r = spec_flags_reason(fl) or 'PASS_UNPROTECTED'
         rows.append(Row('flags_' + flag_name(fl), seg(4, flags=fl, urg=1 if fl & URG else 0),
-                        r, cfg=UNPROT))
+                        r, cfg=UNPROT, wire=wire.get(fl)))
     rows += [
         Row('flags_ece_only', seg(4, flags=ECE), 'DROP_FLAGS_NONE', cfg=UNPROT),
         Row('flags_cwr_only', seg(4, flags=CWR), 'DROP_FLAGS_NONE', cfg=UNPROT),
         Row('flags_ece_cwr_only_v6', seg(6, flags=ECE | CWR), 'DROP_FLAGS_NONE'),
         Row('flags_none_protected_v6', seg(6, flags=0), 'DROP_FLAGS_NONE'),
         Row('flags_syn_fin_protected', syn(4, flags=SYN | FIN, opts=LINUX),
-            'DROP_FLAGS_SYN_FIN'),
+            'DROP_FLAGS_SYN_FIN', wire='syn_fin'),
+        Row('flags_syn_fin_v6', syn(6, flags=SYN | FIN), 'DROP_FLAGS_SYN_FIN',
+            wire='ip6_syn_fin'),
         Row('flags_syn_rst_protected_v6', syn(6, flags=SYN | RST), 'DROP_FLAGS_SYN_RST'),
         Row('flags_fin_rst_ack_protected', seg(4, flags=FIN | RST | ACK),
-            'DROP_FLAGS_FIN_RST'),
+            'DROP_FLAGS_FIN_RST', wire='fin_rst'),
         Row('flags_xmas_v6', seg(6, flags=FIN | PSH | URG, urg=1), 'DROP_FLAGS_NO_ACK'),
         Row('flags_fin_scan_protected', seg(4, flags=FIN), 'DROP_FLAGS_NO_ACK'),
         Row('flags_syn_psh_protected', syn(4, flags=SYN | PSH, opts=LINUX),
@@ -446,8 +472,10 @@ def option_rows():
         ('opt_ws_len_2_after_linux', bytes.fromhex('020405b40402080a1122334400000000')
          + b'\x03\x02\x01\x01', 'DROP_OPT_FIXED_LEN'),
     ]
+    wire = {'opt_unknown_len_1': 'opt_len_1', 'opt_unknown_len_past_header': 'opt_overrun',
+            'opt_mss_len_3': 'mss_len_3', 'opt_ws_len_4': 'ws_len_4'}
     for name, b, reason in cases:
-        r.append(Row(name, raw(b), reason))
+        r.append(Row(name, raw(b), reason, wire=wire.get(name)))
     r += [
         # Bounded by doff, not by the frame: payload after the header does not
         # make an overrunning option fit.
@@ -496,7 +524,8 @@ def l2_ip_rows():
     r.append(Row('ip4_version_6_udp', udp4().patched(u8('l3off', 0, 0x60, 0xf0)),
                  'DROP_IP4_VERSION'))
     for ihl in range(5):
-        r.append(Row(f'ip4_ihl_{ihl}', v4.patched(u8('l3off', 0, ihl, 0x0f)), 'DROP_IP4_IHL'))
+        r.append(Row(f'ip4_ihl_{ihl}', v4.patched(u8('l3off', 0, ihl, 0x0f)), 'DROP_IP4_IHL',
+                     wire='ip4_ihl_4' if ihl == 4 else None))
     r += [
         Row('ip4_ihl_4_udp', udp4().patched(u8('l3off', 0, 4, 0x0f)), 'DROP_IP4_IHL'),
         Row('ip4_ihl_15_past_frame', syn(4).patched(u8('l3off', 0, 15, 0x0f)),
@@ -510,7 +539,7 @@ def l2_ip_rows():
         Row('ip4_totlen_below_ihl_with_options',
             syn(4, ip_opts=IP_OPTS_RA).patched(u16('l3off', 2, 24)), 'DROP_IP4_TOTLEN'),
         Row('ip4_totlen_frame_plus_1', v4.patched(u16('l3off', 2, len(v4) - 14 + 1)),
-            'DROP_IP4_TOTLEN'),
+            'DROP_IP4_TOTLEN', wire='ip4_totlen_long'),
         Row('ip4_totlen_65535', v4.patched(u16('l3off', 2, 65535)), 'DROP_IP4_TOTLEN'),
         Row('ip4_totlen_past_frame_udp', udp4().patched(u16('l3off', 2, 100)),
             'DROP_IP4_TOTLEN'),
@@ -526,7 +555,8 @@ def l2_ip_rows():
     r += [
         Row('ip6_paylen_plus_1', v6.patched(u16('l3off', 4, len(v6) - 54 + 1)),
             'DROP_IP6_PAYLEN'),
-        Row('ip6_paylen_65535', v6.patched(u16('l3off', 4, 65535)), 'DROP_IP6_PAYLEN'),
+        Row('ip6_paylen_65535', v6.patched(u16('l3off', 4, 65535)), 'DROP_IP6_PAYLEN',
+            wire='ip6_paylen_long'),
         Row('ip6_paylen_past_frame_udp',
             other_frame('udp6').patched(u16('l3off', 4, 200)), 'DROP_IP6_PAYLEN'),
         Row('ip6_frame_cut_in_tcp', v6.cut(54 + 12), 'DROP_IP6_PAYLEN'),
@@ -570,12 +600,12 @@ def tcp_rows():
     ]
     for d in (0, 1, 4):
         r.append(Row(f'tcp_doff_{d}', plain4.patched(u8('l4off', 12, d << 4, 0xf0)),
-                     'DROP_TCP_DOFF'))
+                     'DROP_TCP_DOFF', wire='doff_4' if d == 4 else None))
     r += [
         Row('tcp_doff_6_seg_20', plain4.patched(u8('l4off', 12, 6 << 4, 0xf0)),
             'DROP_TCP_DOFF'),
         Row('tcp_doff_15_seg_40', v4.patched(u8('l4off', 12, 15 << 4, 0xf0)),
-            'DROP_TCP_DOFF'),
+            'DROP_TCP_DOFF', wire='doff_past_end'),
         Row('tcp_doff_4_v6', plain6.patched(u8('l4off', 12, 4 << 4, 0xf0)), 'DROP_TCP_DOFF'),
         Row('tcp_doff_11_v6_seg_40', syn(6, opts=LINUX).patched(u8('l4off', 12, 11 << 4,
                                                                    0xf0)), 'DROP_TCP_DOFF'),
@@ -584,7 +614,8 @@ def tcp_rows():
         Row('tcp_doff_3_ack_unprotected', seg(4).patched(u8('l4off', 12, 3 << 4, 0xf0)),
             'DROP_TCP_DOFF', cfg=UNPROT),
         Row('port_zero_sport_v4', syn(4, sport=0, opts=LINUX), 'DROP_PORT_ZERO'),
-        Row('port_zero_dport_v4', syn(4, dport=0, opts=LINUX), 'DROP_PORT_ZERO'),
+        Row('port_zero_dport_v4', syn(4, dport=0, opts=LINUX), 'DROP_PORT_ZERO',
+            wire='port_zero'),
         Row('port_zero_both_v4', syn(4, sport=0, dport=0), 'DROP_PORT_ZERO'),
         Row('port_zero_dport_v6', syn(6, dport=0), 'DROP_PORT_ZERO'),
         Row('port_zero_sport_ack_unprotected', seg(4, sport=0), 'DROP_PORT_ZERO', cfg=UNPROT),
@@ -598,10 +629,13 @@ def tcp_rows():
 
 def addr_rows():
     r = []
+    wire = {'127.0.0.1': 'martian_loopback', '0.255.255.255': 'martian_zero_net',
+            '224.0.0.1': 'martian_multicast', '::1': 'ip6_martian_loopback',
+            'ff02::1': 'ip6_martian_multicast'}
     for src in ('0.0.0.0', '0.255.255.255', '127.0.0.1', '127.255.255.255', '224.0.0.1',
                 '231.1.2.3', '239.255.255.255', '255.255.255.255'):
         r.append(Row('martian4_' + src.replace('.', '_'), syn(4, src=src, opts=LINUX),
-                     'DROP_MARTIAN_SRC4'))
+                     'DROP_MARTIAN_SRC4', wire=wire.get(src)))
     r += [
         Row('martian4_ack_unprotected', seg(4, src='127.0.0.2'), 'DROP_MARTIAN_SRC4',
             cfg=UNPROT),
@@ -615,12 +649,12 @@ def addr_rows():
     ]
     for src in ('::', '::1', 'ff02::1', 'ff00::', 'ff05::2', 'ffff:ffff:ffff:ffff::1'):
         name = 'martian6_' + (src.replace(':', '_').strip('_') or 'unspec')
-        r.append(Row(name, syn(6, src=src, opts=LINUX), 'DROP_MARTIAN_SRC6'))
+        r.append(Row(name, syn(6, src=src, opts=LINUX), 'DROP_MARTIAN_SRC6', wire=wire.get(src)))
     r += [
         Row('martian6_ack_unprotected', seg(6, src='::1'), 'DROP_MARTIAN_SRC6', cfg=UNPROT),
         Row('martian6_fragment_offset_3', ip6_raw_frag(3, src='ff02::2'),
             'DROP_MARTIAN_SRC6'),
-        Row('land4_syn', syn(4, src=S4, dst=S4, opts=LINUX), 'DROP_LAND'),
+        Row('land4_syn', syn(4, src=S4, dst=S4, opts=LINUX), 'DROP_LAND', wire='land'),
         Row('land4_ack_unprotected', seg(4, src=C4, dst=C4), 'DROP_LAND', cfg=UNPROT),
         Row('land6_syn', syn(6, src=S6, dst=S6, opts=LINUX), 'DROP_LAND'),
         Row('land6_rst', seg(6, src=C6, dst=C6, flags=RST), 'DROP_LAND'),
@@ -673,7 +707,8 @@ def csum_rows():
     return [
         Row('csum_ip4_off_by_one', syn(4, opts=LINUX).patched(
             u16('l3off', 10, 0), fix_ip4_csum=False), 'DROP_IP4_CSUM'),
-        Row('csum_ip4_field_0x1234', syn(4, opts=LINUX, ip_csum=0x1234), 'DROP_IP4_CSUM'),
+        Row('csum_ip4_field_0x1234', syn(4, opts=LINUX, ip_csum=0x1234), 'DROP_IP4_CSUM',
+            wire='ip4_bad_csum_syn'),
         Row('csum_ip4_bad_ttl_after_csum', syn(4).patched(u8('l3off', 8, 63),
                                                           fix_ip4_csum=False),
             'DROP_IP4_CSUM'),
@@ -683,7 +718,8 @@ def csum_rows():
                                                                   fix_ip4_csum=False),
             'DROP_IP4_CSUM'),
         Row('csum_ip4_vlan', syn(4, vlans=[(0x8100, 3)], ip_csum=0xbeef), 'DROP_IP4_CSUM'),
-        Row('csum_tcp_v4', syn(4, opts=LINUX).patched(tcp_bad_csum), 'DROP_TCP_CSUM'),
+        Row('csum_tcp_v4', syn(4, opts=LINUX).patched(tcp_bad_csum), 'DROP_TCP_CSUM',
+            wire='tcp_bad_csum_syn'),
         Row('csum_tcp_v4_zero', syn(4, opts=LINUX, tcp_csum=0), 'DROP_TCP_CSUM'),
         Row('csum_tcp_v4_pseudo_header', syn(4, opts=LINUX).patched(wrong_dst),
             'DROP_TCP_CSUM'),
@@ -715,12 +751,13 @@ def csum_rows():
 # ---------------------------------------------------------------- scenarios
 
 def cookie_scenarios():
-    """Each starts with a SYN that must be answered, then plays the ACK."""
+    """Each starts with a SYN that must be answered, then plays the ACK; in
+    both cookie modes, except where a row is about one mode's cookie."""
 
     def replay(fam, mutate, want, cfg_=BASE):
         def fn(h):
             s = syn(fam, opts=LINUX)
-            errs, cookie = h.expect(s, 'TX_SYNACK_COOKIE', cfg=cfg_)
+            errs, cookie = h.expect(s, tx_reason(cfg_), cfg=cfg_)
             if errs or cookie is None:
                 return ['SYN: ' + e for e in errs] or ['SYN: no cookie']
             a = mutate(s, cookie)
@@ -728,49 +765,53 @@ def cookie_scenarios():
             return ['ACK: ' + e for e in errs]
         return fn
 
-    return [
-        Scenario('cookie_roundtrip_v4', replay(4, lambda s, c: ack_for(s, c),
-                                               'PASS_COOKIE_OK')),
-        Scenario('cookie_roundtrip_v6', replay(6, lambda s, c: ack_for(s, c),
-                                               'PASS_COOKIE_OK')),
-        Scenario('cookie_roundtrip_v4_with_data',
-                 replay(4, lambda s, c: ack_for(s, c, flags=ACK | PSH, payload=b'GET /\r\n'),
-                        'PASS_COOKIE_OK')),
-        Scenario('cookie_roundtrip_v4_ack_with_ip_options',
-                 replay(4, lambda s, c: ack_for(s, c, ip_opts=IP_OPTS_RA), 'PASS_COOKIE_OK')),
-        Scenario('cookie_roundtrip_v4_ack_vlan_padded',
-                 replay(4, lambda s, c: ack_for(s, c, vlans=[(0x8100, 9)]).padded(6),
-                        'PASS_COOKIE_OK')),
+    rows = []
+    for suffix, c in (('', BASE), ('_own', OWN)):
+        ok = ok_reason(c)
+        rows += [
+            Scenario('cookie_roundtrip_v4' + suffix, replay(4, lambda s, k: ack_for(s, k), ok, c)),
+            Scenario('cookie_roundtrip_v6' + suffix, replay(6, lambda s, k: ack_for(s, k), ok, c)),
+            Scenario('cookie_roundtrip_v4_with_data' + suffix,
+                     replay(4, lambda s, k: ack_for(s, k, flags=ACK | PSH, payload=b'GET /\r\n'),
+                            ok, c)),
+            Scenario('cookie_roundtrip_v4_ack_with_ip_options' + suffix,
+                     replay(4, lambda s, k: ack_for(s, k, ip_opts=IP_OPTS_RA), ok, c)),
+            Scenario('cookie_roundtrip_v4_ack_vlan_padded' + suffix,
+                     replay(4, lambda s, k: ack_for(s, k, vlans=[(0x8100, 9)]).padded(6), ok, c)),
+        ]
+    rows += [
         Scenario('cookie_roundtrip_v6_ts', replay(6, lambda s, c: ack_for(s, c),
                                                   'PASS_COOKIE_OK', TS)),
-        # Kernel cookies are additive in their low bits (MSS index) and top
-        # 8 bits (minute counter): cookie-1 or seq+1 is a *valid* cookie for
-        # a smaller MSS (RFC 4987 4.1 trade-off).  So every wrong cookie here
-        # is off by >= 4 in the MSS index or lands in another minute slot.
-        Scenario('cookie_wrong_v4', replay(4, lambda s, c: ack_for(s, c + 4),
-                                           'DROP_COOKIE_INVALID'), malformed=True),
-        Scenario('cookie_wrong_v6', replay(6, lambda s, c: ack_for(s, c ^ 0x00800000),
-                                           'DROP_COOKIE_INVALID'), malformed=True),
-        Scenario('cookie_wrong_minute_v4', replay(4, lambda s, c: ack_for(s, c ^ 0x80000000),
-                                                  'DROP_COOKIE_INVALID'), malformed=True),
-        Scenario('cookie_zero_v6', replay(6, lambda s, c: ack_for(s, 0xffffffff),
-                                          'DROP_COOKIE_INVALID'), malformed=True),
-        Scenario('cookie_other_sport_v4',
-                 replay(4, lambda s, c: ack_for(s, c, sport=s.spec['sport'] + 1000),
-                        'DROP_COOKIE_INVALID'), malformed=True),
-        Scenario('cookie_other_src_v4',
-                 replay(4, lambda s, c: ack_for(s, c, src='198.18.7.7'),
-                        'DROP_COOKIE_INVALID'), malformed=True),
-        Scenario('cookie_other_sport_v6',
-                 replay(6, lambda s, c: ack_for(s, c, sport=s.spec['sport'] + 1000),
-                        'DROP_COOKIE_INVALID'), malformed=True),
-        Scenario('cookie_wrong_seq_v4',
-                 replay(4, lambda s, c: ack_for(s, c, seq=s.spec['seq'] + 1 + 4),
-                        'DROP_COOKIE_INVALID'), malformed=True),
-        Scenario('cookie_v4_replayed_as_v6',
-                 replay(4, lambda s, c: ack_for(s, c, fam=6, src=C6, dst=S6),
-                        'DROP_COOKIE_INVALID'), malformed=True),
+        Scenario('cookie_roundtrip_v6_own_ecn', replay(6, lambda s, c: ack_for(s, c),
+                                                       'PASS_OWN_COOKIE_OK', OWNECN)),
     ]
+    # Wrong cookies.  Kernel cookies are additive in their low bits (MSS
+    # index) and top 8 bits (minute counter): cookie-1 or seq+1 is a *valid*
+    # cookie for a smaller MSS (RFC 4987 4.1 trade-off).  So every wrong
+    # kernel cookie here is off by >= 4 in the MSS index or lands in another
+    # minute slot.  An own cookie's MAC covers all 32 bits and the flow, so
+    # any change at all is refused.
+    wrong = [
+        ('cookie_wrong_v4', 4, lambda s, c: ack_for(s, c + 4)),
+        ('cookie_wrong_v6', 6, lambda s, c: ack_for(s, c ^ 0x00800000)),
+        ('cookie_wrong_minute_v4', 4, lambda s, c: ack_for(s, c ^ 0x80000000)),
+        ('cookie_zero_v6', 6, lambda s, c: ack_for(s, 0xffffffff)),
+        ('cookie_other_sport_v4', 4, lambda s, c: ack_for(s, c, sport=s.spec['sport'] + 1000)),
+        ('cookie_other_src_v4', 4, lambda s, c: ack_for(s, c, src='198.18.7.7')),
+        ('cookie_other_sport_v6', 6, lambda s, c: ack_for(s, c, sport=s.spec['sport'] + 1000)),
+        ('cookie_wrong_seq_v4', 4, lambda s, c: ack_for(s, c, seq=s.spec['seq'] + 1 + 4)),
+        ('cookie_v4_replayed_as_v6', 4, lambda s, c: ack_for(s, c, fam=6, src=C6, dst=S6)),
+    ]
+    for suffix, c in (('', BASE), ('_own', OWN)):
+        rows += [Scenario(name + suffix, replay(fam, mutate, 'DROP_COOKIE_INVALID', c),
+                          malformed=True) for name, fam, mutate in wrong]
+    # Every bit of the own cookie's low 10 (T, MSS index, WS, SACK, ECN) and
+    # a few of its MAC: one flipped bit, refused.
+    for bit in (0, 1, 2, 5, 6, 8, 9, 10, 20, 31):
+        rows.append(Scenario(f'cookie_own_bit_{bit}_flipped',
+                             replay(4, lambda s, c, b=bit: ack_for(s, c ^ (1 << b)),
+                                    'DROP_COOKIE_INVALID', OWN), malformed=True))
+    return rows
 
 
 def followup_scenarios():
@@ -787,7 +828,7 @@ def followup_scenarios():
         """steps: (label, mutate(syn, cookie) -> frame | float seconds, reason)."""
         def fn(h):
             s = syn(fam, opts=LINUX)
-            errs, cookie = h.expect(s, 'TX_SYNACK_COOKIE', cfg=cfg_)
+            errs, cookie = h.expect(s, tx_reason(cfg_), cfg=cfg_)
             if errs or cookie is None:
                 return ['SYN: ' + e for e in errs] or ['SYN: no cookie']
             out = []
@@ -795,16 +836,18 @@ def followup_scenarios():
                 if isinstance(step, float):
                     time.sleep(step)
                     continue
-                errs, _ = h.expect(step(s, cookie), want, cfg=cfg_)
+                errs, _ = h.expect(step(s, cookie), want or ok_reason(cfg_), cfg=cfg_)
                 out += [f'{label}: {e}' for e in errs]
             return out
         return fn
 
-    ack = ('ACK', lambda s, c: ack_for(s, c), 'PASS_COOKIE_OK')
+    ack = ('ACK', lambda s, c: ack_for(s, c), None)  # None: the cookie's own OK reason
     data = ('data 1 (seq as the ACK)',
-            lambda s, c: ack_for(s, c, flags=ACK | PSH, payload=b'x' * 1000), 'PASS_COOKIE_FOLLOWUP')
+            lambda s, c: ack_for(s, c, flags=ACK | PSH, payload=b'x' * 1000),
+            'PASS_COOKIE_FOLLOWUP')
     data2 = ('data 2 (later seq)',
-             lambda s, c: ack_for(s, c, seq=seq_of(s, 1000), flags=ACK | PSH, payload=b'y' * 1000),
+             lambda s, c: ack_for(s, c, seq=seq_of(s, 1000), flags=ACK | PSH,
+                                  payload=b'y' * 1000),
              'PASS_COOKIE_FOLLOWUP')
     fin = ('FIN at the window edge', lambda s, c: ack_for(s, c, seq=seq_of(s, 65535),
                                                           flags=ACK | FIN), 'PASS_COOKIE_FOLLOWUP')
@@ -812,10 +855,15 @@ def followup_scenarios():
         Scenario('followup_burst_v4', play(4, [ack, data, data2, fin])),
         Scenario('followup_burst_v6', play(6, [ack, data, data2, fin])),
         Scenario('followup_burst_v4_ts', play(4, [ack, data2], TS)),
+        Scenario('followup_burst_v4_own', play(4, [ack, data, data2, fin], OWN)),
+        Scenario('followup_burst_v6_own', play(6, [ack, data, data2, fin], OWN)),
         # Nothing passed before: later segments are bad cookies, as ever.
         Scenario('followup_needs_valid_ack',
                  play(4, [('bad ACK', lambda s, c: ack_for(s, c + 4), 'DROP_COOKIE_INVALID'),
                           ('data 2', data2[1], 'DROP_COOKIE_INVALID')]), malformed=True),
+        Scenario('followup_needs_valid_ack_own',
+                 play(4, [('bad ACK', lambda s, c: ack_for(s, c ^ 1), 'DROP_COOKIE_INVALID'),
+                          ('data 2', data2[1], 'DROP_COOKIE_INVALID')], OWN), malformed=True),
         Scenario('followup_other_sport',
                  play(4, [ack, ('data 2 from another port',
                                 lambda s, c: ack_for(s, c, sport=s.spec['sport'] + 1,
@@ -836,6 +884,10 @@ def followup_scenarios():
                  play(4, [ack, ('seq past the window',
                                 lambda s, c: ack_for(s, c, seq=seq_of(s, 65537)),
                                 'DROP_COOKIE_INVALID')]), malformed=True),
+        Scenario('followup_seq_past_window_own',
+                 play(6, [ack, ('seq past the window',
+                                lambda s, c: ack_for(s, c, seq=seq_of(s, 65537)),
+                                'DROP_COOKIE_INVALID')], OWN), malformed=True),
         Scenario('followup_expires_after_1s',
                  play(4, [ack, data2, ('wait', 1.1, None),
                           ('data 2 again, 1.1 s later', data2[1], 'DROP_COOKIE_INVALID')]),
@@ -844,15 +896,143 @@ def followup_scenarios():
 
 
 def blind_ack_rows():
-    return [
-        Row('cookie_blind_ack_v4', seg(4, seq=0x1000, ack=0x2000), 'DROP_COOKIE_INVALID'),
-        Row('cookie_blind_ack_v6', seg(6, seq=0x1000, ack=0x2000), 'DROP_COOKIE_INVALID'),
-        Row('cookie_blind_psh_ack_v4', seg(4, flags=ACK | PSH, payload=b'x'),
-            'DROP_COOKIE_INVALID'),
+    rows = []
+    for suffix, c in (('', BASE), ('_own', OWN)):
+        rows += [
+            Row('cookie_blind_ack_v4' + suffix, seg(4, seq=0x1000, ack=0x2000),
+                'DROP_COOKIE_INVALID', cfg=c),
+            Row('cookie_blind_ack_v6' + suffix, seg(6, seq=0x1000, ack=0x2000),
+                'DROP_COOKIE_INVALID', cfg=c),
+            Row('cookie_blind_psh_ack_v4' + suffix, seg(4, flags=ACK | PSH, payload=b'x'),
+                'DROP_COOKIE_INVALID', cfg=c),
+        ]
+    return rows
+
+
+def own_rows():
+    """Own cookies (include/synx_cookie.h): the SYN-ACK offers what both
+    sides support, timestamps or not, and the ISN carries MSS (8-entry
+    table), the client's shift, SACK and ECN.  The harness predicts the ISN
+    from the test's key and checks the metadata the handshake ACK carries.
+    The tx_rows above run under OWN as well (suffix _own)."""
+    def mss(v):
+        return [('MSS', v), ('SACKOK',), ('TS', 5, 0), ('NOP',), ('WS', 7)]
+
+    rows = [
+        # Options: what the server side supports of what the client offered.
+        Row('own_v4_ws14', syn(4, opts=[('MSS', 1460), ('NOP',), ('WS', 14)]), 'TX_SYNACK_OWN',
+            cfg=OWN),
+        Row('own_v4_ws15_clamped_to_14', syn(4, opts=[('MSS', 1460), ('NOP',), ('WS', 15)]),
+            'TX_SYNACK_OWN', cfg=OWN),
+        Row('own_v4_ws0', syn(4, opts=[('MSS', 1460), ('NOP',), ('WS', 0)]), 'TX_SYNACK_OWN',
+            cfg=OWN),
+        Row('own_v4_sack_only', syn(4, opts=[('MSS', 1460), ('SACKOK',)]), 'TX_SYNACK_OWN',
+            cfg=OWN),
+        Row('own_v4_ts_only', syn(4, opts=[('MSS', 1460), ('TS', 0xfffffff0, 7)]),
+            'TX_SYNACK_OWN', cfg=OWN),
+        Row('own_v6_windows_no_ts', syn(6, opts=WINDOWS), 'TX_SYNACK_OWN', cfg=OWN),
+        Row('own_cfg_no_timestamps', syn(4, opts=LINUX), 'TX_SYNACK_OWN',
+            cfg=cfg(cookie_mode=C.COOKIE_OWN, flags=BASE['flags'])),
+        Row('own_cfg_sack_off', syn(4, opts=LINUX), 'TX_SYNACK_OWN',
+            cfg=cfg(cookie_mode=C.COOKIE_OWN,
+                    flags=F['ALL_PORTS'] | F['WSCALE'] | F['TIMESTAMPS'])),
+        Row('own_cfg_wscale_off', syn(6, opts=MACOS), 'TX_SYNACK_OWN',
+            cfg=cfg(cookie_mode=C.COOKIE_OWN, flags=F['ALL_PORTS'] | F['SACK'] | F['TIMESTAMPS'])),
+        Row('own_cfg_mss_only', syn(4, opts=LINUX), 'TX_SYNACK_OWN',
+            cfg=cfg(cookie_mode=C.COOKIE_OWN, flags=F['ALL_PORTS'])),
+        Row('own_cfg_wscale_9', syn(4, opts=LINUX), 'TX_SYNACK_OWN',
+            cfg=cfg(cookie_mode=C.COOKIE_OWN, flags=OWN['flags'], wscale=9)),
+        Row('own_cfg_ts_cookies_flag_ignored', syn(4, opts=WINDOWS), 'TX_SYNACK_OWN',
+            cfg=cfg(cookie_mode=C.COOKIE_OWN, flags=OWN['flags'] | F['TS_COOKIES'])),
+        # ECN survives an own cookie with or without timestamps.
+        Row('own_v4_ecn_negotiated', syn(4, opts=LINUX, flags=SYN | ECE | CWR), 'TX_SYNACK_OWN',
+            cfg=OWNECN),
+        Row('own_v6_ecn_windows', syn(6, opts=WINDOWS, flags=SYN | ECE | CWR), 'TX_SYNACK_OWN',
+            cfg=OWNECN),
+        Row('own_v4_ecn_cfg_off', syn(4, opts=LINUX, flags=SYN | ECE | CWR), 'TX_SYNACK_OWN',
+            cfg=OWN),
+        Row('own_v4_ecn_ece_only', syn(4, opts=LINUX, flags=SYN | ECE), 'TX_SYNACK_OWN',
+            cfg=OWNECN),
+        Row('own_v4_ecn_cwr_only', syn(4, opts=LINUX, flags=SYN | CWR), 'TX_SYNACK_OWN',
+            cfg=OWNECN),
+        # The MSS table: below, on, between and above its entries; none offered.
+        Row('own_v4_mss_100_below_table', syn(4, opts=mss(100)), 'TX_SYNACK_OWN', cfg=OWN),
+        Row('own_v4_mss_536', syn(4, opts=mss(536)), 'TX_SYNACK_OWN', cfg=OWN),
+        Row('own_v4_mss_1299_between', syn(4, opts=mss(1299)), 'TX_SYNACK_OWN', cfg=OWN),
+        Row('own_v4_mss_1452', syn(4, opts=mss(1452)), 'TX_SYNACK_OWN', cfg=OWN),
+        Row('own_v4_mss_9000_above', syn(4, opts=mss(9000)), 'TX_SYNACK_OWN', cfg=OWN),
+        Row('own_v6_mss_1219_below_table', syn(6, opts=mss(1219)), 'TX_SYNACK_OWN', cfg=OWN),
+        Row('own_v6_mss_1432', syn(6, opts=mss(1432)), 'TX_SYNACK_OWN', cfg=OWN),
+        Row('own_v6_mss_8940', syn(6, opts=mss(8940)), 'TX_SYNACK_OWN', cfg=OWN),
+        Row('own_v6_mss_65535', syn(6, opts=mss(65535)), 'TX_SYNACK_OWN', cfg=OWN),
+        Row('own_v4_no_mss_option', syn(4, opts=[('SACKOK',), ('NOP',), ('WS', 2)]),
+            'TX_SYNACK_OWN', cfg=OWN),
+        Row('own_v6_no_mss_option', syn(6), 'TX_SYNACK_OWN', cfg=OWN),
+        Row('own_v4_duplicate_mss_last_wins',
+            syn(4, opts=[('MSS', 536), ('MSS', 1440), ('NOP',), ('WS', 3)]), 'TX_SYNACK_OWN',
+            cfg=OWN),
+        # Config, as for kernel cookies.
+        Row('own_cfg_ttl_200', syn(4, opts=LINUX), 'TX_SYNACK_OWN', cfg=dict(OWN, ttl=200)),
+        Row('own_cfg_hop_limit_33', syn(6, opts=LINUX), 'TX_SYNACK_OWN',
+            cfg=dict(OWN, hop_limit=33)),
+        Row('own_cfg_mss4_zero_is_mtu', syn(4, opts=LINUX), 'TX_SYNACK_OWN',
+            cfg=dict(OWN, mss4=0)),
+        Row('own_cfg_mss6_zero_is_mtu', syn(6, opts=LINUX), 'TX_SYNACK_OWN',
+            cfg=dict(OWN, mss6=0)),
+        Row('own_cfg_mss4_zero_jumbo_device', syn(4, opts=LINUX).to_mac(topo.JUMBO.mac_bytes),
+            'TX_SYNACK_OWN', cfg=dict(OWN, mss4=0), ifindex=topo.JUMBO.name),
+        Row('own_no_xdp_md_ctx', syn(4, opts=LINUX), 'TX_SYNACK_OWN', cfg=OWN, ifindex=None),
+        Row('own_ports_bitmap_protects_8080', syn(6, opts=LINUX), 'TX_SYNACK_OWN',
+            cfg=dict(OWN, flags=OWN['flags'] & ~F['ALL_PORTS']), ports=(LPORT,)),
+        # A cookie mode other than own is the kernel's; a foreign version is
+        # the built-in defaults (kernel cookies), whatever the mode field says.
+        Row('own_mode_2_is_kernel', syn(4, opts=LINUX), 'TX_SYNACK_COOKIE',
+            cfg=dict(OWN, cookie_mode=2)),
+        Row('own_wrong_version_is_defaults', syn(4, opts=LINUX), 'TX_SYNACK_COOKIE',
+            cfg=dict(OWN, version=CONFIG_VERSION + 1)),
+        # The kernel's policy decides when SYNs are answered, in both modes.
+        Row('own_syncookies_1_kernel_v4', syn(4, opts=LINUX), 'PASS_SYN_KERNEL', cfg=OWN,
+            syncookies=1),
+        Row('own_syncookies_1_kernel_v6', syn(6, opts=LINUX), 'PASS_SYN_KERNEL', cfg=OWN,
+            syncookies=1),
+        Row('own_signed_md5', syn(4, opts=[('MSS', 1460), ('MD5',)]), 'PASS_SYN_SIGNED',
+            cfg=OWN),
+        Row('own_nolisten_syn', syn(6, opts=LINUX, dport=NOLPORT), 'PASS_NO_LISTENER', cfg=OWN),
+        Row('own_nolisten_drop_ack', seg(4, dport=NOLPORT), 'DROP_NO_LISTENER',
+            cfg=dict(OWN, no_listener=C.NOLISTEN_DROP)),
+        Row('own_socket_established_ack',
+            tcp_frame(4, src=EST4[0], sport=EST4[1], dst=EST4[2], dport=EST4[3], flags=ACK,
+                      seq=1, ack=1), 'PASS_SOCKET', cfg=OWN),
+        Row('own_unprotected_syn', syn(4, opts=LINUX), 'PASS_UNPROTECTED',
+            cfg=dict(OWN, flags=OWN['flags'] & ~F['ALL_PORTS'])),
+        Row('own_bad_tcp_csum', syn(6, opts=LINUX).patched(tcp_bad_csum), 'DROP_TCP_CSUM',
+            cfg=OWN),
     ]
+    return rows
+
+
+def own_key_scenarios():
+    """The key in synx_keys decides the mode in practice: without one
+    (generation 0) own mode answers with kernel cookies, which its ACK path
+    still accepts once a key exists."""
+
+    def no_key(h):
+        s = syn(4, opts=LINUX)
+        h.set_keys(None)
+        try:
+            errs, cookie = h.expect(s, 'TX_SYNACK_COOKIE', cfg=OWN)
+        finally:
+            h.set_keys(h.key)
+        if errs or cookie is None:
+            return ['SYN without a key: ' + e for e in errs] or ['SYN: no cookie']
+        errs, _ = h.expect(ack_for(s, cookie), 'PASS_COOKIE_OK', cfg=OWN)
+        return ['its ACK, key written since: ' + e for e in errs]
+
+    return [Scenario('own_no_key_kernel_cookie_then_accepted', no_key)]
 
 
 def all_cases():
     rows = (tx_rows() + pass_rows() + flag_rows() + option_rows() + l2_ip_rows()
-            + tcp_rows() + addr_rows() + frag_rows() + csum_rows() + blind_ack_rows())
-    return rows + cookie_scenarios() + followup_scenarios()
+            + tcp_rows() + addr_rows() + frag_rows() + csum_rows() + blind_ack_rows()
+            + own_rows())
+    return rows + cookie_scenarios() + followup_scenarios() + own_key_scenarios()

@@ -1,12 +1,13 @@
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
-"""Frames for the XDP tables, built with scapy.
+"""Frames built with scapy, for the unit tables: their IP and TCP checksums
+are scapy's, so an input frame never shares a checksum bug with csum.py,
+which checks the output.  TCP options are encoded by tcpopts.encode(), since
+scapy would "fix" the malformed ones the tables need.
 
 A Frame is the wire bytes plus the arguments that built it (spec), so that a
-SYN-ACK can be checked against what the SYN offered and the handshake ACK can
-be built for the same 4-tuple.  TCP options are encoded here from a small
-list (not by scapy, which would "fix" the malformed ones the tables need)."""
-
-import struct
+handshake ACK can be built for the same 4-tuple.  Import this module only
+inside the test's namespace: scapy inspects the interfaces when imported.
+"""
 
 from scapy.layers.l2 import ARP, Dot1AD, Dot1Q, Ether
 from scapy.layers.inet import ICMP, IP, TCP, UDP, IPOption_NOP, IPOption_Router_Alert
@@ -15,73 +16,17 @@ from scapy.layers.inet6 import (ICMPv6EchoRequest, IPv6, IPv6ExtHdrDestOpt,
                                 IPv6ExtHdrRouting)
 from scapy.packet import Raw
 
-from xdp_harness import C4, C6, S4, S6, ip4_fix_csum
+from . import topology as topo
+from .csum import ip4_fix_csum
+from .frames import ACK, SYN
+from .tcpopts import encode
 
+C4, S4, C6, S6 = topo.CLIENT4, topo.SERVER4, topo.CLIENT6, topo.SERVER6
 IP_OPTS_RA = (IPOption_Router_Alert(), IPOption_NOP(), IPOption_NOP(), IPOption_NOP(),
               IPOption_NOP())  # 8 bytes: IHL 7
+# Extension header layers, re-exported for the tables.
+HBH, DST, RTG = IPv6ExtHdrHopByHop, IPv6ExtHdrDestOpt, IPv6ExtHdrRouting
 
-MAC_C = '02:00:00:00:00:01'
-MAC_S = '02:00:00:00:00:02'
-
-FIN, SYN, RST, PSH, ACK, URG, ECE, CWR = (1 << i for i in range(8))
-
-# ---------------------------------------------------------------- TCP options
-# Each option: ('MSS', v) ('NOP',) ('EOL',) ('WS', shift) ('SACKOK',)
-# ('TS', val, ecr) ('TFO', cookie) ('MD5',) ('AO',) or ('RAW', bytes).
-
-LINUX = [('MSS', 1460), ('SACKOK',), ('TS', 0x11223344, 0), ('NOP',), ('WS', 7)]
-WINDOWS = [('MSS', 1460), ('NOP',), ('WS', 8), ('NOP',), ('NOP',), ('SACKOK',)]
-MACOS = [('MSS', 1460), ('NOP',), ('WS', 6), ('NOP',), ('NOP',),
-         ('TS', 0x55667788, 0), ('SACKOK',), ('EOL',)]
-
-
-def encode_opts(opts):
-    b = b''
-    for o in opts:
-        k = o[0]
-        if k == 'MSS':
-            b += struct.pack('!BBH', 2, 4, o[1])
-        elif k == 'NOP':
-            b += b'\x01'
-        elif k == 'EOL':
-            b += b'\x00'
-        elif k == 'WS':
-            b += struct.pack('!BBB', 3, 3, o[1])
-        elif k == 'SACKOK':
-            b += b'\x04\x02'
-        elif k == 'TS':
-            b += struct.pack('!BBII', 8, 10, o[1], o[2])
-        elif k == 'TFO':
-            b += struct.pack('!BB', 34, 2 + len(o[1])) + o[1]
-        elif k == 'MD5':
-            b += struct.pack('!BB', 19, 18) + bytes(range(16))
-        elif k == 'AO':
-            b += struct.pack('!BBBB', 29, 16, 1, 1) + bytes(range(12))
-        elif k == 'RAW':
-            b += o[1]
-        else:
-            raise ValueError(k)
-    return b + b'\0' * (-len(b) % 4)  # pad with EOL to a 32-bit boundary
-
-
-def offered(opts):
-    """What a SYN's option list offers, as a server would parse it."""
-    o = {}
-    for x in opts:
-        if x[0] == 'EOL':
-            break
-        if x[0] == 'WS':
-            o['ws'] = x[1]
-        elif x[0] == 'SACKOK':
-            o['sack'] = True
-        elif x[0] == 'TS':
-            o['ts'] = (x[1], x[2])
-        elif x[0] == 'MSS':
-            o['mss'] = x[1]
-    return o
-
-
-# ---------------------------------------------------------------- frames
 
 class Frame:
     def __init__(self, raw, spec, l2len, l3off, l4off=None):
@@ -93,6 +38,9 @@ class Frame:
 
     def __len__(self):
         return len(self.raw)
+
+    def __bytes__(self):
+        return self.raw
 
     def patched(self, fn, fix_ip4_csum=True):
         """A copy with fn(bytearray, frame) applied; the IPv4 header
@@ -114,12 +62,18 @@ class Frame:
         """n bytes of Ethernet padding after the IP datagram."""
         return Frame(self.raw + b'\0' * n, self.spec, self.l2len, self.l3off, self.l4off)
 
+    def to_mac(self, dst, src=None):
+        """The same frame addressed to another MAC (and from another, if src)."""
+        src = self.raw[6:12] if src is None else bytes(src)
+        return Frame(bytes(dst) + src + self.raw[12:], self.spec, self.l2len, self.l3off,
+                     self.l4off)
+
 
 def l2(vlans=(), ethertype=None):
     """Ethernet plus VLAN tags: vlans = [(tpid, vid), ...] outermost first.
     Every TPID is set explicitly (scapy's defaults would pick 0x8100)."""
     tpids = [t for t, _ in vlans] + [ethertype]
-    p = Ether(src=MAC_C, dst=MAC_S)
+    p = Ether(src=topo.MAC_CLIENT, dst=topo.MAC_SERVER)
     if tpids[0] is not None:
         p.type = tpids[0]
     for i, (tpid, vid) in enumerate(vlans):
@@ -131,16 +85,16 @@ def l2(vlans=(), ethertype=None):
     return p
 
 
-def tcp_frame(fam=4, src=None, dst=None, sport=40000, dport=8080, flags=SYN,
+def tcp_frame(fam=4, src=None, dst=None, sport=40000, dport=topo.LPORT, flags=SYN,
               seq=0x01020304, ack=0, opts=(), payload=b'', vlans=(), ip_opts=(),
               ext=(), df=True, frag=0, mf=False, ttl=64, window=64240, urg=0,
               doff=None, tcp_csum=None, ip_csum=None, ip_id=0x1234, tos=0, flow=0):
-    """One TCP frame.  ext: IPv6 extension header layers, in order."""
+    """One TCP frame.  opts: a tcpopts list; ext: IPv6 extension header layers."""
     spec = dict(locals())
-    src = src or (C4 if fam == 4 else C6)
-    dst = dst or (S4 if fam == 4 else S6)
+    src = src or topo.client(fam)
+    dst = dst or topo.server(fam)
     spec.update(src=src, dst=dst)
-    optb = encode_opts(opts)
+    optb = encode(opts)
     seg = TCP(sport=sport, dport=dport, seq=seq, ack=ack, flags=flags, window=window,
               urgptr=urg, dataofs=doff if doff is not None else 5 + len(optb) // 4,
               options=[])
@@ -197,21 +151,21 @@ def other_frame(kind, vlans=()):
     """Non-TCP traffic."""
     base = l2(vlans)
     if kind == 'arp':
-        p = base / ARP(psrc=C4, pdst=S4, hwsrc=MAC_C)
+        p = base / ARP(psrc=C4, pdst=S4, hwsrc=topo.MAC_CLIENT)
     elif kind == 'lldp':
         p = l2(vlans, ethertype=0x88cc) / Raw(b'\x02\x07\x04' + b'\0' * 30)
     elif kind == 'udp4':
-        p = base / IP(src=C4, dst=S4) / UDP(sport=5353, dport=8080) / Raw(b'x' * 8)
+        p = base / IP(src=C4, dst=S4) / UDP(sport=5353, dport=topo.LPORT) / Raw(b'x' * 8)
     elif kind == 'icmp4':
         p = base / IP(src=C4, dst=S4) / ICMP() / Raw(b'x' * 8)
     elif kind == 'udp6':
-        p = base / IPv6(src=C6, dst=S6) / UDP(sport=5353, dport=8080) / Raw(b'x' * 8)
+        p = base / IPv6(src=C6, dst=S6) / UDP(sport=5353, dport=topo.LPORT) / Raw(b'x' * 8)
     elif kind == 'icmp6':
         p = base / IPv6(src=C6, dst=S6) / ICMPv6EchoRequest()
     elif kind == 'nonext6':
         p = base / IPv6(src=C6, dst=S6, nh=59) / Raw(b'\0' * 8)
     elif kind == 'hbh_udp6':
-        p = base / IPv6(src=C6, dst=S6) / IPv6ExtHdrHopByHop() / UDP(sport=1, dport=8080)
+        p = base / IPv6(src=C6, dst=S6) / IPv6ExtHdrHopByHop() / UDP(sport=1, dport=topo.LPORT)
     else:
         raise ValueError(kind)
     return Frame(bytes(p), dict(fam=None), len(base), len(base), None)
@@ -219,9 +173,26 @@ def other_frame(kind, vlans=()):
 
 def udp4(src=C4, dst=S4, ihl=None):
     ip = IP(src=src, dst=dst) if ihl is None else IP(src=src, dst=dst, ihl=ihl)
-    p = l2() / ip / UDP(sport=5353, dport=8080) / Raw(b'x' * 4)
+    p = l2() / ip / UDP(sport=5353, dport=topo.LPORT) / Raw(b'x' * 4)
     return Frame(bytes(p), dict(fam=4), 14, 14, None)
 
 
-# Extension header layers, re-exported for the tables.
-HBH, DST, RTG = IPv6ExtHdrHopByHop, IPv6ExtHdrDestOpt, IPv6ExtHdrRouting
+def scapy_csums_ok(out):
+    """Both checksums of a frame as scapy recomputes them: [] or errors.  A
+    second opinion beside csum.py's."""
+    errs = []
+    p = Ether(out)
+    v4 = IP in p
+    if not v4 and IPv6 not in p:
+        return ['scapy: not an IP frame']
+    ck_ip = p[IP].chksum if v4 else None
+    ck_tcp = p[TCP].chksum
+    if v4:
+        del p[IP].chksum
+    del p[TCP].chksum
+    q = Ether(bytes(p))
+    if v4 and q[IP].chksum != ck_ip:
+        errs.append(f'ip checksum (scapy): expected 0x{q[IP].chksum:04x}, got 0x{ck_ip:04x}')
+    if q[TCP].chksum != ck_tcp:
+        errs.append(f'tcp checksum (scapy): expected 0x{q[TCP].chksum:04x}, got 0x{ck_tcp:04x}')
+    return errs

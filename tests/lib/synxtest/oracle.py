@@ -1,0 +1,251 @@
+# SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+"""The one oracle for the SYN-ACK synx must send (XDP_TX) for a SYN, in both
+cookie modes, written from the README (decision table, "The SYN-ACK",
+cookie modes) and include/, never from bpf/.
+
+    syn = parse_syn(frame)                       # what the SYN says
+    exp = expect_synack(syn, cfg, mtu, keys)     # what must come back
+    errs, cookie = check_synack(exp, out, t0, t1)
+
+Every byte of the reply is predicted, except what carries a clock or a
+secret: the ISN, the TSval, and so both checksums.  Those are checked on
+their own: the checksums by recomputing them (csum.py); the TSval as a
+millisecond clock read during the run [t0, t1]; the ISN
+  - own cookies: exactly, from cookies.py with the test's key (one of the
+    counts the run's clock can have read);
+  - kernel cookies: the ISN is the kernel's secret; with timestamp cookies
+    its options are in the TSval's low 6 bits, checked exactly, and the
+    TSval is never later than the clock.
+"""
+
+import struct
+
+from . import contract as C
+from . import cookies
+from .csum import PROTO_TCP, csum16, pseudo_header
+from .frames import ACK, CWR, ECE, SYN
+from .tcpopts import NOP, SACKOK, TS, WS, WS_MAX, MSS, parse_syn as parse_opts
+
+VLAN_TPIDS = (0x8100, 0x88a8)
+IP6_EXT = (0, 43, 60)  # hop-by-hop, routing, destination options
+IP6_FRAG = 44
+IPV4_MIN_MSS, IPV6_MIN_MSS = 536, 1220  # RFC 9293 3.7.1; RFC 8200 5 (1280 - 60)
+SYNACK_WINDOW = 65535  # never scaled in a SYN-ACK (RFC 7323 2.2)
+TS_SLACK_MS = 5        # between the program's clock reads and the tool's
+
+
+class Syn:
+    """The fields of a SYN that its SYN-ACK depends on."""
+
+    def __init__(self, l2, fam, src, dst, sport, dport, seq, flags, offered):
+        self.l2, self.fam, self.src, self.dst = bytes(l2), fam, bytes(src), bytes(dst)
+        self.sport, self.dport, self.seq, self.flags = sport, dport, seq, flags
+        self.offered = offered
+
+    @property
+    def l2len(self):
+        return len(self.l2)
+
+    def flow_words(self):
+        return cookies.flow_words(self.fam, self.src, self.dst, self.sport, self.dport,
+                                  self.seq)
+
+
+def parse_syn(frame):
+    """A well-formed SYN (as far as its SYN-ACK goes): Ethernet, VLAN tags,
+    IPv4 with options or IPv6 with extension headers, TCP with options."""
+    f = bytes(frame)
+    etype, off = struct.unpack_from('!H', f, 12)[0], 14
+    while etype in VLAN_TPIDS:
+        etype, off = struct.unpack_from('!H', f, off + 2)[0], off + 4
+    l3 = off
+    if etype == 0x0800:
+        fam = 4
+        src, dst = f[l3 + 12:l3 + 16], f[l3 + 16:l3 + 20]
+        l4 = l3 + (f[l3] & 0xf) * 4
+    elif etype == 0x86dd:
+        fam = 6
+        src, dst = f[l3 + 8:l3 + 24], f[l3 + 24:l3 + 40]
+        nh, l4 = f[l3 + 6], l3 + 40
+        while nh in IP6_EXT + (IP6_FRAG,):
+            nh, l4 = f[l4], l4 + (8 if nh == IP6_FRAG else (f[l4 + 1] + 1) * 8)
+    else:
+        raise ValueError(f'not IP: EtherType 0x{etype:04x}')
+    sport, dport, seq, _, offres, flags = struct.unpack_from('!HHIIBB', f, l4)
+    bad, offered = parse_opts(f[l4 + 20:l4 + (offres >> 4) * 4])
+    if bad:
+        raise ValueError(f'not a SYN to answer: {bad}')
+    return Syn(f[:l3], fam, src, dst, sport, dport, seq, flags, offered)
+
+
+def effective_config(cfg):
+    """The configuration the program acts on: the map entry when its version
+    is ours, else the built-in defaults.  cfg: a dict with struct
+    synx_config's fields, or None for an all-zero entry."""
+    if not cfg or cfg.get('version') != C.CONFIG_VERSION:
+        return dict(C.DEFAULTS)
+    return dict(cfg)
+
+
+def advertised_mss(cfg, fam, mtu):
+    """The MSS option of the SYN-ACK: configured, else the ingress device's
+    MTU minus the IPv4 / IPv6 + TCP headers."""
+    mss = cfg['mss4'] if fam == 4 else cfg['mss6']
+    if mss:
+        return mss
+    return min(mtu - (40 if fam == 4 else 60), 0xffff)
+
+
+class SynAckExpect:
+    """The SYN-ACK synx must send: `frame` with seq, TSval and both checksums
+    zeroed, the offsets of those fields, and what decides them."""
+
+    def __init__(self, **kw):
+        self.__dict__.update(kw)
+
+    def own_candidates(self, t0, t1):
+        """The ISNs an own cookie issued during [t0, t1] can have."""
+        return {cookies.own_issue(self.keys.cur, self.fam, self.words, c, *self.own_offer)
+                for c in {self.keys.count(t0), self.keys.count(t1)}}
+
+    def meta(self):
+        """struct synx_meta the handshake ACK of this SYN-ACK carries to tc."""
+        mss, ws, sack, ecn = self.own_offer
+        return cookies.meta_bytes(dict(mss=C.MSS_TABLE[self.fam][cookies.mss_index(self.fam, mss)],
+                                       wscale=ws, sack=sack, ecn=ecn))
+
+
+def expect_synack(syn, cfg, mtu, keys=None):
+    """The SYN-ACK for syn under the config entry cfg (None: all zero), on a
+    device of the given MTU, with the synx_keys entry keys (None: none).
+    The reason it is counted under is exp.reason."""
+    c = effective_config(cfg)
+    F = C.F
+    off = syn.offered
+    own = c['cookie_mode'] == C.COOKIE_OWN and keys is not None and keys.generation != 0
+    # What the server side accepts of what the client offered.
+    sack = 'sack' in off and bool(c['flags'] & F['SACK'])
+    ws = 'ws' in off and bool(c['flags'] & F['WSCALE'])
+    # RFC 3168 6.1.1: an ECN-setup SYN has both ECE and CWR.
+    ecn = bool(c['flags'] & F['ECN']) and syn.flags & (ECE | CWR) == (ECE | CWR)
+    if own:
+        ts = 'ts' in off and bool(c['flags'] & F['TIMESTAMPS'])
+    else:
+        # Kernel cookies keep options only in a timestamp cookie.
+        ts = 'ts' in off and bool(c['flags'] & F['TS_COOKIES'])
+        if not ts:
+            sack = ws = ecn = False
+    client_ws = min(off['ws'], WS_MAX) if ws else None
+
+    opts = struct.pack('!BBH', MSS, 4, advertised_mss(c, syn.fam, mtu))
+    ts_rel = None
+    # After MSS, in the kernel's order (tcp_options_write()), one word each.
+    if ts:
+        opts += bytes([SACKOK, 2]) if sack else bytes([NOP, NOP])
+        ts_rel = len(opts) + 2
+        opts += struct.pack('!BBII', TS, 10, 0, off['ts'][0])
+    elif sack:
+        opts += bytes([NOP, NOP, SACKOK, 2])
+    if ws:
+        opts += bytes([NOP, WS, 3, c['wscale']])
+    tcplen = 20 + len(opts)
+    tcp = struct.pack('!HHIIBBHHH', syn.dport, syn.sport, 0, (syn.seq + 1) & 0xffffffff,
+                      (tcplen // 4) << 4, SYN | ACK | (ECE if ecn else 0), SYNACK_WINDOW,
+                      0, 0) + opts
+    l2 = syn.l2[6:12] + syn.l2[0:6] + syn.l2[12:]
+    l2len = len(l2)
+    if syn.fam == 4:
+        ip = struct.pack('!BBHHHBBH4s4s', 0x45, 0, 20 + tcplen, 0, 0x4000, c['ttl'],
+                         PROTO_TCP, 0, syn.dst, syn.src)
+        ip_csum_off = l2len + 10
+    else:
+        ip = struct.pack('!IHBB16s16s', 0x60000000, tcplen, PROTO_TCP, c['hop_limit'],
+                         syn.dst, syn.src)
+        ip_csum_off = None
+    tcp_off = l2len + len(ip)
+    exp = SynAckExpect(
+        reason='TX_SYNACK_OWN' if own else 'TX_SYNACK_COOKIE', own=own,
+        frame=l2 + ip + tcp, l2len=l2len, fam=syn.fam, tcp_off=tcp_off, tcp_len=tcplen,
+        seq_off=tcp_off + 4, ts_off=tcp_off + 20 + ts_rel if ts_rel is not None else None,
+        ip_csum_off=ip_csum_off, src=syn.dst, dst=syn.src, keys=keys if own else None,
+        ts_bits=None, words=None, own_offer=None, client_seq=syn.seq)
+    if own:
+        mss = off.get('mss', IPV4_MIN_MSS if syn.fam == 4 else IPV6_MIN_MSS)
+        exp.words = syn.flow_words()
+        exp.own_offer = (mss, C.OWN['WS_NONE'] if client_ws is None else client_ws, sack, ecn)
+    elif ts:
+        exp.ts_bits = cookies.kernel_ts_bits(client_ws, sack, ecn)
+    return exp
+
+
+def check_synack(exp, out, t0_ns, t1_ns):
+    """The program's reply out, run between CLOCK_MONOTONIC t0_ns and t1_ns,
+    against exp.  Returns (['field: expected X, got Y', ...], cookie)."""
+    errs = []
+    if len(out) != len(exp.frame):
+        return [f'SYN-ACK length: expected {len(exp.frame)}, got {len(out)}'], None
+    got = bytearray(out)
+    cookie = struct.unpack_from('!I', got, exp.seq_off)[0]
+    if exp.ip_csum_off is not None:
+        if csum16(got[exp.l2len:exp.l2len + 20]) != 0:
+            errs.append('IPv4 header checksum: invalid '
+                        f'(0x{struct.unpack_from("!H", got, exp.ip_csum_off)[0]:04x})')
+        got[exp.ip_csum_off:exp.ip_csum_off + 2] = b'\0\0'
+    seg = bytes(out[exp.tcp_off:exp.tcp_off + exp.tcp_len])
+    if csum16(pseudo_header(exp.fam, exp.src, exp.dst, exp.tcp_len) + seg) != 0:
+        errs.append('TCP checksum: invalid (RFC 1071 over the pseudo-header)')
+    got[exp.tcp_off + 16:exp.tcp_off + 18] = b'\0\0'
+    got[exp.seq_off:exp.seq_off + 4] = b'\0\0\0\0'
+    lo, hi = (t0_ns // 1000000) & 0xffffffff, (t1_ns // 1000000) & 0xffffffff
+    if exp.ts_off is not None:
+        tsval = struct.unpack_from('!I', got, exp.ts_off)[0]
+        got[exp.ts_off:exp.ts_off + 4] = b'\0\0\0\0'
+        if exp.own:
+            # The clock itself, read during the run.
+            if (tsval - lo) & 0xffffffff > (hi - lo) & 0xffffffff:
+                errs.append(f'TSval: expected the ms clock in [{lo}, {hi}], got {tsval}')
+        else:
+            if tsval & 0x3f != exp.ts_bits:
+                errs.append(f'TSval low 6 bits (ws | sack << 4 | ecn << 5): expected '
+                            f'0x{exp.ts_bits:02x}, got 0x{tsval & 0x3f:02x}')
+            # Never later than the clock; at most one 64 ms step behind it.
+            window = (hi - lo) + 64 + TS_SLACK_MS
+            if (hi - tsval) & 0xffffffff > window:
+                errs.append(f'TSval: expected within {window} ms before {hi}, got {tsval}')
+    if exp.own:
+        cands = exp.own_candidates(t0_ns, t1_ns)
+        if cookie not in cands:
+            errs.append(f'own cookie (ISN): expected one of '
+                        f'{", ".join(f"0x{c:08x}" for c in sorted(cands))}, got 0x{cookie:08x}')
+    if bytes(got) != exp.frame:
+        for name, a, b in _fields(exp):
+            if got[a:b] != exp.frame[a:b]:
+                e, g = exp.frame[a:b], bytes(got[a:b])
+                if b - a <= 4:
+                    e, g = int.from_bytes(e, 'big'), int.from_bytes(g, 'big')
+                    errs.append(f'{name}: expected {e} (0x{e:x}), got {g} (0x{g:x})')
+                else:
+                    errs.append(f'{name}: expected {e.hex()}, got {g.hex()}')
+    return errs, cookie
+
+
+def _fields(exp):
+    """(name, start, end) of every field of the expected frame."""
+    f = [('eth dst', 0, 6), ('eth src', 6, 12), ('vlan tags + ethertype', 12, exp.l2len)]
+    o = exp.l2len
+    if exp.fam == 4:
+        f += [('ip version/ihl', o, o + 1), ('ip tos', o + 1, o + 2), ('ip tot_len', o + 2, o + 4),
+              ('ip id', o + 4, o + 6), ('ip frag field (DF only)', o + 6, o + 8),
+              ('ip ttl', o + 8, o + 9), ('ip proto', o + 9, o + 10), ('ip src', o + 12, o + 16),
+              ('ip dst', o + 16, o + 20)]
+    else:
+        f += [('ip6 ver/tc/flow', o, o + 4), ('ip6 payload len', o + 4, o + 6),
+              ('ip6 next header', o + 6, o + 7), ('ip6 hop limit', o + 7, o + 8),
+              ('ip6 src', o + 8, o + 24), ('ip6 dst', o + 24, o + 40)]
+    t = exp.tcp_off
+    f += [('tcp sport', t, t + 2), ('tcp dport', t + 2, t + 4),
+          ('tcp ack (SYN seq + 1, SYN data not acked)', t + 8, t + 12),
+          ('tcp doff/reserved', t + 12, t + 13), ('tcp flags', t + 13, t + 14),
+          ('tcp window', t + 14, t + 16), ('tcp urg ptr', t + 18, t + 20),
+          ('tcp options (TSval zeroed)', t + 20, t + exp.tcp_len)]
+    return f
