@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
- * Cookie source "kernel" (ROADMAP mode 1): the listener's own SYN cookie.
+ * Cookie source "kernel": the listener's own SYN cookie.
  *
  * bpf_tcp_gen_syncookie() computes the cookie exactly as the kernel would
  * (net/ipv4/syncookies.c, __cookie_v4_init_sequence()) and, unlike the
@@ -9,9 +9,13 @@
  * it with RST.  The connection is then completed by the kernel itself, so
  * the XDP side only has to issue cookies and pre-screen ACKs.
  *
- * Other cookie sources (synx's own keyed hash, the gateway's raw cookies)
- * plug in beside these two functions; the parser, the SYN-ACK builder and
- * the verdict path stay shared.
+ * Own mode checks a kernel cookie too, for an ACK its own cookie does not
+ * explain: the kernel may have sent one itself (for a SYN synx left to it,
+ * or while synx was not attached).  That costs little when it cannot be
+ * one: bpf_tcp_check_syncookie() gives up at once unless the listener's
+ * SYN queue overflowed in the last two minutes (tcp_synq_no_recent_overflow(),
+ * the kernel's own condition for honouring its cookies), and own mode no
+ * longer asks the kernel for cookies, so it never stamps that overflow.
  */
 #ifndef SYNX_BPF_COOKIE_KERNEL_H
 #define SYNX_BPF_COOKIE_KERNEL_H
@@ -53,60 +57,6 @@ static __always_inline long kcookie_check(struct bpf_sock *listener, void *iph, 
 {
 	/* Only the fixed header is read (ports, seq, ack_seq). */
 	return bpf_tcp_check_syncookie(listener, iph, iph_len, th, sizeof(*th));
-}
-
-/*
- * Own mode falls back to the kernel's check for an ACK its own cookie does
- * not explain, since the kernel's cookie may be out there: issued by XDP
- * before the own key existed, by the kernel for a SYN synx left to it, or
- * by the program this one replaced.  That second check doubles the cost of
- * every forged ACK, so own mode makes it only while a kernel cookie can
- * still be valid: the kernel honours one for at most two minutes
- * (MAX_SYNCOOKIE_AGE counter periods of 60 s, net/ipv4/syncookies.c).
- *
- * synx_kcookie_seen holds when a kernel cookie last became possible
- * (CLOCK_MONOTONIC_COARSE: a few ns to read, where the precise clock costs
- * tens in VMs; written at most once a second, so the SYN path does not
- * bounce a cache line between CPUs).  It is not pinned, and a new program
- * starts at 0, which the first ACK turns into "now": after any load the
- * check stays on for a full horizon, covering cookies of the program it
- * replaced.
- */
-#define NSEC_PER_SEC 1000000000ULL
-#define KCOOKIE_HORIZON_NS (180 * NSEC_PER_SEC) /* 2 min lifetime + 1 min margin */
-
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, __u64);
-} synx_kcookie_seen SEC(".maps");
-
-/* A kernel cookie may have been issued just now. */
-static __always_inline void kcookie_note_possible(void)
-{
-	__u64 now = bpf_ktime_get_coarse_ns();
-	__u32 key = 0;
-	__u64 *t = bpf_map_lookup_elem(&synx_kcookie_seen, &key);
-
-	if (t && now - *t >= NSEC_PER_SEC)
-		*t = now;
-}
-
-/* Can an ACK still carry a valid kernel cookie? */
-static __always_inline int kcookie_may_be_out(void)
-{
-	__u64 now = bpf_ktime_get_coarse_ns();
-	__u32 key = 0;
-	__u64 *t = bpf_map_lookup_elem(&synx_kcookie_seen, &key);
-
-	if (!t)
-		return 1;
-	if (!*t) {
-		*t = now; /* first look since load */
-		return 1;
-	}
-	return now - *t < KCOOKIE_HORIZON_NS;
 }
 
 /*

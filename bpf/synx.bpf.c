@@ -409,8 +409,6 @@ static __always_inline struct synx_verdict syn_to_listener(struct synx_ctx *sx,
 		return SYNX_TX(SYNACK_OWN);
 	}
 	synack_kernel_opts(sx, p, &srv, tp, net, s, (__u32)cookie, (__u32)(cookie >> 32), a);
-	/* Its ACK will need the kernel's check (cookie_kernel.h). */
-	kcookie_note_possible();
 	return SYNX_TX(SYNACK_COOKIE);
 }
 
@@ -430,11 +428,8 @@ static __always_inline struct synx_verdict handle_syn(struct synx_ctx *sx, const
 		v = SYNX_PASS(IPSEC);
 	else
 		v = syn_verify_csum(sx->xdp, p, s);
-	if (synx_decided(v)) {
-		if (v.action == XDP_PASS)
-			kcookie_note_possible(); /* the kernel may answer it with a cookie */
+	if (synx_decided(v))
 		return v;
-	}
 
 	sk = tcp_lookup(sx->xdp, (void *)(long)sx->xdp->data, (void *)(long)sx->xdp->data_end, p,
 			syn->source, syn->dest);
@@ -454,8 +449,6 @@ static __always_inline struct synx_verdict handle_syn(struct synx_ctx *sx, const
 	bpf_sk_release(sk);
 	if (v.action == XDP_TX)
 		return synack_build(sx->xdp, p, &a, v);
-	if (v.action == XDP_PASS)
-		kcookie_note_possible();
 	return v;
 }
 /*
@@ -541,12 +534,8 @@ static __always_inline struct synx_verdict listener_ack(struct synx_ctx *sx,
 		keys = own_keys();
 	if (keys && !own_cookie_check(keys, &f, ack - 1, &c))
 		v = ack_own_pass(sx->xdp, p, &c); /* packet pointers may change here */
-	/*
-	 * Not an own cookie: it may still be the kernel's, for a SYN synx
-	 * left to the kernel (TCP-MD5 peers, helper failures), while one can
-	 * be out (cookie_kernel.h).
-	 */
-	else if ((!keys || kcookie_may_be_out()) && ack_kernel_cookie_ok(sx->xdp, p, listener))
+	/* Not an own cookie: it may still be the kernel's (cookie_kernel.h). */
+	else if (ack_kernel_cookie_ok(sx->xdp, p, listener))
 		v = SYNX_PASS(COOKIE_OK);
 	else
 		return SYNX_DROP(COOKIE_INVALID);

@@ -16,9 +16,6 @@
  *   keys C0 C1 P0 P1 ROT GEN SHIFT
  *                              write synx_keys[0]: current and previous
  *                              SipHash key, rotated_ns, generation, period_shift
- *   kseen SECONDS|load         when a kernel cookie last became possible
- *                              (synx_kcookie_seen): SECONDS ago, or 0 as
- *                              after a load
  *   forget                     empty the handshake follow-up cache, so that
  *                              a replayed handshake ACK is judged afresh
  *   run HEX [IFINDEX]          run the program once on the frame HEX
@@ -210,23 +207,6 @@ static void cmd_keys(char *args)
 	k.generation = v[5];
 	k.period_shift = v[6];
 	reply_update(update0(skel->maps.synx_keys, &k, sizeof(k)), "update synx_keys");
-}
-
-static void cmd_kseen(const char *arg)
-{
-	struct timespec ts;
-	__u64 v = 0, now;
-
-	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-	now = (__u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-	if (!arg || !*arg) {
-		reply_err(EINVAL, "kseen needs SECONDS or load");
-		return;
-	}
-	if (strcmp(arg, "load"))
-		v = now - strtoull(arg, NULL, 0) * 1000000000ULL;
-	reply_update(update0(skel->maps.synx_kcookie_seen, &v, sizeof(v)),
-		     "update synx_kcookie_seen");
 }
 
 static void cmd_forget(void)
@@ -493,8 +473,6 @@ int main(int argc, char **argv)
 			cmd_maps();
 		else if (!strcmp(cmd, "forget"))
 			cmd_forget();
-		else if (!strcmp(cmd, "kseen"))
-			cmd_kseen(rest);
 		else if (!strcmp(cmd, "quit"))
 			break;
 		else

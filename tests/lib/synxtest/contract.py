@@ -125,11 +125,13 @@ KEYS, KEYS_FIELDS = _struct(_config, 'synx_cookie_keys', _gdefs)
 MAPS = {k[len('SYNX_MAP_'):].lower(): v for k, v in _gdefs.items() if k.startswith('SYNX_MAP_')}
 
 # What the program acts on while synx_config holds no entry of this version
-# (a plain `ip link ... xdp obj` load): MSS 0 means "from the device's MTU".
+# (a plain `ip link ... xdp obj` load): MSS, TTL, hop limit 0 and rmem_max 0
+# mean "as the kernel would" (device MTU, namespace defaults, the assumed
+# net.core.rmem_max).
 DEFAULTS = dict(version=CONFIG_VERSION, flags=_gdefs['SYNX_DEFAULT_FLAGS'], mss4=0, mss6=0,
-                ttl=_gdefs['SYNX_DEFAULT_TTL'], hop_limit=_gdefs['SYNX_DEFAULT_HOP_LIMIT'],
-                wscale=_gdefs['SYNX_DEFAULT_WSCALE'], no_listener=NOLISTEN_PASS,
-                cookie_mode=COOKIE_KERNEL)
+                ttl=0, hop_limit=0, wscale=_gdefs['SYNX_DEFAULT_WSCALE'],
+                no_listener=NOLISTEN_PASS, cookie_mode=COOKIE_KERNEL, rmem_max=0)
+RMEM_MAX_ASSUMED = _gdefs['SYNX_RMEM_MAX_ASSUMED']
 
 OWN = {k[len('SYNX_OWN_'):]: v for k, v in _kdefs.items() if k.startswith('SYNX_OWN_')}
 PERIOD_SHIFT = _kdefs['SYNX_COOKIE_PERIOD_SHIFT']

@@ -134,10 +134,6 @@ class TestRun:
             self.simple(f'keys {k.cur[0]} {k.cur[1]} {k.prev[0]} {k.prev[1]} {k.rotated_ns} '
                         f'{k.generation} {k.period_shift}')
 
-    def kseen(self, arg):
-        """When a kernel cookie last became possible: seconds ago, or 'load'."""
-        self.simple(f'kseen {arg}')
-
     def forget(self):
         self.simple('forget')
 
