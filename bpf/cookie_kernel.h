@@ -23,8 +23,7 @@
 #include <linux/bpf.h>
 #include <linux/tcp.h>
 #include <bpf/bpf_helpers.h>
-
-#define NSEC_PER_MSEC 1000000ULL
+#include "clock.h"
 
 /*
  * Timestamp cookie, the kernel's layout (include/net/tcp.h, TS_OPT_*): the
@@ -61,14 +60,14 @@ static __always_inline long kcookie_check(struct bpf_sock *listener, void *iph, 
 
 /*
  * TSval for a cookie SYN-ACK, as cookie_init_timestamp() makes it: the
- * millisecond clock (tcp_clock_ns() is CLOCK_MONOTONIC, as is
- * bpf_ktime_get_ns()) with its low bits replaced by @opts, stepped back one
+ * millisecond clock (tcp_clock_ns() is CLOCK_MONOTONIC, as is synx_now_ns(),
+ * which lags it by up to a jiffy) with its low bits replaced by @opts, stepped back one
  * period when that would put it in the future, so the server's own later
  * timestamps never look older than this one to the client's PAWS check.
  */
 static __always_inline __u32 kcookie_tsval(__u32 opts)
 {
-	__u64 now = bpf_ktime_get_ns() / NSEC_PER_MSEC;
+	__u64 now = synx_now_ns() / NSEC_PER_MSEC;
 	__u64 ts = (now >> TS_OPT_BITS << TS_OPT_BITS) | opts;
 
 	if (ts > now)

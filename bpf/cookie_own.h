@@ -31,6 +31,7 @@
 #include "maps.h"
 #include "siphash.h"
 #include "flow.h"
+#include "clock.h"
 
 /* Handshake facts as decoded from (or encoded into) an own cookie. */
 struct own_cookie {
@@ -146,7 +147,7 @@ static __always_inline int own_cookie_check(const struct synx_cookie_keys *k,
 					    const struct synx_flow *f, __u32 cookie,
 					    struct own_cookie *c)
 {
-	__u64 now = bpf_ktime_get_ns();
+	__u64 now = synx_now_ns();
 	__u32 count = own_count(k, now);
 	__u32 meta = cookie & SYNX_OWN_META_MASK;
 	__u32 mac = cookie >> (32 - SYNX_OWN_MAC_BITS);
@@ -156,7 +157,8 @@ static __always_inline int own_cookie_check(const struct synx_cookie_keys *k,
 		count--;
 	if (own_mac((const struct own_key *)k->cur, f, count, meta) != mac) {
 		/* Cookies from before a rotation live out their lifetime. */
-		if (!k->rotated_ns || now - k->rotated_ns > 2ULL << own_period_shift(k) ||
+		if (!k->rotated_ns ||
+		    (__s64)(now - k->rotated_ns) > (__s64)(2ULL << own_period_shift(k)) ||
 		    own_mac((const struct own_key *)k->prev, f, count, meta) != mac)
 			return -1;
 	}

@@ -34,6 +34,7 @@
 #include <bpf/bpf_helpers.h>
 #include "flow.h"
 #include "followup_map.h"
+#include "clock.h"
 
 /* NAPI batches last microseconds; a second also covers RPS backlogs. */
 #define SYNX_FOLLOWUP_NS 1000000000ULL
@@ -64,7 +65,7 @@ static __always_inline void followup_note(const struct synx_flow *f, __u32 seq, 
 	e->seq = seq;
 	e->ack = ack;
 	e->ipv6 = f->ipv6;
-	e->stamp = bpf_ktime_get_ns();
+	e->stamp = synx_now_ns();
 }
 
 /* Is the segment (@seq, @ack, host order) of flow @f a follow-up? */
@@ -80,7 +81,7 @@ static __always_inline int followup_match(const struct synx_flow *f, __u32 seq, 
 		return 0;
 	if (seq - e->seq > SYNX_FOLLOWUP_SEQ_SPAN)
 		return 0;
-	return bpf_ktime_get_ns() - e->stamp < SYNX_FOLLOWUP_NS;
+	return synx_now_ns() - e->stamp < SYNX_FOLLOWUP_NS;
 }
 
 #endif /* SYNX_BPF_FOLLOWUP_H */

@@ -15,7 +15,7 @@
 
 struct synx_followup {
 	__u64 addr[4];
-	__u64 stamp; /* bpf_ktime_get_ns() when the ACK was passed; 0: empty */
+	__u64 stamp; /* synx_now_ns() when the ACK was passed; 0: empty */
 	__u32 ports; /* sport:dport, network order */
 	__u32 seq;   /* the handshake ACK's seq: client ISN + 1 */
 	__u32 ack;   /* its ack: cookie + 1 */

@@ -323,8 +323,8 @@ static __always_inline int synack_own_opts(const struct synx_ctx *sx, const stru
 			: SYNX_OWN_WS_NONE;
 	c.sack = o.sack;
 	c.ecn = o.ecn;
-	/* One clock read for both the cookie and our TSval (it costs, in VMs). */
-	now = bpf_ktime_get_ns();
+	/* One clock read for both the cookie and our TSval. */
+	now = synx_now_ns();
 	if (synx_flow_load((void *)(long)sx->xdp->data, (void *)(long)sx->xdp->data_end, p,
 			   syn->source, syn->dest, bpf_ntohl(syn->seq), &f))
 		return -1;
