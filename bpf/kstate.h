@@ -148,14 +148,13 @@ static __always_inline int kdev_forwards(const struct net_device *dev, int ipv6)
  * question, answered by its per-namespace address hash tables (Linux
  * 6.13+ for IPv4): inet_lookup_ifaddr_rcu() and ipv6_chk_addr().  The
  * bucket function is not in BTF and has changed between releases, so the
- * program learns which one this kernel uses: the first time a destination
- * turns out to be an address of the ingress device or of lo (walked
- * directly, always exact), it tries each known function and keeps the one
- * whose bucket holds it.  If none does, or the table does not exist, the
- * direct walk of the ingress device and lo is all there is, and addresses
- * of other interfaces are not recognised (`synx status` says so).  A
- * function is only ever a way to find an entry: a hit is an entry with
- * exactly this address, so a wrong function can only miss, never invent.
+ * program learns which one this kernel uses (kaddr_learn()): until then
+ * every known function is tried.  If none is this kernel's, or the table
+ * does not exist, the direct walk of the ingress device and lo is all there
+ * is, and addresses of other interfaces are not recognised (`synx status`
+ * says so).  A function is only ever a way to find an entry: a hit is an
+ * entry with exactly this address, so a wrong function can only miss,
+ * never invent.
  */
 #define KADDR_HASH_BITS 8  /* IN4_ADDR_HSIZE_SHIFT, IN6_ADDR_HSIZE_SHIFT */
 #define KADDR_CHAIN_MAX 16 /* entries followed per bucket (256 buckets) */
@@ -347,37 +346,24 @@ static __always_inline int kdev_has_addr6(const struct net_device *dev, const __
 }
 
 /*
- * Try each known bucket function on an address known to be local: learn
- * the one whose bucket holds it, provided no other function's bucket does
- * too (two functions can map one address to the same bucket, and then
- * this address cannot tell them apart).
+ * While the bucket function is not known yet: try each known function on
+ * the address, and learn the one whose bucket holds it when exactly one
+ * does (two functions can map one address to the same bucket, and then
+ * this address cannot tell them apart).  A function that found the entry
+ * proves the address local whatever it is; the direct walk of the ingress
+ * device and lo answers too, and when it finds the address while no
+ * function does, none of them is this kernel's (SYNX_ADDRH_NONE).
  */
-static __always_inline void kaddr4_learn(const struct net *net, __be32 addr, struct synx_state *st)
+static __always_inline int kaddr_learn(struct synx_state *st, int fam, int hits, int plain,
+				       int mixed, int jhash, int direct)
 {
-	__u32 mix = net->hash_mix;
-	int plain = kaddr4_in_bucket(net, kaddr4_bucket(SYNX_ADDRH_PLAIN, addr, mix), addr);
-	int xor = kaddr4_in_bucket(net, kaddr4_bucket(SYNX_ADDRH_XOR, addr, mix), addr);
-	int jhash = kaddr4_in_bucket(net, kaddr4_bucket(SYNX_ADDRH_JHASH, addr, mix), addr);
-
-	if (plain + xor+jhash == 0)
-		st->addr_hash[0] = SYNX_ADDRH_NONE;
-	else if (plain + xor+jhash == 1)
-		st->addr_hash[0] = plain ? SYNX_ADDRH_PLAIN
-				   : xor ? SYNX_ADDRH_XOR
-					 : SYNX_ADDRH_JHASH;
-}
-
-static __always_inline void kaddr6_learn(const struct net *net, const struct net_device *dev,
-					 const __u32 *a, struct synx_state *st)
-{
-	__u32 mix = net->hash_mix;
-	int xor = kaddr6_in_bucket(net, dev, kaddr6_bucket(SYNX_ADDRH_XOR, a, mix), a);
-	int jhash = kaddr6_in_bucket(net, dev, kaddr6_bucket(SYNX_ADDRH_JHASH, a, mix), a);
-
-	if (xor+jhash == 0)
-		st->addr_hash[1] = SYNX_ADDRH_NONE;
-	else if (xor+jhash == 1)
-		st->addr_hash[1] = xor? SYNX_ADDRH_XOR : SYNX_ADDRH_JHASH;
+	if (hits == 1)
+		st->addr_hash[fam] = plain   ? SYNX_ADDRH_PLAIN
+				     : mixed ? SYNX_ADDRH_XOR
+					     : SYNX_ADDRH_JHASH;
+	else if (!hits && direct)
+		st->addr_hash[fam] = SYNX_ADDRH_NONE;
+	return hits || direct;
 }
 
 /* Is @addr an IPv4 address of @dev's namespace (weak host model)? */
@@ -386,14 +372,21 @@ static __always_inline int klocal4(const struct net_device *dev, __be32 addr, __
 {
 	const struct net *net = kdev_net(dev);
 	__u8 fn = st ? st->addr_hash[0] : SYNX_ADDRH_NONE;
-	int direct;
+	int direct, plain, mixed, jhash;
+	__u32 mix;
 
-	if ((feat & SYNX_K_ADDR4) && fn != SYNX_ADDRH_UNKNOWN && fn != SYNX_ADDRH_NONE)
+	if (!(feat & SYNX_K_ADDR4))
+		fn = SYNX_ADDRH_NONE;
+	if (fn != SYNX_ADDRH_UNKNOWN && fn != SYNX_ADDRH_NONE)
 		return kaddr4_in_bucket(net, kaddr4_bucket(fn, addr, net->hash_mix), addr);
 	direct = kdev_has_addr4(dev, addr) || kdev_has_addr4(net->loopback_dev, addr);
-	if (direct && st && fn == SYNX_ADDRH_UNKNOWN && (feat & SYNX_K_ADDR4))
-		kaddr4_learn(net, addr, st);
-	return direct;
+	if (fn == SYNX_ADDRH_NONE || !st)
+		return direct;
+	mix = net->hash_mix;
+	plain = kaddr4_in_bucket(net, kaddr4_bucket(SYNX_ADDRH_PLAIN, addr, mix), addr);
+	mixed = kaddr4_in_bucket(net, kaddr4_bucket(SYNX_ADDRH_XOR, addr, mix), addr);
+	jhash = kaddr4_in_bucket(net, kaddr4_bucket(SYNX_ADDRH_JHASH, addr, mix), addr);
+	return kaddr_learn(st, 0, plain + mixed + jhash, plain, mixed, jhash, direct);
 }
 
 static __always_inline int klocal6(const struct net_device *dev, const __u32 *a, __u32 feat,
@@ -401,14 +394,20 @@ static __always_inline int klocal6(const struct net_device *dev, const __u32 *a,
 {
 	const struct net *net = kdev_net(dev);
 	__u8 fn = st ? st->addr_hash[1] : SYNX_ADDRH_NONE;
-	int direct;
+	int direct, mixed, jhash;
+	__u32 mix;
 
-	if ((feat & SYNX_K_ADDR6) && fn != SYNX_ADDRH_UNKNOWN && fn != SYNX_ADDRH_NONE)
+	if (!(feat & SYNX_K_ADDR6))
+		fn = SYNX_ADDRH_NONE;
+	if (fn != SYNX_ADDRH_UNKNOWN && fn != SYNX_ADDRH_NONE)
 		return kaddr6_in_bucket(net, dev, kaddr6_bucket(fn, a, net->hash_mix), a);
 	direct = kdev_has_addr6(dev, a) || kdev_has_addr6(net->loopback_dev, a);
-	if (direct && st && fn == SYNX_ADDRH_UNKNOWN && (feat & SYNX_K_ADDR6))
-		kaddr6_learn(net, dev, a, st);
-	return direct;
+	if (fn == SYNX_ADDRH_NONE || !st)
+		return direct;
+	mix = net->hash_mix;
+	mixed = kaddr6_in_bucket(net, dev, kaddr6_bucket(SYNX_ADDRH_XOR, a, mix), a);
+	jhash = kaddr6_in_bucket(net, dev, kaddr6_bucket(SYNX_ADDRH_JHASH, a, mix), a);
+	return kaddr_learn(st, 1, mixed + jhash, 0, mixed, jhash, direct);
 }
 
 /* ------------------------------------------------------------- listener */
