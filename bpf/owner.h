@@ -40,7 +40,6 @@ struct synx_ctx {
 	struct xdp_md *xdp;
 	const struct synx_config *cfg;
 	struct net_device *dev; /* the ingress device, NULL without BTF access */
-	struct synx_state *st;  /* what the program learned of the kernel */
 	__u32 feat;             /* SYNX_K_*: what this kernel lets us read */
 	__u8 dst_checked;       /* owner_dst() already ran */
 };

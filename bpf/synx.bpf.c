@@ -600,7 +600,7 @@ static __always_inline struct synx_verdict synx_tcp(struct synx_ctx *sx, struct 
 	if ((void *)(th + 1) > data_end)
 		return SYNX_PASS(ERROR);
 	if ((p->flags & (TCP_FLAG_SYN | TCP_FLAG_ACK)) == TCP_FLAG_SYN) {
-		kstate_note_feat(sx->st, sx->feat);
+		kstate_note_feat(kstate(), sx->feat);
 		return synx_syn(sx, p, th->dest);
 	}
 	if (!port_protected(sx->cfg, th->dest))
@@ -621,7 +621,6 @@ int synx_xdp(struct xdp_md *ctx)
 
 	sx.feat = kstate_feat();
 	sx.dev = kdev_of(ctx, sx.feat);
-	sx.st = kstate();
 	v = owner_frame(&sx, data, data_end);
 	if (!synx_decided(v))
 		v = synx_parse_ip(ctx, data, data_end, &p);
