@@ -63,8 +63,12 @@ static __always_inline __u16 own_mss_value(int ipv6, __u32 idx)
 }
 /* clang-format on */
 
-/* The largest table entry not above the client's MSS (index 0 at worst). */
-static __always_inline __u32 own_mss_index(int ipv6, __u16 mss)
+/*
+ * The largest table entry not above the client's MSS (index 0 at worst).
+ * A global function: its unrolled comparisons would split the verifier
+ * states of every path through it.
+ */
+__noinline __u32 own_mss_index(__u32 ipv6, __u32 mss)
 {
 	__u32 idx = 0;
 

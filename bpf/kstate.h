@@ -82,11 +82,18 @@ static __always_inline __u32 kstate_feat(void)
 	return f;
 }
 
-/* Record, once, what this kernel offers (a store only when it changed). */
-static __always_inline void kstate_note_feat(struct synx_state *st, __u32 feat)
+/*
+ * Record, once, what this kernel offers (a store only when it changed).
+ * A global function: inlined, its branches would split every verifier
+ * state of the SYN path that follows it.
+ */
+__noinline int kstate_note_feat(__u32 feat)
 {
+	struct synx_state *st = kstate();
+
 	if (st && st->kernel != (feat | SYNX_K_VALID))
 		st->kernel = feat | SYNX_K_VALID;
+	return 0;
 }
 
 /* ------------------------------------------------------------- device */

@@ -77,6 +77,32 @@ static __always_inline int server_ecn(const struct synx_server *srv, const struc
 }
 
 /*
+ * The arithmetic of server_mss(): @cfg_mss, or the device @mtu less the
+ * headers within [@min_adv, the largest advmss]; at least TCP_MIN_MSS;
+ * then @user_mss (TCP_MAXSEG) when smaller.  A global function: inlined,
+ * its clamps would split every verifier state of the SYN path.
+ */
+__noinline __u32 server_mss_calc(__u32 cfg_mss, __u32 mtu, __u32 min_adv, __u32 ipv6,
+				 __u32 user_mss)
+{
+	__u32 mss = cfg_mss, hdrs = ipv6 ? 60 : 40;
+	__u32 max_adv = ipv6 ? IPV6_MAX_ADVMSS : IPV4_MAX_ADVMSS;
+
+	if (!mss) {
+		mss = mtu > hdrs ? mtu - hdrs : 0;
+		if (mss < min_adv)
+			mss = min_adv;
+		if (mss > max_adv)
+			mss = max_adv;
+	}
+	if (mss < TCP_MIN_MSS)
+		mss = TCP_MIN_MSS;
+	if (user_mss && user_mss < mss)
+		mss = user_mss;
+	return mss > 0xffff ? 0xffff : mss;
+}
+
+/*
  * The MSS the server advertises: tcp_mss_clamp(listener, tcp_dst_advmss()),
  * the route's advmss being what the device MTU allows (ipv4_default_advmss(),
  * ip6_default_advmss()), or the configured value in its place.
@@ -84,45 +110,23 @@ static __always_inline int server_ecn(const struct synx_server *srv, const struc
 static __always_inline __u16 server_mss(const struct synx_ctx *sx, const struct synx_pkt *p,
 					const struct tcp_sock *tp, const struct net *net)
 {
-	__u32 mss = p->ipv6 ? sx->cfg->mss6 : sx->cfg->mss4;
-	__u32 mtu = 0, min_adv;
+	__u32 cfg_mss = p->ipv6 ? sx->cfg->mss6 : sx->cfg->mss4;
+	__u32 mtu = 0, min_adv = p->ipv6 ? IPV6_MIN_MSS : DEFAULT_MIN_ADVMSS4;
 
-	if (!mss) {
-		if (sx->dev)
-			mtu = sx->dev->mtu;
-		else if (bpf_check_mtu(sx->xdp, 0, &mtu, 0, 0) < 0)
-			mtu = 1500;
+	if (sx->dev)
+		mtu = sx->dev->mtu;
+	else if (bpf_check_mtu(sx->xdp, 0, &mtu, 0, 0) < 0)
+		mtu = 1500;
+	if (net) {
 		if (p->ipv6) {
-			min_adv = IPV6_MIN_MSS;
-			if (net &&
-			    bpf_core_field_exists(struct netns_sysctl_ipv6, ip6_rt_min_advmss))
+			if (bpf_core_field_exists(struct netns_sysctl_ipv6, ip6_rt_min_advmss))
 				min_adv = net->ipv6.sysctl.ip6_rt_min_advmss;
-			mss = mtu > 60 ? mtu - 60 : 0;
-			if (mss < min_adv)
-				mss = min_adv;
-			if (mss > IPV6_MAX_ADVMSS)
-				mss = IPV6_MAX_ADVMSS;
-		} else {
-			min_adv = DEFAULT_MIN_ADVMSS4;
+		} else if (bpf_core_field_exists(struct netns_ipv4, ip_rt_min_advmss)) {
 			/* Per namespace since Linux 5.18; a global before. */
-			if (net && bpf_core_field_exists(struct netns_ipv4, ip_rt_min_advmss))
-				min_adv = net->ipv4.ip_rt_min_advmss;
-			mss = mtu > 40 ? mtu - 40 : 0;
-			if (mss < min_adv)
-				mss = min_adv;
-			if (mss > IPV4_MAX_ADVMSS)
-				mss = IPV4_MAX_ADVMSS;
+			min_adv = net->ipv4.ip_rt_min_advmss;
 		}
 	}
-	if (mss < TCP_MIN_MSS)
-		mss = TCP_MIN_MSS;
-	if (tp) {
-		__u16 user_mss = tp->rx_opt.user_mss;
-
-		if (user_mss && user_mss < mss)
-			mss = user_mss;
-	}
-	return mss > 0xffff ? 0xffff : mss;
+	return server_mss_calc(cfg_mss, mtu, min_adv, p->ipv6, tp ? tp->rx_opt.user_mss : 0);
 }
 
 /*

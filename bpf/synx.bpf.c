@@ -600,7 +600,7 @@ static __always_inline struct synx_verdict synx_tcp(struct synx_ctx *sx, struct 
 	if ((void *)(th + 1) > data_end)
 		return SYNX_PASS(ERROR);
 	if ((p->flags & (TCP_FLAG_SYN | TCP_FLAG_ACK)) == TCP_FLAG_SYN) {
-		kstate_note_feat(kstate(), sx->feat);
+		kstate_note_feat(sx->feat);
 		return synx_syn(sx, p, th->dest);
 	}
 	if (!port_protected(sx->cfg, th->dest))
