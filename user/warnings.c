@@ -32,16 +32,14 @@ int synx_kernel_warnings(const struct synx_sysctls *k, const struct synx_config 
 		W("net.ipv4.tcp_syncookies=1: the kernel only issues cookies once a listener's SYN queue overflows, so synx answers SYNs only under a flood; set it to 2 to always answer with cookies");
 	if (own)
 		goto out;
-	if (k->tcp_timestamps == 1 && (!cfg || !(cfg->flags & SYNX_F_TS_COOKIES)))
-		W("net.ipv4.tcp_timestamps=1: TS cookies are off (the kernel adds a random per-connection offset and cannot decode them), so clients on cookie connections lose window scaling and SACK; set it to 2 and run 'synx config IFACE --ts-cookies auto'");
+	/*
+	 * Kernel cookies: the program offers options in a TS cookie exactly
+	 * while tcp_timestamps is 2 (read live), so the advice is the sysctl.
+	 */
+	if (k->tcp_timestamps == 1)
+		W("net.ipv4.tcp_timestamps=1: no TS cookies (the kernel adds a random per-connection offset and cannot decode them), so clients on kernel-cookie connections lose window scaling and SACK; set it to 2 (synx follows from the next SYN) or attach with own cookies");
 	if (k->tcp_timestamps == 0)
-		W("net.ipv4.tcp_timestamps=0: no TS cookies, so clients on cookie connections lose window scaling and SACK; set it to 2");
-	if (cfg && cfg->version == SYNX_CONFIG_VERSION && (cfg->flags & SYNX_F_TS_COOKIES) &&
-	    k->tcp_timestamps != 2)
-		W("TS cookies are on but net.ipv4.tcp_timestamps is not 2: the kernel will reject or misread them; set it to 2 or run 'synx config IFACE --ts-cookies off'");
-	if (cfg && cfg->version == SYNX_CONFIG_VERSION && k->tcp_timestamps == 2 &&
-	    !(cfg->flags & SYNX_F_TS_COOKIES))
-		W("net.ipv4.tcp_timestamps=2 but TS cookies are off: run 'synx config IFACE --ts-cookies auto' so cookie connections keep window scaling and SACK");
+		W("net.ipv4.tcp_timestamps=0: no TS cookies, so clients on kernel-cookie connections lose window scaling and SACK; set it to 2 (synx follows from the next SYN)");
 out:
 #undef W
 	return n;
