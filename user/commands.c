@@ -55,9 +55,11 @@ const struct synx_command synx_commands[] = {
 		.run = synx_cmd_status,
 		.doc = "Show where synx is attached (XDP mode, program id, dispatcher or single\n"
 		       "program, since when), its effective configuration, the cookie mode (key\n"
-		       "generation, time since the last rotation, the tc hand-off), and the kernel\n"
-		       "settings it relies on (net.ipv4.tcp_syncookies, tcp_timestamps, checksum and\n"
-		       "VLAN offloads, the bpf_sk_assign_tcp_reqsk kfunc) with a warning for each one\n"
+		       "generation, time since the last rotation, the tc hand-off), what the running\n"
+		       "program could read of this kernel (device, sysctls, listener, address\n"
+		       "tables), the live TCP settings it follows, and the kernel settings it relies\n"
+		       "on (net.ipv4.tcp_syncookies, tcp_timestamps, net.core.rmem_max, checksum and\n"
+		       "VLAN offloads, the bpf_sk_assign_tcp_reqsk kfunc), with a warning for each one\n"
 		       "that defeats part of the protection.\n",
 	},
 	{
