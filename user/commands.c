@@ -60,7 +60,8 @@ const struct synx_command synx_commands[] = {
 		       "tables), the live TCP settings it follows, and the kernel settings it relies\n"
 		       "on (net.ipv4.tcp_syncookies, tcp_timestamps, net.core.rmem_max, checksum and\n"
 		       "VLAN offloads, the bpf_sk_assign_tcp_reqsk kfunc), with a warning for each one\n"
-		       "that defeats part of the protection.\n",
+		       "that defeats part of the protection, and for each protected port that the\n"
+		       "nftables input chain drops or rejects (synx answers before the firewall).\n",
 	},
 	{
 		.name = "stats",

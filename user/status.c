@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "counters.h"
+#include "firewall.h"
 #include "handoff.h"
 #include "kernel_state.h"
 #include "options.h"
@@ -195,10 +196,11 @@ static void own_state_read(const struct synx_target *t, const struct synx_maps *
 	s->qdisc_created = t->pinned && synx_clsact_marker_get(dir);
 }
 
-/* What the whole namespace shares: sysctls, the kfunc. */
+/* What the whole namespace shares: sysctls, the kfunc, the firewall. */
 struct status_env {
 	struct synx_sysctls k;
 	bool kfunc;
+	struct synx_fw *fw; /* NULL: the ruleset cannot be read */
 };
 
 /* What status read of one target's program and maps. */
@@ -214,11 +216,12 @@ struct target_info {
 
 /*
  * Warnings about the running program: what it cannot read of this kernel,
- * and net.core.rmem_max.
+ * net.core.rmem_max, and the protected ports the firewall blocks after it.
  */
 static int program_warnings(const struct synx_target *t, const struct target_info *ti,
 			    const struct status_env *env, char (*warn)[SYNX_WARN_LEN], int max)
 {
+	bool valid = ti->have_cfg && ti->cfg.version == SYNX_CONFIG_VERSION;
 	int n = 0;
 
 	if (!t->a.attached)
@@ -227,6 +230,11 @@ static int program_warnings(const struct synx_target *t, const struct target_inf
 		n += synx_state_warnings(t->ifname, &ti->kstate, warn + n, max - n);
 	if (ti->have_cfg)
 		n += synx_rmem_warnings(t->ifname, &ti->cfg, &env->k, warn + n, max - n);
+	/* Never configured: the built-in defaults protect every port. */
+	if (ti->have_cfg)
+		n += synx_fw_warnings(env->fw, t->ifname, ti->ports,
+				      !valid || (ti->cfg.flags & SYNX_F_ALL_PORTS), warn + n,
+				      max - n);
 	return n;
 }
 
@@ -388,6 +396,12 @@ int synx_cmd_status(struct synx_cmdline *cl)
 
 	synx_sysctls_read(&env.k);
 	env.kfunc = synx_kfunc_available();
+	/* Only the firewall in front of a running synx matters. */
+	for (int i = 0; i < n; i++)
+		if (t[i].a.attached) {
+			env.fw = synx_fw_read();
+			break;
+		}
 	if (synx_cli.json) {
 		jw_start_object(synx_json());
 		print_kernel(&env.k, env.kfunc);
@@ -448,6 +462,7 @@ int synx_cmd_status(struct synx_cmdline *cl)
 	}
 	err = 0;
 out:
+	synx_fw_free(env.fw);
 	free(t);
 	free(ports);
 	return err;
