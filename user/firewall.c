@@ -392,19 +392,23 @@ struct fw_chain {
 
 /* "IFACE: nftables FAMILY TABLE CHAIN: WHAT TCP port(s) LIST, which synx protects...". */
 static void chain_warn(struct fw_chain *c, const struct synx_ports *hit, const char *what,
-		       const char *why)
+		       bool policy)
 {
 	char list[256];
+	bool many;
 
 	if (c->n >= c->max)
 		return;
 	synx_ports_format(hit, false, list, sizeof(list));
+	many = strchr(list, ',') || strchr(list, '-');
 	snprintf(
 		c->out[c->n++], SYNX_WARN_LEN,
-		"%s: nftables %s %s %s: %s TCP %s %s%s, which synx protects: synx answers SYNs to a listener there before the firewall sees them, so scanners see them open; take them out of --ports, or accept them",
+		"%s: nftables %s %s %s: %s TCP %s %s%s%s%s, which synx protects: synx answers SYNs to a listener there before the firewall sees them, so scanners see %s open; take %s out of --ports, or accept %s",
 		c->ifname, str_of(c->chain, "family"), str_of(c->chain, "table"),
-		str_of(c->chain, "name"), what,
-		strchr(list, ',') || strchr(list, '-') ? "ports" : "port", list, why);
+		str_of(c->chain, "name"), what, many ? "ports" : "port", list,
+		policy ? " (no rule accepts " : "", policy ? (many ? "them" : "it") : "",
+		policy ? " by tcp dport)" : "", many ? "them" : "it", many ? "them" : "it",
+		many ? "them" : "it");
 }
 
 /* Ports @p meet verdict @v in rule @rule: take them out of the open set, warn if blocked. */
@@ -432,7 +436,7 @@ static void chain_apply(struct fw_chain *c, json_t *rule, const struct fw_rule *
 			snprintf(what, sizeof(what), "rule handle %lld %s",
 				 (long long)json_integer_value(json_object_get(rule, "handle")),
 				 v == FW_V_DROP ? "drops" : "rejects");
-			chain_warn(c, &hit, what, "");
+			chain_warn(c, &hit, what, false);
 		}
 		break;
 	default: /* decided elsewhere: say nothing about these ports */
@@ -513,8 +517,7 @@ int synx_fw_warnings(const struct synx_fw *fw, const char *ifname, const struct 
 				chain_rule(c, rule);
 		}
 		if (is(chain, "policy", "drop") && ports_any(&c->open))
-			chain_warn(c, &c->open, "policy drop blocks",
-				   " (no rule accepts them by tcp dport)");
+			chain_warn(c, &c->open, "policy drop blocks", true);
 		n += c->n;
 	}
 	free(c);
