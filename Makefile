@@ -36,7 +36,8 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -fno-strict-aliasing \
 USER_CFLAGS := -g -O2 -std=gnu11 -Wall -Wextra -Werror -Wshadow \
 	-Wno-missing-field-initializers -D_GNU_SOURCE -DSYNX_VERSION='"$(VERSION)"' \
 	-Iinclude -Iuser -I$(BUILD) -MMD -MP $(EXTRA_CFLAGS)
-USER_LDLIBS := -lxdp -lbpf -lelf -lz $(EXTRA_LDFLAGS)
+# libnftables and jansson: `synx status` reads the nftables ruleset (user/firewall.c).
+USER_LDLIBS := -lxdp -lbpf -lelf -lz -lnftables -ljansson $(EXTRA_LDFLAGS)
 
 BPF_SRCS  := $(wildcard bpf/*.bpf.c)
 USER_SRCS := $(wildcard user/*.c)

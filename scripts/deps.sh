@@ -22,6 +22,8 @@ PACKAGES=(
 	libbpf-dev      # bpf_helpers.h, libbpf for the CLI and test tools
 	libxdp-dev      # libxdp: attach through the dispatcher
 	libelf-dev zlib1g-dev
+	libnftables-dev # synx status reads the nftables ruleset: ports the firewall blocks after XDP
+	libjansson-dev  # ... which libnftables gives as JSON, parsed with jansson
 	bpftool         # gen object / gen skeleton; tests read maps with it
 	# test and demo lab
 	iproute2        # ip netns, veth, `ip link ... xdp obj`

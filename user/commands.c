@@ -13,9 +13,9 @@ const struct synx_command synx_commands[] = {
 		.run = synx_cmd_attach,
 		.doc = "Load synx and attach it to IFACE through libxdp (its multi-program dispatcher\n"
 		       "when the kernel allows it, else as the only program).  Maps are pinned under\n"
-		       "/sys/fs/bpf/synx/IFACE/; no process stays running.  SACK, window scaling\n"
-		       "(and its shift), and ECN follow net.ipv4.tcp_sack, tcp_window_scaling,\n"
-		       "tcp_ecn and the receive buffer limits of the current network namespace.\n"
+		       "/sys/fs/bpf/synx/IFACE/; no process stays running.  The program reads the\n"
+		       "kernel's TCP settings and the listener's at packet time; attach passes it\n"
+		       "the one it cannot read, net.core.rmem_max of the current network namespace.\n"
 		       "\n"
 		       "Own cookies: synx's keyed cookie (random key from getrandom) carries MSS,\n"
 		       "window scale, SACK and ECN; the XDP program checks the ACK and the tc ingress\n"
@@ -42,11 +42,9 @@ const struct synx_command synx_commands[] = {
 		.summary = "change the configuration of a running synx",
 		.run = synx_cmd_config,
 		.doc = "Change the configuration of the synx running on IFACE in place, through its\n"
-		       "maps: no detach, no packet lost.  Options not given keep their value; the\n"
-		       "settings mirrored from the kernel (SACK, window scaling, ECN) are re-read.\n"
-		       "An explicit --ts-cookies on|off sticks until changed; give --ts-cookies auto\n"
-		       "to re-evaluate net.ipv4.tcp_timestamps.  The cookie mode (own or kernel) cannot\n"
-		       "change here: detach and attach again.\n",
+		       "maps: no detach, no packet lost.  Options not given keep their value;\n"
+		       "net.core.rmem_max (which the program cannot read itself) is passed again.\n"
+		       "The cookie mode (own or kernel) cannot change here: detach and attach again.\n",
 	},
 	{
 		.name = "status",
@@ -57,10 +55,13 @@ const struct synx_command synx_commands[] = {
 		.run = synx_cmd_status,
 		.doc = "Show where synx is attached (XDP mode, program id, dispatcher or single\n"
 		       "program, since when), its effective configuration, the cookie mode (key\n"
-		       "generation, time since the last rotation, the tc hand-off), and the kernel\n"
-		       "settings it relies on (net.ipv4.tcp_syncookies, tcp_timestamps, checksum and\n"
-		       "VLAN offloads, the bpf_sk_assign_tcp_reqsk kfunc) with a warning for each one\n"
-		       "that defeats part of the protection.\n",
+		       "generation, time since the last rotation, the tc hand-off), what the running\n"
+		       "program could read of this kernel (device, sysctls, listener, address\n"
+		       "tables), the live TCP settings it follows, and the kernel settings it relies\n"
+		       "on (net.ipv4.tcp_syncookies, tcp_timestamps, net.core.rmem_max, checksum and\n"
+		       "VLAN offloads, the bpf_sk_assign_tcp_reqsk kfunc), with a warning for each one\n"
+		       "that defeats part of the protection, and for each protected port that the\n"
+		       "nftables input chain drops or rejects (synx answers before the firewall).\n",
 	},
 	{
 		.name = "stats",

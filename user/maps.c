@@ -25,6 +25,9 @@ const struct synx_map_spec synx_map_specs[__SYNX_MAP_IDX_MAX] = {
 				sizeof(struct synx_cookie_keys), 1 },
 };
 
+const struct synx_map_spec synx_state_spec = { SYNX_MAP_STATE, BPF_MAP_TYPE_ARRAY, sizeof(__u32),
+					       sizeof(struct synx_state), 1 };
+
 void synx_maps_init(struct synx_maps *m)
 {
 	for (int i = 0; i < __SYNX_MAP_IDX_MAX; i++)
@@ -171,4 +174,31 @@ bool synx_prog_is_synx(__u32 prog_id)
 		close(fd);
 	}
 	return found;
+}
+
+int synx_prog_map_lookup(__u32 prog_id, const struct synx_map_spec *spec, void *value)
+{
+	__u32 ids[64], n = 64, key = 0;
+	char name[BPF_OBJ_NAME_LEN], why[128];
+	int err = prog_map_ids(prog_id, ids, &n);
+
+	if (err)
+		return err;
+	for (__u32 i = 0; i < n; i++) {
+		int fd = map_fd_and_name(ids[i], name, sizeof(name));
+
+		if (fd < 0)
+			continue;
+		if (strcmp(name, spec->name)) {
+			close(fd);
+			continue;
+		}
+		if (!synx_map_compatible(fd, spec, why, sizeof(why)))
+			err = -EPROTO;
+		else if (bpf_map_lookup_elem(fd, &key, value))
+			err = -errno;
+		close(fd);
+		return err;
+	}
+	return -ENOENT;
 }

@@ -54,6 +54,19 @@ int synx_maps_open_dir(const char *dir, struct synx_maps *m);
 /* Open the maps a loaded program uses, by name.  Returns an exit code. */
 int synx_maps_open_prog(__u32 prog_id, struct synx_maps *m);
 
+/*
+ * synx_state: what the program learnt of the kernel.  Not pinned (a reload
+ * learns afresh), so only found through the program.
+ */
+extern const struct synx_map_spec synx_state_spec;
+
+/*
+ * Entry 0 of the map named @spec->name that program @prog_id uses, into
+ * @value (@spec->value_size bytes): 0, -ENOENT when the program has no such
+ * map, -EPROTO when its layout is not @spec, else -errno.
+ */
+int synx_prog_map_lookup(__u32 prog_id, const struct synx_map_spec *spec, void *value);
+
 /* Whether program @prog_id uses a map named synx_counters: it is synx. */
 bool synx_prog_is_synx(__u32 prog_id);
 

@@ -100,30 +100,22 @@ static int set_int(const char *what, const char *arg, unsigned long min, unsigne
 /* The upper bound of either MSS against the MTU comes later, once the interface is known. */
 static int set_mss4(struct synx_cmdline *cl, const char *arg)
 {
-	return set_int("--mss4", arg, SYNX_MSS4_MIN, 65535 - SYNX_IP4_TCP_HDRS, &cl->settings.mss4);
+	return set_int("--mss4", arg, SYNX_MSS_MIN, SYNX_MSS4_MAX, &cl->settings.mss4);
 }
 
 static int set_mss6(struct synx_cmdline *cl, const char *arg)
 {
-	return set_int("--mss6", arg, SYNX_MSS6_MIN, 65535 - SYNX_IP6_TCP_HDRS, &cl->settings.mss6);
+	return set_int("--mss6", arg, SYNX_MSS_MIN, SYNX_MSS6_MAX, &cl->settings.mss6);
 }
 
 static int set_ttl(struct synx_cmdline *cl, const char *arg)
 {
-	return set_int("--ttl", arg, 1, 255, &cl->settings.ttl);
+	return synx_parse_ttl("--ttl", arg, &cl->settings.ttl);
 }
 
 static int set_hop_limit(struct synx_cmdline *cl, const char *arg)
 {
-	return set_int("--hop-limit", arg, 1, 255, &cl->settings.hop_limit);
-}
-
-static int set_ts_cookies(struct synx_cmdline *cl, const char *arg)
-{
-	int err = synx_parse_ts(arg, &cl->settings.ts);
-
-	cl->settings.ts_set = !err;
-	return err;
+	return synx_parse_ttl("--hop-limit", arg, &cl->settings.hop_limit);
 }
 
 static int set_no_listener(struct synx_cmdline *cl, const char *arg)
@@ -228,30 +220,28 @@ const struct synx_option synx_options[] = {
 	  .metavar = "N",
 	  .accepted_by = ATTACH_CONFIG,
 	  .set = set_mss4,
-	  .help = "MSS announced over IPv4, 536..MTU-40 (default MTU-40)" },
+	  .help = "MSS announced over IPv4, 88..MTU-40, in place of the\n"
+		  "device MTU part (default: as the kernel, MTU-40)" },
 	{ .name = "mss6",
 	  .metavar = "N",
 	  .accepted_by = ATTACH_CONFIG,
 	  .set = set_mss6,
-	  .help = "MSS announced over IPv6, 1220..MTU-60 (default MTU-60)" },
+	  .help = "MSS announced over IPv6, 88..MTU-60, in place of the\n"
+		  "device MTU part (default: as the kernel, MTU-60)" },
 	{ .name = "ttl",
 	  .metavar = "N",
 	  .accepted_by = ATTACH_CONFIG,
 	  .set = set_ttl,
-	  .help = "IPv4 TTL of SYN-ACKs, 1-255 (default 64)" },
+	  .help = "IPv4 TTL of SYN-ACKs, 1-255, or auto: as the kernel,\n"
+		  "the listener's IP_TTL else net.ipv4.ip_default_ttl\n"
+		  "(default auto)" },
 	{ .name = "hop-limit",
 	  .metavar = "N",
 	  .accepted_by = ATTACH_CONFIG,
 	  .set = set_hop_limit,
-	  .help = "IPv6 hop limit of SYN-ACKs, 1-255 (default 64)" },
-	{ .name = "ts-cookies",
-	  .metavar = "auto|on|off",
-	  .accepted_by = ATTACH_CONFIG,
-	  .set = set_ts_cookies,
-	  .help = "encode window scale, SACK and ECN in the TCP timestamp.\n"
-		  "auto = on iff net.ipv4.tcp_timestamps is 2: only then\n"
-		  "does the kernel send timestamps without a random\n"
-		  "per-connection offset and decode such cookies" },
+	  .help = "IPv6 hop limit of SYN-ACKs, 1-255, or auto: as the\n"
+		  "kernel, the listener's IPV6_UNICAST_HOPS else the\n"
+		  "device's hop_limit (default auto)" },
 	{ .name = "no-listener",
 	  .metavar = "pass|drop",
 	  .accepted_by = ATTACH_CONFIG,

@@ -55,17 +55,20 @@ int synx_parse_mode(const char *s, enum xdp_attach_mode *mode)
 	return 0;
 }
 
-int synx_parse_ts(const char *s, enum synx_ts_mode *ts)
+/* 1-255, or "auto": 0 in the config, the listener's IP_TTL else the namespace default. */
+int synx_parse_ttl(const char *what, const char *s, int *out)
 {
-	if (!strcmp(s, "auto"))
-		*ts = SYNX_TS_AUTO;
-	else if (!strcmp(s, "on"))
-		*ts = SYNX_TS_ON;
-	else if (!strcmp(s, "off"))
-		*ts = SYNX_TS_OFF;
-	else
-		return synx_err(SYNX_EXIT_USAGE, "--ts-cookies: '%s' is not auto, on or off", s);
-	return 0;
+	unsigned long v;
+	int err;
+
+	if (!strcmp(s, "auto")) {
+		*out = 0;
+		return 0;
+	}
+	err = synx_parse_uint(what, s, 1, 255, &v);
+	if (!err)
+		*out = (int)v;
+	return err;
 }
 
 int synx_parse_no_listener(const char *s, int *out)
@@ -94,14 +97,17 @@ int synx_parse_cookies(const char *s, enum synx_cookie_choice *c)
 
 int synx_opts_check_mtu(const struct synx_opts *o, const char *ifname, unsigned int mtu)
 {
-	if (o->mss4 > 0 && (unsigned int)o->mss4 > mtu - SYNX_IP4_TCP_HDRS)
+	unsigned int max4 = mtu > SYNX_IP4_TCP_HDRS ? mtu - SYNX_IP4_TCP_HDRS : 0;
+	unsigned int max6 = mtu > SYNX_IP6_TCP_HDRS ? mtu - SYNX_IP6_TCP_HDRS : 0;
+
+	if (o->mss4 > 0 && (unsigned int)o->mss4 > max4)
 		return synx_err(SYNX_EXIT_USAGE,
 				"--mss4 %d above what MTU %u of %s carries (max %u = MTU - 40)",
-				o->mss4, mtu, ifname, mtu - SYNX_IP4_TCP_HDRS);
-	if (o->mss6 > 0 && (unsigned int)o->mss6 > mtu - SYNX_IP6_TCP_HDRS)
+				o->mss4, mtu, ifname, max4);
+	if (o->mss6 > 0 && (unsigned int)o->mss6 > max6)
 		return synx_err(SYNX_EXIT_USAGE,
 				"--mss6 %d above what MTU %u of %s carries (max %u = MTU - 60)",
-				o->mss6, mtu, ifname, mtu - SYNX_IP6_TCP_HDRS);
+				o->mss6, mtu, ifname, max6);
 	return 0;
 }
 
@@ -122,8 +128,8 @@ int synx_opts_resolve(const struct synx_opts *o, const char *ifname, int *ifinde
 bool synx_opts_apply(const struct synx_opts *o, const struct synx_config *cur,
 		     const struct synx_sysctls *k, struct synx_config *cfg)
 {
-	const unsigned int derived = SYNX_F_SACK | SYNX_F_WSCALE | SYNX_F_ECN | SYNX_F_TIMESTAMPS;
-	bool ts;
+	const unsigned int derived = SYNX_F_SACK | SYNX_F_WSCALE | SYNX_F_ECN | SYNX_F_TIMESTAMPS |
+				     SYNX_F_TS_COOKIES;
 
 	if (cur && cur->version == SYNX_CONFIG_VERSION) {
 		*cfg = *cur;
@@ -137,31 +143,16 @@ bool synx_opts_apply(const struct synx_opts *o, const struct synx_config *cur,
 	}
 	cfg->version = SYNX_CONFIG_VERSION;
 
-	/* Mirrors of the kernel: always re-read, never user-set. */
+	/*
+	 * Mirrors of the kernel, always re-read, never user-set: the program
+	 * reads the sysctls itself at packet time, these are its fallback on
+	 * a kernel whose BTF lacks them.
+	 */
 	cfg->flags = (cfg->flags & ~derived) |
 		     synx_sysctl_flags(k, cfg->cookie_mode == SYNX_COOKIE_OWN);
 	cfg->wscale = synx_sysctl_wscale(k);
 	/* The one setting the program cannot read itself (a global, not in BTF). */
-	cfg->rmem_max = k->rmem_max > 0 && k->rmem_max <= 0x7fffffff ? (__u32)k->rmem_max : 0;
-
-	/*
-	 * TS cookies: an explicit on/off sticks across `config` runs that do not
-	 * mention it; auto (the attach default) is evaluated now.
-	 */
-	if (o->ts_set || !cur) {
-		switch (o->ts) {
-		case SYNX_TS_ON:
-			ts = true;
-			break;
-		case SYNX_TS_OFF:
-			ts = false;
-			break;
-		default:
-			ts = synx_sysctl_ts_auto(k);
-			break;
-		}
-		cfg->flags = ts ? cfg->flags | SYNX_F_TS_COOKIES : cfg->flags & ~SYNX_F_TS_COOKIES;
-	}
+	cfg->rmem_max = synx_sysctl_rmem_max_cfg(k);
 
 	if (o->ports_set)
 		cfg->flags = o->all_ports ? cfg->flags | SYNX_F_ALL_PORTS

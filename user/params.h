@@ -9,12 +9,6 @@
 #include "synx_config.h"
 #include "sysctl.h"
 
-enum synx_ts_mode {
-	SYNX_TS_AUTO = 0, /* on iff net.ipv4.tcp_timestamps == 2 */
-	SYNX_TS_ON,
-	SYNX_TS_OFF,
-};
-
 /* --cookies (attach only): auto = own where the kernel has the kfunc. */
 enum synx_cookie_choice {
 	SYNX_COOKIES_AUTO = 0,
@@ -29,10 +23,8 @@ struct synx_opts {
 	bool all_ports; /* --ports all */
 	struct synx_ports ports;
 	int mss4, mss6;     /* -1: unset */
-	int ttl, hop_limit; /* -1: unset */
-	bool ts_set;
-	enum synx_ts_mode ts;
-	int no_listener; /* -1: unset, else enum synx_no_listener */
+	int ttl, hop_limit; /* -1: unset; 0: as the kernel (auto) */
+	int no_listener;    /* -1: unset, else enum synx_no_listener */
 	bool cookies_set;
 	enum synx_cookie_choice cookies;
 	unsigned long cookie_period; /* seconds; 0: unset */
@@ -48,13 +40,20 @@ void synx_opts_init(struct synx_opts *o);
 int synx_parse_uint(const char *what, const char *s, unsigned long min, unsigned long max,
 		    unsigned long *out);
 int synx_parse_mode(const char *s, enum xdp_attach_mode *mode);
-int synx_parse_ts(const char *s, enum synx_ts_mode *ts);
+int synx_parse_ttl(const char *what, const char *s, int *out);
 int synx_parse_no_listener(const char *s, int *out);
 int synx_parse_cookies(const char *s, enum synx_cookie_choice *c);
 
-/* MSS bounds: RFC 9293 3.7.1 (536) and RFC 8200 5 (1280 - 60 = 1220). */
-#define SYNX_MSS4_MIN 536
-#define SYNX_MSS6_MIN 1220
+/*
+ * MSS bounds, as the kernel's: TCP_MIN_MSS (88) is its floor for any MSS
+ * (an IPv4 MSS below RFC 9293's 536 is legal for it, tcp_mss_clamp()); the
+ * largest is what a 65535-byte IPv4 packet carries, and for IPv6
+ * ip6_default_advmss()'s IPV6_MAXPLEN.  The interface MTU bounds both
+ * further (synx_opts_check_mtu()).
+ */
+#define SYNX_MSS_MIN 88
+#define SYNX_MSS4_MAX (65535 - 40)
+#define SYNX_MSS6_MAX 65534
 #define SYNX_IP4_TCP_HDRS 40
 #define SYNX_IP6_TCP_HDRS 60
 

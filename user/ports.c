@@ -16,6 +16,12 @@ static void port_set(struct synx_ports *p, unsigned int port)
 	p->bits[port / 64] |= 1ULL << (port % 64);
 }
 
+void synx_ports_add_range(struct synx_ports *p, unsigned int lo, unsigned int hi)
+{
+	for (unsigned int port = lo ? lo : 1; port <= hi && port < 65536; port++)
+		port_set(p, port);
+}
+
 /*
  * "80,443,8000-8100" or "all".  Port 0 is not a destination anyone listens
  * on (and the XDP program drops it), so ranges start at 1.  Overlaps are

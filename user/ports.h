@@ -17,4 +17,7 @@ int synx_parse_ports(const char *s, struct synx_ports *ports, bool *all);
 void synx_ports_format(const struct synx_ports *p, bool all, char *buf, size_t len);
 unsigned int synx_ports_count(const struct synx_ports *p);
 
+/* Add ports @lo..@hi (port 0 left out; nothing when @lo > @hi). */
+void synx_ports_add_range(struct synx_ports *p, unsigned int lo, unsigned int hi);
+
 #endif

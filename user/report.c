@@ -13,6 +13,15 @@ static const char *no_listener_str(__u8 v)
 	return v == SYNX_NOLISTEN_DROP ? "drop" : "pass";
 }
 
+/* A TTL or hop limit of the config: 0 is the listener's, else the namespace default. */
+static const char *hops_str(__u8 v, char *buf, size_t len)
+{
+	if (!v)
+		return "as the kernel";
+	snprintf(buf, len, "%u", v);
+	return buf;
+}
+
 const char *synx_cookie_mode_str(__u8 mode)
 {
 	switch (mode) {
@@ -85,7 +94,7 @@ void synx_report_config(json_writer_t *jw, const struct synx_config *cfg,
 {
 	bool all = cfg->flags & SYNX_F_ALL_PORTS;
 	bool valid = cfg->version == SYNX_CONFIG_VERSION;
-	char plist[1024];
+	char plist[1024], ttl[16], hop[16];
 
 	if (!ports)
 		all = true;
@@ -111,6 +120,7 @@ void synx_report_config(json_writer_t *jw, const struct synx_config *cfg,
 		jw_uint_field(jw, "wscale", cfg->wscale);
 		jw_string_field(jw, "no_listener", no_listener_str(cfg->no_listener));
 		jw_bool_field(jw, "timestamps", cfg->flags & SYNX_F_TIMESTAMPS);
+		jw_uint_field(jw, "rmem_max", cfg->rmem_max);
 		jw_string_field(jw, "cookie_mode", synx_cookie_mode_str(cfg->cookie_mode));
 		jw_end_object(jw);
 		return;
@@ -121,16 +131,23 @@ void synx_report_config(json_writer_t *jw, const struct synx_config *cfg,
 		return;
 	}
 	printf("  ports:       %s\n", plist);
+	/* 0: what the kernel would use (bpf/server.h reads it at packet time). */
 	if (cfg->mss4)
 		printf("  mss:         ipv4 %u, ", cfg->mss4);
 	else
-		printf("  mss:         ipv4 MTU-40, ");
+		printf("  mss:         ipv4 as the kernel (MTU-40), ");
 	if (cfg->mss6)
 		printf("ipv6 %u\n", cfg->mss6);
 	else
-		printf("ipv6 MTU-60\n");
-	printf("  ttl:         %u, hop limit %u\n", cfg->ttl, cfg->hop_limit);
-	printf("  options:     ts-cookies %s, timestamps %s, sack %s, window scaling %s (shift %u), ecn %s\n",
+		printf("ipv6 as the kernel (MTU-60)\n");
+	printf("  ttl:         %s, hop limit %s\n", hops_str(cfg->ttl, ttl, sizeof(ttl)),
+	       hops_str(cfg->hop_limit, hop, sizeof(hop)));
+	if (cfg->rmem_max)
+		printf("  rmem_max:    %u (net.core.rmem_max when last attached or configured)\n",
+		       cfg->rmem_max);
+	else
+		printf("  rmem_max:    assumed %u (the kernel default)\n", SYNX_RMEM_MAX_ASSUMED);
+	printf("  fallback:    ts-cookies %s, timestamps %s, sack %s, window scaling %s (shift %u), ecn %s (where BTF lacks the sysctls)\n",
 	       cfg->flags & SYNX_F_TS_COOKIES ? "on" : "off",
 	       cfg->flags & SYNX_F_TIMESTAMPS ? "on" : "off",
 	       cfg->flags & SYNX_F_SACK ? "on" : "off", cfg->flags & SYNX_F_WSCALE ? "on" : "off",

@@ -10,7 +10,9 @@
 #include "cli.h"
 #include "commands.h"
 #include "counters.h"
+#include "firewall.h"
 #include "handoff.h"
+#include "kernel_state.h"
 #include "options.h"
 #include "pins.h"
 #include "prereqs.h"
@@ -19,7 +21,7 @@
 #include "targets.h"
 #include "warnings.h"
 
-#define MAX_WARN 8
+#define MAX_WARN 32
 
 static void format_time(long long t, char *buf, size_t len)
 {
@@ -28,6 +30,31 @@ static void format_time(long long t, char *buf, size_t len)
 
 	if (!t || !localtime_r(&tt, &tm) || !strftime(buf, len, "%Y-%m-%dT%H:%M:%S%z", &tm))
 		snprintf(buf, len, "unknown");
+}
+
+/*
+ * The live TCP settings the XDP program follows at packet time (server.h
+ * reads them from the namespace of the listener; these are this one's).
+ */
+static void print_live_options(const struct synx_sysctls *k, json_writer_t *jw)
+{
+	bool ts_cookies = synx_sysctl_ts_cookies(k), ts = k->tcp_timestamps > 0;
+	bool sack = k->tcp_sack > 0, ws = k->tcp_window_scaling > 0, ecn = k->tcp_ecn > 0;
+
+	if (jw) {
+		jw_name(jw, "live_options");
+		jw_start_object(jw);
+		jw_bool_field(jw, "ts_cookies", ts_cookies);
+		jw_bool_field(jw, "timestamps", ts);
+		jw_bool_field(jw, "sack", sack);
+		jw_bool_field(jw, "window_scaling", ws);
+		jw_bool_field(jw, "ecn", ecn);
+		jw_end_object(jw);
+		return;
+	}
+	printf("  synx follows: ts-cookies %s (kernel cookies: on when tcp_timestamps=2), timestamps %s, sack %s, window scaling %s, ecn %s\n",
+	       ts_cookies ? "on" : "off", ts ? "on" : "off", sack ? "on" : "off", ws ? "on" : "off",
+	       ecn ? "on" : "off");
 }
 
 static void print_kernel(const struct synx_sysctls *k, bool kfunc)
@@ -46,6 +73,7 @@ static void print_kernel(const struct synx_sysctls *k, bool kfunc)
 		jw_int_field(jw, "rmem_max", k->rmem_max);
 		jw_uint_field(jw, "wscale", synx_sysctl_wscale(k));
 		jw_bool_field(jw, "kfunc_" SYNX_KFUNC_REQSK, kfunc);
+		print_live_options(k, jw);
 		jw_end_object(jw);
 		return;
 	}
@@ -53,12 +81,72 @@ static void print_kernel(const struct synx_sysctls *k, bool kfunc)
 	printf("  net.ipv4.tcp_syncookies=%d tcp_timestamps=%d tcp_sack=%d tcp_window_scaling=%d tcp_ecn=%d\n",
 	       k->tcp_syncookies, k->tcp_timestamps, k->tcp_sack, k->tcp_window_scaling,
 	       k->tcp_ecn);
-	printf("  receive buffer max %ld (window scale shift %u)\n",
-	       k->tcp_rmem_max > k->rmem_max ? k->tcp_rmem_max : k->rmem_max,
-	       synx_sysctl_wscale(k));
+	print_live_options(k, NULL);
+	printf("  receive buffer max %ld (window scale shift %u), net.core.rmem_max %ld\n",
+	       k->tcp_rmem_max > k->rmem_max ? k->tcp_rmem_max : k->rmem_max, synx_sysctl_wscale(k),
+	       k->rmem_max);
 	printf("  %s(): %s\n", SYNX_KFUNC_REQSK,
 	       kfunc ? "available (own cookies possible)"
 		     : "missing (Linux < 6.9: kernel cookies only)");
+}
+
+/* An address table as text: how the program finds this family's local addresses. */
+static const char *addr_table_text(const char *fn)
+{
+	if (!strcmp(fn, "none") || !strcmp(fn, "unavailable"))
+		return "only the ingress device and lo";
+	if (!strcmp(fn, "learning"))
+		return "learning (at the first SYN to a local address)";
+	return fn;
+}
+
+/* What the program learnt of the kernel (synx_state): JSON "kernel_state", or text. */
+static void print_kernel_state(const struct synx_state *st, json_writer_t *jw)
+{
+	bool valid = synx_kernel_state_valid(st);
+	const char *sep = "";
+
+	if (jw) {
+		jw_name(jw, "kernel_state");
+		jw_start_object(jw);
+		jw_bool_field(jw, "read", valid);
+		if (valid) {
+			jw_name(jw, "reads");
+			jw_start_object(jw);
+			for (unsigned int i = 0; i < synx_nr_kgroups; i++)
+				jw_bool_field(jw, synx_kgroups[i].key,
+					      st->kernel & synx_kgroups[i].bit);
+			jw_end_object(jw);
+			jw_name(jw, "address_tables");
+			jw_start_object(jw);
+			jw_string_field(jw, "ipv4", synx_addr_hash_str(st, false));
+			jw_string_field(jw, "ipv6", synx_addr_hash_str(st, true));
+			jw_end_object(jw);
+		}
+		jw_end_object(jw);
+		return;
+	}
+	if (!valid) {
+		printf("  kernel:      not read yet (the program records it at the first SYN it judges)\n");
+		return;
+	}
+	printf("  kernel:      reads ");
+	for (unsigned int i = 0; i < synx_nr_kgroups; i++)
+		if (st->kernel & synx_kgroups[i].bit) {
+			printf("%s%s", sep, synx_kgroups[i].key);
+			sep = ", ";
+		}
+	if (!*sep)
+		printf("nothing");
+	sep = "; cannot read ";
+	for (unsigned int i = 0; i < synx_nr_kgroups; i++)
+		if (!(st->kernel & synx_kgroups[i].bit)) {
+			printf("%s%s", sep, synx_kgroups[i].key);
+			sep = ", ";
+		}
+	printf("\n  addresses:   IPv4 %s; IPv6 %s\n",
+	       addr_table_text(synx_addr_hash_str(st, false)),
+	       addr_table_text(synx_addr_hash_str(st, true)));
 }
 
 static const char *onoff(int v)
@@ -108,10 +196,56 @@ static void own_state_read(const struct synx_target *t, const struct synx_maps *
 	s->qdisc_created = t->pinned && synx_clsact_marker_get(dir);
 }
 
-static void print_target(const struct synx_target *t, const struct synx_config *cfg,
-			 const struct synx_ports *ports, bool have_cfg, const char *map_err,
-			 const struct own_state *os, bool kfunc)
+/* What the whole namespace shares: sysctls, the kfunc, the firewall. */
+struct status_env {
+	struct synx_sysctls k;
+	bool kfunc;
+	struct synx_fw *fw; /* NULL: the ruleset cannot be read */
+};
+
+/* What status read of one target's program and maps. */
+struct target_info {
+	struct synx_config cfg;
+	struct synx_ports *ports;
+	bool have_cfg;
+	const char *map_err;
+	struct own_state os;
+	bool have_kstate; /* the running program has a synx_state map */
+	struct synx_state kstate;
+};
+
+/*
+ * Warnings about the running program: what it cannot read of this kernel,
+ * net.core.rmem_max, and the protected ports the firewall blocks after it.
+ */
+static int program_warnings(const struct synx_target *t, const struct target_info *ti,
+			    const struct status_env *env, char (*warn)[SYNX_WARN_LEN], int max)
 {
+	bool valid = ti->have_cfg && ti->cfg.version == SYNX_CONFIG_VERSION;
+	int n = 0;
+
+	if (!t->a.attached)
+		return 0;
+	if (ti->have_kstate)
+		n += synx_state_warnings(t->ifname, &ti->kstate, warn + n, max - n);
+	if (ti->have_cfg)
+		n += synx_rmem_warnings(t->ifname, &ti->cfg, &env->k, warn + n, max - n);
+	/* Never configured: the built-in defaults protect every port. */
+	if (ti->have_cfg)
+		n += synx_fw_warnings(env->fw, t->ifname, ti->ports,
+				      !valid || (ti->cfg.flags & SYNX_F_ALL_PORTS), warn + n,
+				      max - n);
+	return n;
+}
+
+static void print_target(const struct synx_target *t, const struct target_info *ti,
+			 const struct status_env *env)
+{
+	const struct synx_config *cfg = &ti->cfg;
+	const struct synx_ports *ports = ti->ports;
+	const struct own_state *os = &ti->os;
+	const char *map_err = ti->map_err;
+	bool have_cfg = ti->have_cfg, kfunc = env->kfunc;
 	bool own = have_cfg && cfg->version == SYNX_CONFIG_VERSION &&
 		   cfg->cookie_mode == SYNX_COOKIE_OWN;
 	json_writer_t *jw = synx_cli.json ? synx_json() : NULL;
@@ -161,6 +295,7 @@ static void print_target(const struct synx_target *t, const struct synx_config *
 		snprintf(warn[nwarn++], SYNX_WARN_LEN,
 			 "%s: a stale %s filter (program %u) at tc ingress; run 'synx detach %s'",
 			 t->ifname, SYNX_TC_PROG, os->tc.prog_id, t->ifname);
+	nwarn += program_warnings(t, ti, env, warn + nwarn, MAX_WARN - nwarn);
 
 	if (jw) {
 		jw_start_object(jw);
@@ -189,6 +324,8 @@ static void print_target(const struct synx_target *t, const struct synx_config *
 			synx_report_cookies(jw, cfg, os->have_keys ? &os->keys : NULL, &os->tc,
 					    os->qdisc_created, kfunc);
 		}
+		if (t->a.attached && ti->have_kstate)
+			print_kernel_state(&ti->kstate, jw);
 		jw_name(jw, "offloads");
 		jw_start_object(jw);
 		jw_int_field(jw, "rx_checksum", off.rx_csum);
@@ -220,6 +357,8 @@ static void print_target(const struct synx_target *t, const struct synx_config *
 		synx_report_cookies(NULL, cfg, os->have_keys ? &os->keys : NULL, &os->tc,
 				    os->qdisc_created, kfunc);
 	}
+	if (t->a.attached && ti->have_kstate)
+		print_kernel_state(&ti->kstate, NULL);
 	if (t->a.ifindex)
 		printf("  offloads:    rx-checksum %s, tx-checksum %s, rx-vlan %s, tx-vlan %s\n",
 		       onoff(off.rx_csum), onoff(off.tx_csum), onoff(off.rx_vlan),
@@ -233,10 +372,10 @@ int synx_cmd_status(struct synx_cmdline *cl)
 	struct synx_ports *ports = calloc(1, sizeof(*ports));
 	struct synx_target *t = NULL;
 	struct synx_config last = {};
-	struct synx_sysctls k;
+	struct status_env env = {};
 	const char *kwarn[MAX_WARN];
 	int n, nk, err = 0;
-	bool any_cfg = false, kfunc;
+	bool any_cfg = false;
 
 	if (!ports) {
 		err = synx_err(SYNX_EXIT_FAIL, "out of memory");
@@ -255,22 +394,25 @@ int synx_cmd_status(struct synx_cmdline *cl)
 		goto out;
 	}
 
-	synx_sysctls_read(&k);
-	kfunc = synx_kfunc_available();
+	synx_sysctls_read(&env.k);
+	env.kfunc = synx_kfunc_available();
+	/* Only the firewall in front of a running synx matters. */
+	for (int i = 0; i < n; i++)
+		if (t[i].a.attached) {
+			env.fw = synx_fw_read();
+			break;
+		}
 	if (synx_cli.json) {
 		jw_start_object(synx_json());
-		print_kernel(&k, kfunc);
+		print_kernel(&env.k, env.kfunc);
 		jw_name(synx_json(), "interfaces");
 		jw_start_array(synx_json());
 	} else {
-		print_kernel(&k, kfunc);
+		print_kernel(&env.k, env.kfunc);
 	}
 	for (int i = 0; i < n; i++) {
-		struct synx_config cfg = {};
-		struct own_state os = {};
-		const char *map_err = NULL;
+		struct target_info ti = { .ports = ports };
 		struct synx_maps m;
-		bool have = false;
 		__u32 key = 0;
 		int merr = 0;
 
@@ -279,30 +421,33 @@ int synx_cmd_status(struct synx_cmdline *cl)
 		if (t[i].a.attached || t[i].pinned)
 			merr = synx_target_maps(&t[i], &m);
 		synx_cli.quiet = false;
+		memset(ports, 0, sizeof(*ports));
 		if (merr) {
-			map_err = synx_cli.last_err;
+			ti.map_err = synx_cli.last_err;
 			synx_maps_close(&m);
 		} else if (t[i].a.attached || t[i].pinned) {
-			have = m.fd[SYNX_MAP_IDX_CONFIG] >= 0 &&
-			       !bpf_map_lookup_elem(m.fd[SYNX_MAP_IDX_CONFIG], &key, &cfg);
-			memset(ports, 0, sizeof(*ports));
+			ti.have_cfg =
+				m.fd[SYNX_MAP_IDX_CONFIG] >= 0 &&
+				!bpf_map_lookup_elem(m.fd[SYNX_MAP_IDX_CONFIG], &key, &ti.cfg);
 			if (m.fd[SYNX_MAP_IDX_PORTS] >= 0)
 				bpf_map_lookup_elem(m.fd[SYNX_MAP_IDX_PORTS], &key, ports);
-			own_state_read(&t[i], &m, &os);
+			own_state_read(&t[i], &m, &ti.os);
 			synx_maps_close(&m);
 		}
-		if (have && t[i].a.attached) {
-			last = cfg;
+		if (t[i].a.attached)
+			ti.have_kstate = !synx_kernel_state_read(t[i].a.prog_id, &ti.kstate);
+		if (ti.have_cfg && t[i].a.attached) {
+			last = ti.cfg;
 			any_cfg = true;
 		}
 		if (!t[i].a.attached && !t[i].pinned && t[i].a.ifindex)
-			synx_tc_query(t[i].a.ifindex, &os.tc);
-		print_target(&t[i], &cfg, ports, have, map_err, &os, kfunc);
+			synx_tc_query(t[i].a.ifindex, &ti.os.tc);
+		print_target(&t[i], &ti, &env);
 	}
 	if (!n && !synx_cli.json)
 		printf("synx is not attached to any interface\n");
 
-	nk = synx_kernel_warnings(&k, any_cfg ? &last : NULL, kwarn, MAX_WARN);
+	nk = synx_kernel_warnings(&env.k, any_cfg ? &last : NULL, kwarn, MAX_WARN);
 	if (synx_cli.json) {
 		jw_end_array(synx_json());
 		jw_name(synx_json(), "warnings");
@@ -317,6 +462,7 @@ int synx_cmd_status(struct synx_cmdline *cl)
 	}
 	err = 0;
 out:
+	synx_fw_free(env.fw);
 	free(t);
 	free(ports);
 	return err;

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 #include <stdio.h>
-#include <linux/types.h>
 #include "synx_config.h"
 #include "sysctl.h"
 
@@ -51,6 +50,10 @@ void synx_sysctls_read(struct synx_sysctls *k)
  * (tcp_ecn_create_request()), so both 1 and 2 enable it there.  TIMESTAMPS
  * only matters to own cookies: with tcp_timestamps=0 the kfunc refuses a
  * request socket that has TS on (-EINVAL), so the SYN-ACK must not offer it.
+ * TS_COOKIES: see synx_sysctl_ts_cookies().
+ *
+ * The XDP program reads these sysctls itself at packet time; the flags are
+ * only its fallback on a kernel whose BTF lacks them (include/synx_config.h).
  */
 unsigned int synx_sysctl_flags(const struct synx_sysctls *k, bool own)
 {
@@ -64,6 +67,8 @@ unsigned int synx_sysctl_flags(const struct synx_sysctls *k, bool own)
 		flags |= SYNX_F_ECN;
 	if (k->tcp_timestamps > 0)
 		flags |= SYNX_F_TIMESTAMPS;
+	if (synx_sysctl_ts_cookies(k))
+		flags |= SYNX_F_TS_COOKIES;
 	return flags;
 }
 
@@ -95,7 +100,13 @@ unsigned int synx_sysctl_wscale(const struct synx_sysctls *k)
  * which is tcp_timestamps == 2 ("timestamps without random offsets").  With
  * the default 1 the kernel would decode garbage, so TS cookies stay off.
  */
-bool synx_sysctl_ts_auto(const struct synx_sysctls *k)
+bool synx_sysctl_ts_cookies(const struct synx_sysctls *k)
 {
 	return k->tcp_timestamps == 2;
+}
+
+/* What synx_config.rmem_max gets: net.core.rmem_max, 0 (assumed) when unreadable. */
+__u32 synx_sysctl_rmem_max_cfg(const struct synx_sysctls *k)
+{
+	return k->rmem_max > 0 && k->rmem_max <= 0x7fffffff ? (__u32)k->rmem_max : 0;
 }

@@ -7,6 +7,7 @@
 #define SYNX_SYSCTL_H
 
 #include <stdbool.h>
+#include <linux/types.h>
 
 struct synx_sysctls {
 	int tcp_syncookies; /* -1 when unreadable */
@@ -21,15 +22,22 @@ struct synx_sysctls {
 void synx_sysctls_read(struct synx_sysctls *k);
 
 /*
- * SYNX_F_SACK | SYNX_F_WSCALE | SYNX_F_ECN | SYNX_F_TIMESTAMPS as the kernel
- * has them, for kernel cookies or (@own) synx's own.
+ * SYNX_F_SACK | SYNX_F_WSCALE | SYNX_F_ECN | SYNX_F_TIMESTAMPS |
+ * SYNX_F_TS_COOKIES as the kernel has them, for kernel cookies or (@own)
+ * synx's own: the program's fallback where BTF lacks the sysctls.
  */
 unsigned int synx_sysctl_flags(const struct synx_sysctls *k, bool own);
 
 /* The receive window shift tcp_select_initial_window() will pick. */
 unsigned int synx_sysctl_wscale(const struct synx_sysctls *k);
 
-/* Whether a TS cookie the XDP program encodes is decodable by this kernel. */
-bool synx_sysctl_ts_auto(const struct synx_sysctls *k);
+/*
+ * Whether a kernel cookie's timestamp can carry options (tcp_timestamps is
+ * 2): what the XDP program decides at packet time, and SYNX_F_TS_COOKIES.
+ */
+bool synx_sysctl_ts_cookies(const struct synx_sysctls *k);
+
+/* net.core.rmem_max as the loader writes it into synx_config.rmem_max. */
+__u32 synx_sysctl_rmem_max_cfg(const struct synx_sysctls *k);
 
 #endif

@@ -2,6 +2,7 @@
 /* Settings that defeat part of synx, each with what to do.  See warnings.h. */
 #include <stdio.h>
 #include <string.h>
+#include "kernel_state.h"
 #include "warnings.h"
 
 int synx_kernel_warnings(const struct synx_sysctls *k, const struct synx_config *cfg,
@@ -32,16 +33,14 @@ int synx_kernel_warnings(const struct synx_sysctls *k, const struct synx_config 
 		W("net.ipv4.tcp_syncookies=1: the kernel only issues cookies once a listener's SYN queue overflows, so synx answers SYNs only under a flood; set it to 2 to always answer with cookies");
 	if (own)
 		goto out;
-	if (k->tcp_timestamps == 1 && (!cfg || !(cfg->flags & SYNX_F_TS_COOKIES)))
-		W("net.ipv4.tcp_timestamps=1: TS cookies are off (the kernel adds a random per-connection offset and cannot decode them), so clients on cookie connections lose window scaling and SACK; set it to 2 and run 'synx config IFACE --ts-cookies auto'");
+	/*
+	 * Kernel cookies: the program offers options in a TS cookie exactly
+	 * while tcp_timestamps is 2 (read live), so the advice is the sysctl.
+	 */
+	if (k->tcp_timestamps == 1)
+		W("net.ipv4.tcp_timestamps=1: no TS cookies (the kernel adds a random per-connection offset and cannot decode them), so clients on kernel-cookie connections lose window scaling and SACK; set it to 2 (synx follows from the next SYN) or attach with own cookies");
 	if (k->tcp_timestamps == 0)
-		W("net.ipv4.tcp_timestamps=0: no TS cookies, so clients on cookie connections lose window scaling and SACK; set it to 2");
-	if (cfg && cfg->version == SYNX_CONFIG_VERSION && (cfg->flags & SYNX_F_TS_COOKIES) &&
-	    k->tcp_timestamps != 2)
-		W("TS cookies are on but net.ipv4.tcp_timestamps is not 2: the kernel will reject or misread them; set it to 2 or run 'synx config IFACE --ts-cookies off'");
-	if (cfg && cfg->version == SYNX_CONFIG_VERSION && k->tcp_timestamps == 2 &&
-	    !(cfg->flags & SYNX_F_TS_COOKIES))
-		W("net.ipv4.tcp_timestamps=2 but TS cookies are off: run 'synx config IFACE --ts-cookies auto' so cookie connections keep window scaling and SACK");
+		W("net.ipv4.tcp_timestamps=0: no TS cookies, so clients on kernel-cookie connections lose window scaling and SACK; set it to 2 (synx follows from the next SYN)");
 out:
 #undef W
 	return n;
@@ -62,5 +61,56 @@ int synx_iface_warnings(const char *ifname, const struct synx_offloads *o, const
 			out[n++], SYNX_WARN_LEN,
 			"%s: veth with tx checksum offload: frames sent from the peer arrive with unfinished checksums, which synx drops as invalid on SYNs; run 'ethtool -K <peer> tx off' on the sending side",
 			ifname);
+	return n;
+}
+
+int synx_state_warnings(const char *ifname, const struct synx_state *st, char out[][SYNX_WARN_LEN],
+			int max)
+{
+	int n = 0;
+
+	if (!synx_kernel_state_valid(st))
+		return 0;
+	for (unsigned int i = 0; i < synx_nr_kgroups && n < max; i++)
+		if (!(st->kernel & synx_kgroups[i].bit))
+			snprintf(out[n++], SYNX_WARN_LEN,
+				 "%s: this kernel does not let synx read %s: %s", ifname,
+				 synx_kgroups[i].what, synx_kgroups[i].fallback);
+	/* A table that exists but whose bucket function synx does not know: the same fallback. */
+	for (int v6 = 0; v6 < 2 && n < max; v6++)
+		if ((st->kernel & (v6 ? SYNX_K_ADDR6 : SYNX_K_ADDR4)) &&
+		    st->addr_hash[v6] == SYNX_ADDRH_NONE)
+			snprintf(
+				out[n++], SYNX_WARN_LEN,
+				"%s: no bucket function synx knows matches this kernel's IPv%d address table: only the addresses of the ingress device and lo count as this host's; SYNs to another interface's address go to the kernel, unanswered by synx",
+				ifname, v6 ? 6 : 4);
+	return n;
+}
+
+int synx_rmem_warnings(const char *ifname, const struct synx_config *cfg,
+		       const struct synx_sysctls *k, char out[][SYNX_WARN_LEN], int max)
+{
+	long floor = k->tcp_rmem_max > SYNX_RMEM_MAX_ASSUMED ? k->tcp_rmem_max
+							     : SYNX_RMEM_MAX_ASSUMED;
+	__u32 now = synx_sysctl_rmem_max_cfg(k);
+	int n = 0;
+
+	if (max < 1 || !now)
+		return 0;
+	/*
+	 * The program computes the kernel's window shift from
+	 * max(receive space, tcp_rmem[2], rmem_max): an rmem_max that it
+	 * assumes smaller than the real one only matters above the other two.
+	 */
+	if (!cfg->rmem_max && k->rmem_max > floor)
+		snprintf(
+			out[n++], SYNX_WARN_LEN,
+			"%s: net.core.rmem_max is %ld, above tcp_rmem[2] and the %u synx assumes without a loader: cookie connections may get a smaller window than the kernel's own; 'synx attach' or 'synx config %s' passes the real value",
+			ifname, k->rmem_max, SYNX_RMEM_MAX_ASSUMED, ifname);
+	else if (cfg->rmem_max && cfg->rmem_max != now)
+		snprintf(
+			out[n++], SYNX_WARN_LEN,
+			"%s: net.core.rmem_max is now %u, synx was given %u: its window shift for cookie connections may differ from the kernel's; run 'synx config %s'",
+			ifname, now, cfg->rmem_max, ifname);
 	return n;
 }
