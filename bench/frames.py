@@ -4,7 +4,9 @@
     NAME HEX EXPECT OPTS
 
 EXPECT is the synx reason the frame must end in (checked by synx_bench
-micro against the counters), or bound:reflect / bound:drop for the bounds.
+micro against the counters), bound:reflect / bound:drop for the bounds, or
+peer:tx / peer:drop for the kernel's xdp_synproxy (checked against its
+SYN-ACK counter / its verdict).
 OPTS: cfg=unprot (config without the port), syncookies=1 (the kernel
 declines), cookie=own (synx's own cookies, fixed test keys), ackof=ROW (ack =
 the cookie synx gives ROW's SYN, + 1), prime=ROW (run ROW once through synx
@@ -16,8 +18,13 @@ Built with scapy (Debian's python3-scapy) so that checksums are computed
 independently of the C and BPF code; malformed frames are patched bytes.
 Addresses: 198.18.0.0/15 and fd00::/8 only.  The micro netns has a listener
 on :80 (not :81) and established flows 198.18.0.1:40001 / [fd00::1]:40001 ->
-:80.
+:80.  Every frame is addressed to the DUT: destination MAC the one of the
+device the runs name as their ingress (--dmac), destination address one it
+holds (198.18.0.2, fd00::2); only the ARP row is a broadcast, as ARP is.
+
+    frames.py [--dmac MAC]
 """
+import argparse
 import struct
 import sys
 
@@ -26,7 +33,10 @@ from scapy.packet import Raw
 from scapy.layers.inet6 import IPv6
 from scapy.layers.l2 import ARP, Ether
 
-ETH = dict(src='02:00:00:00:00:01', dst='02:00:00:00:00:02')
+_ap = argparse.ArgumentParser()
+_ap.add_argument('--dmac', default='02:00:00:00:00:02',
+                 help="the DUT device's MAC (the micro netns's ingress device)")
+ETH = dict(src='02:00:00:00:00:01', dst=_ap.parse_args().dmac)
 C4, S4, C6, S6 = '198.18.200.1', '198.18.0.2', 'fd00:0:0:1::7', 'fd00::2'
 LINUX = [('MSS', 1460), ('SAckOK', b''), ('Timestamp', (0x11223344, 0)), ('NOP', None),
          ('WScale', 7)]
@@ -159,10 +169,21 @@ row('bad-frag-syn', Ether(**ETH) / IP(src=C4, dst=S4, flags='MF', proto=6) /
     bytes(TCP(sport=33000, dport=80, flags='S', options=LINUX)), 'DROP_FRAG_SYN')
 
 # The bounds, on the frames they bound.
+BAD_ACK4 = Ether(**ETH) / IP(src=C4, dst=S4, flags='DF') / \
+    TCP(sport=33000, dport=80, flags='A', seq=1001, ack=0x5eed1234, window=502)
+BAD_ACK6 = Ether(**ETH) / IPv6(src=C6, dst=S6) / \
+    TCP(sport=33000, dport=80, flags='A', seq=1001, ack=0x5eed1234, window=502)
 row('bound-reflect-syn4', syn4(), 'bound:reflect')
+row('bound-reflect-syn6', syn6(), 'bound:reflect')
 row('bound-drop-syn4', syn4(), 'bound:drop')
-row('bound-drop-ack4', Ether(**ETH) / IP(src=C4, dst=S4, flags='DF') /
-    TCP(sport=33000, dport=80, flags='A', seq=1001, ack=0x5eed1234, window=502), 'bound:drop')
+row('bound-drop-ack4', BAD_ACK4, 'bound:drop')
+row('bound-drop-ack6', BAD_ACK6, 'bound:drop')
+
+# The peer (the kernel's xdp_synproxy), on the same frames as synx's rows.
+row('peer-syn4-linux', syn4(), 'peer:tx')
+row('peer-syn6-linux', syn6(), 'peer:tx')
+row('peer-ack4-bad-cookie', BAD_ACK4, 'peer:drop')
+row('peer-ack6-bad-cookie', BAD_ACK6, 'peer:drop')
 
 for name, frame, expect, opts in rows:
     sys.stdout.write(f'{name} {frame.hex()} {expect} {opts}\n')
