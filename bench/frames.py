@@ -4,9 +4,10 @@
     NAME HEX EXPECT OPTS
 
 EXPECT is the synx reason the frame must end in (checked by synx_bench
-micro against the counters), bound:reflect / bound:drop for the bounds, or
+micro against the counters), bound:reflect / bound:drop for the bounds,
 peer:tx / peer:drop for the kernel's xdp_synproxy (checked against its
-SYN-ACK counter / its verdict).
+SYN-ACK counter / its verdict), or part:NAME for the program part_NAME of
+bench/bench_parts.bpf.c (a piece of synx's path alone; must pass).
 OPTS: cfg=unprot (config without the port), syncookies=1 (the kernel
 declines), cookie=own (synx's own cookies, fixed test keys), ackof=ROW (ack =
 the cookie synx gives ROW's SYN, + 1), prime=ROW (run ROW once through synx
@@ -178,6 +179,15 @@ row('bound-reflect-syn6', syn6(), 'bound:reflect')
 row('bound-drop-syn4', syn4(), 'bound:drop')
 row('bound-drop-ack4', BAD_ACK4, 'bound:drop')
 row('bound-drop-ack6', BAD_ACK6, 'bound:drop')
+
+# Pieces of synx's paths alone (bench/bench_parts.bpf.c), on the same frames.
+row('part-clock', syn4(), 'part:clock')
+row('part-clock-coarse', syn4(), 'part:clock_coarse')
+row('part-siphash4', syn4(), 'part:siphash4')
+row('part-lookup-syn4', syn4(), 'part:lookup')
+row('part-lookup-kcookie-syn4', syn4(), 'part:lookup_kcookie')
+row('part-lookup-ack4', BAD_ACK4, 'part:lookup')
+row('part-lookup-kcheck-ack4', BAD_ACK4, 'part:lookup_kcheck')
 
 # The peer (the kernel's xdp_synproxy), on the same frames as synx's rows.
 row('peer-syn4-linux', syn4(), 'peer:tx')

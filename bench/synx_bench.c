@@ -17,8 +17,9 @@
  *   clients --dst A --port P --secs S [--gap-ms G] [--timeout-ms T]
  *                      sequential real connections (connect, then the server's byte);
  *                      success and latency
- *   micro --frames FILE --repeat N --rounds R
- *                      per packet class ns through BPF_PROG_TEST_RUN
+ *   micro --frames FILE --repeat N --rounds R [--dev DEV] [--peer OBJ]
+ *                      per packet class ns through BPF_PROG_TEST_RUN, DEV as the
+ *                      frames' ingress device; OBJ: the peer, for its rows
  *   probe-tracing      may fentry/freplace programs target synx here?
  *
  * Every load is bounded twice, by a count and by seconds, and stops by itself.
@@ -55,6 +56,7 @@
 #include "bench/bench_bounds.skel.h"
 #include "bench/bench_micro.skel.h"
 #include "bench/bench_probe.skel.h"
+#include "bench/bench_parts.skel.h"
 
 static int verbose;
 
@@ -1132,6 +1134,7 @@ static int cmd_micro(int argc, char **argv)
 	int tc_fd, tc_empty_fd, peer_fd = -1, peer_values = -1;
 	struct bench_micro *m;
 	struct bench_bounds *b;
+	struct bench_parts *parts;
 	struct synx *s;
 	struct bpf_map *map;
 	__u32 key = 0, ret;
@@ -1173,7 +1176,8 @@ static int cmd_micro(int argc, char **argv)
 	    bench_micro__load(m))
 		die("load bench_micro");
 	b = bench_bounds__open_and_load();
-	if (!b)
+	parts = bench_parts__open_and_load();
+	if (!b || !parts)
 		die("load bench programs");
 	{
 		/* Own-cookie keys, used only by the rows that switch the config to own cookies. */
@@ -1249,9 +1253,19 @@ static int cmd_micro(int argc, char **argv)
 			int direct_ok;
 
 			int peer = !strncmp(r->expect, "peer:", 5);
+			int part = !strncmp(r->expect, "part:", 5);
 			__u64 peer_sa = 0;
 
-			if (!strcmp(r->expect, "bound:reflect"))
+			if (part) {
+				char pname[48];
+				struct bpf_program *pp;
+
+				snprintf(pname, sizeof(pname), "part_%s", r->expect + 5);
+				pp = bpf_object__find_program_by_name(parts->obj, pname);
+				if (!pp)
+					die("%s: no program %s in bench_parts", r->name, pname);
+				prog_fd = bpf_program__fd(pp);
+			} else if (!strcmp(r->expect, "bound:reflect"))
 				prog_fd = bpf_program__fd(b->progs.bench_reflect);
 			else if (!strcmp(r->expect, "bound:drop"))
 				prog_fd = bpf_program__fd(b->progs.bench_drop);
@@ -1288,6 +1302,8 @@ static int cmd_micro(int argc, char **argv)
 				       r->expect,
 				       (unsigned long long)(peer_synacks(peer_values) - peer_sa), repeat);
 			if (round == 0 && peer && !strcmp(r->expect, "peer:drop") && ret != XDP_DROP)
+				printf("mismatch %s expected %s: verdict %u\n", r->name, r->expect, ret);
+			if (round == 0 && part && ret != XDP_PASS)
 				printf("mismatch %s expected %s: verdict %u\n", r->name, r->expect, ret);
 			if (round == 0 && r->reason >= 0 &&
 			    reason_count(s, r->reason) - snap[r->reason] != (__u64)repeat) {
@@ -1365,6 +1381,7 @@ static int cmd_micro(int argc, char **argv)
 	synx__destroy(s);
 	bench_micro__destroy(m);
 	bench_bounds__destroy(b);
+	bench_parts__destroy(parts);
 	return 0;
 }
 
