@@ -116,9 +116,12 @@ done
 # --- build the userspace tool -----------------------------------------------------
 
 mkdir -p "$OUT"
-make -s -C "$REPO" "$OUT/bench_gen.skel.h" "$OUT/bench_sink.skel.h" \
-	"$OUT/bench_bounds.skel.h" "$OUT/bench_micro.skel.h" "$OUT/bench_probe.skel.h" \
-	"$BUILD/user/counters.o" >&2 || die "build of the bench BPF programs failed"
+# Targets relative to the repository: the Makefile's pattern rules are
+# (build/%.skel.h), an absolute path would match none of them.
+make -s -C "$REPO" build/bench/bench_gen.skel.h build/bench/bench_sink.skel.h \
+	build/bench/bench_bounds.skel.h build/bench/bench_micro.skel.h \
+	build/bench/bench_probe.skel.h build/bench/bench_parts.skel.h \
+	build/user/counters.o >&2 || die "build of the bench BPF programs failed"
 gcc -g -O2 -std=gnu11 -Wall -Wextra -Werror -Wno-missing-field-initializers -D_GNU_SOURCE \
 	-I"$REPO/include" -I"$REPO/user" -I"$BUILD" -I"$REPO/bench" \
 	"$REPO/bench/synx_bench.c" "$BUILD/user/counters.o" -o "$TOOL" \
