@@ -789,6 +789,35 @@ def report(a):
         w('The own-cookie ACK v4 row is the first 180 s after a load, where own mode also '
           'makes the kernel\'s check (`ack4-bad-own-cookie-only` below is the steady state).')
         w('')
+    part_rows = [
+        ('one precise clock read (`bpf_ktime_get_ns`, kvm-clock in this VM)', 'part-clock', None),
+        ('one coarse clock read (`bpf_ktime_get_coarse_ns`)', 'part-clock-coarse', None),
+        ('SipHash-2-4 of an IPv4 flow, 3 words + finalisation (the own cookie\'s MAC)',
+         'part-siphash4', None),
+        ('socket lookup for a SYN (`bpf_skc_lookup_tcp`: established miss, listener hit)',
+         'part-lookup-syn4', None),
+        ('+ the kernel\'s cookie for it (`bpf_tcp_gen_syncookie`: policy check and cookie)',
+         'part-lookup-kcookie-syn4', 'part-lookup-syn4'),
+        ('socket lookup for a bad-cookie ACK', 'part-lookup-ack4', None),
+        ('+ the kernel\'s check of its cookie (`bpf_tcp_check_syncookie`)',
+         'part-lookup-kcheck-ack4', 'part-lookup-ack4')]
+    if any(mic.get(n) for _, n, _ in part_rows):
+        w('### Pieces of synx\'s paths, each alone (bench/bench_parts.bpf.c)')
+        w('')
+        w('Each piece run by itself on the same frames (a hot cache: in a flood the socket '
+          'lookup probes a cold bucket of the established hash per spoofed tuple). "+" rows '
+          'are differences of medians (and of minima) to the row above.')
+        w('')
+        w('| piece | ns [min–max] | difference (medians / minima) |')
+        w('|---|---|---|')
+        for label, n, base in part_rows:
+            m, b = mic.get(n), mic.get(base) if base else None
+            if not m:
+                continue
+            diff = (f"{m['net'][0] - b['net'][0]:.0f} / {m['net'][1] - b['net'][1]:.0f}"
+                    if b else '')
+            w(f"| {label} | {fmt(m['net'])} | {diff} |")
+        w('')
     w('| class | expected end | ns [min–max] | direct-run cross-check |')
     w('|---|---|---|---|')
     for m in micro:
@@ -962,8 +991,9 @@ def stage_rows(mic):
            for i, n in enumerate(names)]
     own = mic.get('syn4-linux-own')
     if own:
-        out.append(('own cookies instead: + SipHash-2-4 cookie, second clock read, own '
-                    'options (`syn4-linux-own` − `syn4-linux`)', own['net'][0] - v[5],
+        out.append(('own cookies instead: + SipHash-2-4 MAC and the own cookie\'s option '
+                    'encoding, the kernel\'s cookie still computed for its policy '
+                    '(`syn4-linux-own` − `syn4-linux`)', own['net'][0] - v[5],
                     own['net'][1] - lo[5]))
     out.append(('total (kernel cookies)', v[5], lo[5]))
     return out
@@ -1014,6 +1044,22 @@ def findings(R, closed, split, rr, mic, facts, client_res, v6_na):
             'listener), options parsed only for its timestamp cookie; and per ACK a conntrack '
             'lookup and `bpf_tcp_raw_check_syncookie_ipv4`, where synx looks up the listener '
             'first and, in own mode, hashes with SipHash-2-4.')
+    pp = {n: mic[n]['net'][0] for n in ('part-clock', 'part-clock-coarse', 'part-siphash4',
+                                         'part-lookup-syn4', 'part-lookup-kcookie-syn4',
+                                         'part-lookup-ack4', 'part-lookup-kcheck-ack4')
+          if n in mic}
+    if len(pp) == 7:
+        kcook = pp['part-lookup-kcookie-syn4'] - pp['part-lookup-syn4']
+        kchk = pp['part-lookup-kcheck-ack4'] - pp['part-lookup-ack4']
+        out.append(
+            f"The candidates, each measured alone (micro): the kernel's cookie that own mode "
+            f"computes per SYN only to learn the kernel's policy costs {kcook:.0f} ns "
+            f"(`bpf_tcp_gen_syncookie` after the lookup); synx's SipHash-2-4 MAC "
+            f"{pp['part-siphash4']:.0f} ns per cookie (issue or check); a precise clock read "
+            f"{pp['part-clock']:.0f} ns (coarse: {pp['part-clock-coarse']:.0f} ns); the socket "
+            f"lookup {pp['part-lookup-syn4']:.0f} ns for a SYN and {pp['part-lookup-ack4']:.0f} "
+            f"ns for an ACK with a hot cache; the kernel's check of a bad cookie {kchk:.0f} ns. "
+            'The option walk is the stage row below (`bpf_loop` plus the port policy).')
     st = stage_rows(mic)
     if st:
         parts = ', '.join(f'{n.split(" (")[0].lstrip("+ ")} {dm:.0f}' for n, dm, _ in st[:-1])
@@ -1054,26 +1100,31 @@ def findings(R, closed, split, rr, mic, facts, client_res, v6_na):
         txt = (f"IPv6 through the peer: n/a here. {v6_na}. Its XDP program answers IPv6 SYNs "
                f"(the SYN v6 rows), but of {int(c['att'])} IPv6 client connections "
                f"{int(c['ok'])} completed and {int(c['half'])} got a SYN-ACK and never reached "
-               f"the server: the handshake's ACK, passed by XDP, dies in nftables SYNPROXY "
-               f"before SYNPROXY counts it. SYNPROXY's own counters over those tests "
-               f"(/proc/net/stat/synproxy, IPv4 clients included): "
-               + ', '.join(f"{k.split('.', 1)[1]} +{int(x)}" for k, x in sorted(sp.items())
-                           if 'entries' not in k) + '.')
-        for name, lab in (('v6probe_xsp', 'through the peer, full checksums'),
-                          ('v6probe_nft_csum_full', 'through SYNPROXY alone, full checksums'),
-                          ('v6probe_nft_csum_partial',
-                           'through SYNPROXY alone, partial checksums (sender TX offload on)')):
-            if name in facts:
-                txt += f' Probe {lab}: `{facts[name]}`.'
-        txt += (' With full checksums (what a NIC delivers) SYNPROXY counts no IPv6 SYN '
-                '(`syn_received`) and no IPv6 ACK (`cookie_valid`/`cookie_invalid`) and '
-                'answers none, while the same clients complete when the checksum is left '
-                'partial and so never verified: the drop is its checksum check '
-                '(what verifying an IPv6 segment with the IPv4 helper, as `nft_synproxy_do_eval()` is '
-                'suspected of doing on this kernel, would do), not the cookie. `capture_in` counts the client\'s '
-                'segments that reached the DUT\'s stack (a tcpdump on the DUT end, after XDP), '
-                '`capture_out` what the DUT sent back from the stack. The same drop makes '
-                'nftables SYNPROXY alone answer no IPv6 SYN (its SYN v6 rows).')
+               f"the server: the handshake's ACK, passed by XDP, dies in nftables SYNPROXY.")
+        if sp:
+            txt += (" SYNPROXY's own counters over those tests (/proc/net/stat/synproxy, IPv4 "
+                    'clients included): ' +
+                    ', '.join(f"{k.split('.', 1)[1]} +{int(x)}" for k, x in sorted(sp.items())
+                              if 'entries' not in k) + '.')
+        if 'v6probe_nft_csum_partial' not in facts:
+            txt += ' (No probe in this run: a full run says why.)'
+        else:
+            for name, lab in (('v6probe_xsp', 'through the peer, full checksums'),
+                              ('v6probe_nft_csum_full', 'through SYNPROXY alone, full checksums'),
+                              ('v6probe_nft_csum_partial', 'through SYNPROXY alone, partial '
+                               'checksums (sender TX offload on)')):
+                if name in facts:
+                    txt += f' Probe {lab}: `{facts[name]}`.'
+            txt += (' With full checksums (what a NIC delivers) SYNPROXY counts no IPv6 SYN '
+                    '(`syn_received`) and no IPv6 ACK (`cookie_valid`/`cookie_invalid`) and '
+                    'answers none, while the same clients complete when the checksum is left '
+                    'partial and so never verified: the drop is in its checksum check, which is '
+                    'what verifying an IPv6 segment with the IPv4 helper (as '
+                    '`nft_synproxy_do_eval()` is suspected of doing on this kernel) would do; '
+                    'the cookie is never looked at. `capture_in` counts the client\'s segments '
+                    'that reached the DUT\'s stack (a tcpdump on the DUT end, after XDP), '
+                    '`capture_out` what the DUT\'s stack sent back. The same drop makes '
+                    'nftables SYNPROXY alone answer no IPv6 SYN (its SYN v6 rows).')
         out.append(txt)
     if s4['kernel'][0] and own[0] and kc[0]:
         out.append(
@@ -1183,7 +1234,8 @@ def plot(path, R, closed, rr, micro, facts):
             xerr=[[m['net'][0] - m['net'][1] for m in ms],
                   [m['net'][2] - m['net'][0] for m in ms]],
             color=[colors['xsp'] if m['name'].startswith('peer-') else
-                   colors['reflect'] if m['name'].startswith('bound-') else '#1f77b4'
+                   colors['reflect'] if m['name'].startswith('bound-') else
+                   colors['nft'] if m['name'].startswith('part-') else '#1f77b4'
                    for m in ms], capsize=1)
     a3.set_yticks(range(len(ms)))
     a3.set_yticklabels([m['name'] for m in ms], fontsize=6)
