@@ -315,10 +315,21 @@ def load_micro(path):
                 TCROWS.append(dict(name=p[1], net=(float(p[2]), float(p[3]), float(p[4]))))
             elif p and p[0] == 'mismatch':
                 MISMATCH.append(' '.join(p[1:]))
+            elif p and p[0] == 'rounds':
+                MICRO_ROUNDS[p[1]] = [float(x) for x in p[2:]]
     return rows, calib
 
 
+def micro_ratio(a, b):
+    """Median [min, max] over the micro's rounds of row a / row b in the same round."""
+    xa, xb = MICRO_ROUNDS.get(a), MICRO_ROUNDS.get(b)
+    if not xa or not xb:
+        return None
+    return med([x / y for x, y in zip(xa, xb) if y > 0])
+
+
 MISMATCH = []
+MICRO_ROUNDS = {}  # row -> its per-round figures
 TCROWS = []  # own mode's tc hand-off, synx_tc minus an empty tc program
 PROFILES = {}  # (scenario, kind) -> perf report lines of the DUT thread
 
@@ -774,8 +785,8 @@ def report(a):
     if any(mic.get(p[3]) for p in pairs):
         w('### synx and the peer, same frames (program cost only, no veth)')
         w('')
-        w('| class | synx own cookies | synx kernel cookies | the peer | bound | own / peer | '
-          'kernel cookies / peer |')
+        w('| class | synx own cookies | synx kernel cookies | the peer | bound | own / peer '
+          '(per round) | kernel cookies / peer (per round) |')
         w('|---|---|---|---|---|---|---|')
 
         def mc(n):
@@ -783,8 +794,8 @@ def report(a):
             return m['net'] if m else (None, None, None)
         for label, own, kc, peer, bound in pairs:
             o, k, p, b = mc(own), mc(kc), mc(peer), mc(bound)
-            w(f'| {label} | {fmt(o)} | {fmt(k)} | {fmt(p)} | {fmt(b)} | {rfmt(ratio(o, p))} | '
-              f'{rfmt(ratio(k, p))} |')
+            w(f'| {label} | {fmt(o)} | {fmt(k)} | {fmt(p)} | {fmt(b)} | '
+              f'{rrfmt(micro_ratio(own, peer) if own else None)} | {rrfmt(micro_ratio(kc, peer))} |')
         w('')
         w('The own-cookie ACK v4 row is the first 180 s after a load, where own mode also '
           'makes the kernel\'s check (`ack4-bad-own-cookie-only` below is the steady state).')
@@ -1064,11 +1075,26 @@ def findings(R, closed, split, rr, mic, facts, client_res, v6_na):
     if st:
         parts = ', '.join(f'{n.split(" (")[0].lstrip("+ ")} {dm:.0f}' for n, dm, _ in st[:-1])
         out.append(f"Where synx's SYN v4 time goes (micro stage rows, medians, ns): {parts}.")
-    prof = {key: v for key, v in PROFILES.items()}
+    groups = [
+        ('established-hash lookup', ('__inet_lookup_established', '__inet6_lookup_established',
+                                     'inet_ehashfn', 'inet6_ehashfn')),
+        ('listener lookup', ('__inet_lookup_listener', 'inet_lhash2_lookup',
+                             'inet6_lhash2_lookup', '__inet6_lookup_listener')),
+        ('conntrack lookup and its SipHash', ('__nf_conntrack_find_get', '__siphash_unaligned',
+                                             '__bpf_nf_ct_lookup', 'hash_conntrack_raw')),
+        ('the XDP program', ('bpf_prog_',)),
+        ('kernel cookie hash and helpers', ('siphash_2u64', 'siphash_4u32', '__cookie_v4_check',
+                                           '__cookie_v6_check', '__cookie_v4_init_sequence',
+                                           '__cookie_v6_init_sequence', 'tcp_v4_get_syncookie',
+                                           'tcp_v6_get_syncookie', 'cookie_v4_check')),
+        ('clock reads', ('pvclock_', 'kvm_clock_', 'ktime_get')),
+        ('veth, page pool and their locks', ('veth_', 'page_pool_', '__xdp_return',
+                                             '_raw_spin_lock', 'native_queued_spin_lock')),
+    ]
     for kind in ('syn4', 'ack4'):
         tops = []
         for scn in ('synx', 'synx-kc', 'xsp'):
-            p = prof.get((scn, kind))
+            p = PROFILES.get((scn, kind))
             if not p:
                 continue
             share = {}
@@ -1076,19 +1102,36 @@ def findings(R, closed, split, rr, mic, facts, client_res, v6_na):
                 parts = line.split()
                 if len(parts) >= 3 and parts[0].endswith('%'):
                     share[parts[-1]] = share.get(parts[-1], 0) + float(parts[0][:-1])
-
-            def grab(pred):
-                return sum(v for k, v in share.items() if pred(k))
-            tops.append(
-                f"{VARIANT[scn]}: established-hash lookup "
-                f"{grab(lambda k: k == '__inet_lookup_established' or k == '__inet6_lookup_established'):.1f}%, "
-                f"conntrack {grab(lambda k: 'nf_conntrack' in k or k.startswith('__nf_ct') or 'hash_conntrack' in k):.1f}%, "
-                f"the program {grab(lambda k: k.startswith('bpf_prog_')):.1f}%, "
-                f"SipHash {grab(lambda k: 'siphash' in k):.1f}%, "
-                f"clock reads {grab(lambda k: 'pvclock' in k or 'kvm_clock' in k or 'ktime_get' in k):.1f}%, "
-                f"kernel cookie {grab(lambda k: 'syncookie' in k or 'cookie_v' in k or 'sha1' in k or 'cookie_hash' in k):.1f}%")
+            cells = []
+            for name, prefixes in groups:
+                v = sum(x for k2, x in share.items() if k2.startswith(prefixes))
+                if v >= 0.5:
+                    cells.append(f'{name} {v:.1f}%')
+            tops.append(f"{VARIANT[scn]}: {', '.join(cells)}")
         if tops:
-            out.append(f"Profile of the DUT thread, {kind[:3].upper()} flood ({'; '.join(tops)}).")
+            out.append(f"Profile of the DUT thread, IPv4 {'SYN' if kind == 'syn4' else 'bad-ACK'} "
+                       f"flood, grouped (top lines only): {'; '.join(tops)}.")
+    # Random ACKs that pass as own cookies: the forgery rate, measured.
+    acks = [r for t in ('ack4-closed', 'ack6-closed', 'ack4-split', 'ack6-split')
+            for r in R.get(t, 'synx')]
+    if acks:
+        seen = sum(r['dut_rx'] for r in acks)
+        passed = sum(x for r in acks for k2, x in r['deltas'].items()
+                     if k2.endswith('pass_own_cookie_ok.packets'))
+        out.append(
+            f"Forgery, measured: in own mode's ACK floods {int(passed)} of {int(seen):,} random "
+            f"ACKs passed as valid own cookies, against {seen / 2 ** 22:.1f} expected at the "
+            'designed 2^-22 per ACK. Each creates a connection the server then serves (its '
+            'byte and FIN go to the spoofed address: the sink sees them as data segments).')
+    half = [c for (s2, fam), cs in client_res.items() for c in cs
+            if c and c['half'] and not (fam == 6 and s2 in ('xsp', 'nft'))]
+    if half:
+        out.append(
+            'A few clients of several scenarios (the kernel alone too) got a SYN-ACK and never '
+            'the server\'s byte ("SYN-ACK only"): their handshake ACK was lost in veth\'s ring, '
+            'shared with the flood. With cookies the server keeps no state, so nothing '
+            'retransmits for a server-speaks-first protocol, and the client waits for a byte '
+            'that cannot come: a property of SYN cookies, not of a scenario.')
     if v6_na:
         xs = [r for t in ('syn6-closed-cl', 'syn6-split', 'idle') for r in R.get(t, 'xsp')]
         c = clients_cell(xs, 6)
@@ -1141,10 +1184,17 @@ def findings(R, closed, split, rr, mic, facts, client_res, v6_na):
         'consumes, and a lost client SYN waits for the kernel\'s 1 s retransmission timer. '
         'That is a property of the lab (one queue, no flow steering), not of a scenario; the '
         'closed-mode figures are the ones where the flood runs at the DUT\'s capacity.')
+    ours = [r for r in R.rows if r['scenario'] in ('synx', 'synx-kc', 'xsp', 'reflect', 'drop')]
+    bad = sum(r['csum_bad'] for r in ours)
+    chk = sum(r['csum_checked'] for r in ours)
     out.append(
         'Replies counted "partial" are the kernel\'s own (SYN-ACKs for SYNs handed to the '
-        'listener while its SYN queue had room, RSTs): kernel-built replies leave veth with '
-        'CHECKSUM_PARTIAL. No reply of synx, of the peer or of the bounds had a bad checksum.')
+        'listener while its SYN queue had room, RSTs, data): kernel-built segments leave veth '
+        'with CHECKSUM_PARTIAL. ' +
+        ('No reply of synx, of the peer or of the bounds had a bad checksum '
+         f'({int(chk):,} verified).' if not bad else
+         f'**{int(bad)} of {int(chk):,} verified replies in the synx, peer and bound scenarios '
+         'had a bad checksum.**'))
     out.append(
         'Generator quirk worth knowing (kernel, not synx): live-frame pages come back from the '
         'DUT with their xdp_frame rewritten (a shorter SYN-ACK), and BPF_PROG_TEST_RUN rebuilds '

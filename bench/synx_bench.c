@@ -1371,6 +1371,11 @@ static int cmd_micro(int argc, char **argv)
 			dmed = median(r->direct, rounds, &dlo, &dhi);
 		printf("row %s %s %.1f %.1f %.1f %.1f %.1f %.1f\n", r->name, r->expect, med, lo, hi,
 		       dmed, dlo, dhi);
+		/* Per round too: rows of one round ran moments apart, ratios between them are tighter. */
+		printf("rounds %s", r->name);
+		for (int k = 0; k < rounds; k++)
+			printf(" %.1f", r->net[k]);
+		printf("\n");
 		if (strstr(r->opts, "tc")) {
 			med = median(r->tc, rounds, &lo, &hi);
 			printf("tcrow %s %.1f %.1f %.1f\n", r->name, med, lo, hi);
