@@ -53,7 +53,8 @@ AUX_BPF   := $(patsubst %.bpf.c,$(BUILD)/%.bpf.o,$(wildcard tests/lab/*.bpf.c be
 
 .DELETE_ON_ERROR:
 .SECONDARY:
-.PHONY: all bpf user tools aux check test deps demo bench bench-quick fuzz clean help
+.PHONY: all bpf user tools aux check test deps demo bench bench-quick bench-deps bench-peer fuzz \
+	clean help
 
 all: bpf user tools aux ## Build the XDP object, the CLI and the test helpers
 
@@ -124,10 +125,23 @@ demo: ## The self-contained veth lab demo (root)
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)scripts/demo.sh
 
-bench: all ## Benchmarks side by side with the kernel and nftables SYNPROXY (~15 min, root)
+# The bench's peer, the kernel's own xdp_synproxy, is built at bench time
+# from Debian's linux-source package (bench/peer_build.sh).  A failed peer
+# build writes its reason to $(PEER_DIR)/status and skips that scenario:
+# it never stops the bench.
+PEER_DIR := $(BUILD)/bench/peer
+
+bench-deps: ## Install the packages the benchmarks need (root)
+	$(Q)bench/deps.sh || echo "bench: some packages could not be installed;" \
+		"what needs them is skipped (the peer) or stops bench/run.sh" >&2
+
+bench-peer: bench-deps ## Build the bench's peer, the kernel's xdp_synproxy, into build/bench/peer/
+	$(Q)CLANG=$(CLANG) BPFTOOL=$(BPFTOOL) bench/peer_build.sh $(PEER_DIR)
+
+bench: all bench-peer ## Benchmarks beside the kernel's xdp_synproxy, the kernel and nftables SYNPROXY (~20 min, root)
 	$(Q)bench/run.sh
 
-bench-quick: all ## One-minute smoke version of the benchmarks
+bench-quick: all bench-peer ## Short smoke version: synx, the peer and the bounds in closed mode (~1.5 min)
 	$(Q)bench/run.sh --quick
 
 FUZZ_COUNT ?= 1000000

@@ -12,12 +12,14 @@ enum bench_kind {
 	BENCH_SYN4 = 0, /* Eth + IPv4 + TCP with Linux SYN options: 74 bytes */
 	BENCH_SYN6 = 1, /* Eth + IPv6 + TCP with Linux SYN options: 94 bytes */
 	BENCH_ACK4 = 2, /* Eth + IPv4 + TCP ACK with a timestamp: 66 bytes */
+	BENCH_ACK6 = 3, /* Eth + IPv6 + TCP ACK with a timestamp: 86 bytes */
 	__BENCH_KIND_MAX
 };
 
 #define BENCH_SYN4_LEN 74
 #define BENCH_SYN6_LEN 94
 #define BENCH_ACK4_LEN 66
+#define BENCH_ACK6_LEN 86
 #define BENCH_TMPL_WORDS 16 /* 128 bytes of template, as u64 */
 
 /*

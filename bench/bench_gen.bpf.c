@@ -127,11 +127,17 @@ int bench_gen(struct xdp_md *ctx)
 	if (gap_ns)
 		pace();
 
-	if (kind == BENCH_SYN6) {
+	if (kind == BENCH_SYN6 || kind == BENCH_ACK6) {
 		struct ipv6hdr *ip6h = data + L3_OFF;
+		__u32 add;
 
-		if (put_tmpl(data, data_end, BENCH_SYN6_LEN))
-			return XDP_ABORTED;
+		if (kind == BENCH_ACK6) {
+			if (put_tmpl(data, data_end, BENCH_ACK6_LEN))
+				return XDP_ABORTED;
+		} else {
+			if (put_tmpl(data, data_end, BENCH_SYN6_LEN))
+				return XDP_ABORTED;
+		}
 		th = data + L4_OFF6;
 		if ((void *)(th + 1) > data_end)
 			return XDP_ABORTED;
@@ -140,8 +146,15 @@ int bench_gen(struct xdp_md *ctx)
 		ip6h->saddr.in6_u.u6_addr16[5] = (__u16)r;
 		th->source = sport;
 		th->seq = r ^ r2;
-		th->check = csum_add_fold(th->check, words32(r2) + (__u16)r + sport +
-							     words32(r ^ r2));
+		add = words32(r2) + (__u16)r + sport + words32(r ^ r2);
+		if (kind == BENCH_ACK6) {
+			/* A random "cookie", as in the IPv4 ACK flood. */
+			__u32 r3 = bpf_get_prandom_u32();
+
+			th->ack_seq = r3;
+			add += words32(r3);
+		}
+		th->check = csum_add_fold(th->check, add);
 		return XDP_TX;
 	}
 

@@ -4,7 +4,10 @@
     NAME HEX EXPECT OPTS
 
 EXPECT is the synx reason the frame must end in (checked by synx_bench
-micro against the counters), or bound:reflect / bound:drop for the bounds.
+micro against the counters), bound:reflect / bound:drop for the bounds,
+peer:tx / peer:drop for the kernel's xdp_synproxy (checked against its
+SYN-ACK counter / its verdict), or part:NAME for the program part_NAME of
+bench/bench_parts.bpf.c (a piece of synx's path alone; must pass).
 OPTS: cfg=unprot (config without the port), syncookies=1 (the kernel
 declines), cookie=own (synx's own cookies, fixed test keys), ackof=ROW (ack =
 the cookie synx gives ROW's SYN, + 1), prime=ROW (run ROW once through synx
@@ -16,8 +19,13 @@ Built with scapy (Debian's python3-scapy) so that checksums are computed
 independently of the C and BPF code; malformed frames are patched bytes.
 Addresses: 198.18.0.0/15 and fd00::/8 only.  The micro netns has a listener
 on :80 (not :81) and established flows 198.18.0.1:40001 / [fd00::1]:40001 ->
-:80.
+:80.  Every frame is addressed to the DUT: destination MAC the one of the
+device the runs name as their ingress (--dmac), destination address one it
+holds (198.18.0.2, fd00::2); only the ARP row is a broadcast, as ARP is.
+
+    frames.py [--dmac MAC]
 """
+import argparse
 import os
 import struct
 import sys
@@ -31,7 +39,10 @@ sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'tests', 'lib'))
 from synxtest import tcpopts  # noqa: E402  (the client profiles every test offers)
 
-ETH = dict(src='02:00:00:00:00:01', dst='02:00:00:00:00:02')
+_ap = argparse.ArgumentParser()
+_ap.add_argument('--dmac', default='02:00:00:00:00:02',
+                 help="the DUT device's MAC (the micro netns's ingress device)")
+ETH = dict(src='02:00:00:00:00:01', dst=_ap.parse_args().dmac)
 C4, S4, C6, S6 = '198.18.200.1', '198.18.0.2', 'fd00:0:0:1::7', 'fd00::2'
 LINUX = tcpopts.scapy_options(tcpopts.LINUX)
 WINDOWS = tcpopts.scapy_options(tcpopts.WINDOWS)
@@ -161,10 +172,30 @@ row('bad-frag-syn', Ether(**ETH) / IP(src=C4, dst=S4, flags='MF', proto=6) /
     bytes(TCP(sport=33000, dport=80, flags='S', options=LINUX)), 'DROP_FRAG_SYN')
 
 # The bounds, on the frames they bound.
+BAD_ACK4 = Ether(**ETH) / IP(src=C4, dst=S4, flags='DF') / \
+    TCP(sport=33000, dport=80, flags='A', seq=1001, ack=0x5eed1234, window=502)
+BAD_ACK6 = Ether(**ETH) / IPv6(src=C6, dst=S6) / \
+    TCP(sport=33000, dport=80, flags='A', seq=1001, ack=0x5eed1234, window=502)
 row('bound-reflect-syn4', syn4(), 'bound:reflect')
+row('bound-reflect-syn6', syn6(), 'bound:reflect')
 row('bound-drop-syn4', syn4(), 'bound:drop')
-row('bound-drop-ack4', Ether(**ETH) / IP(src=C4, dst=S4, flags='DF') /
-    TCP(sport=33000, dport=80, flags='A', seq=1001, ack=0x5eed1234, window=502), 'bound:drop')
+row('bound-drop-ack4', BAD_ACK4, 'bound:drop')
+row('bound-drop-ack6', BAD_ACK6, 'bound:drop')
+
+# Pieces of synx's paths alone (bench/bench_parts.bpf.c), on the same frames.
+row('part-clock', syn4(), 'part:clock')
+row('part-clock-coarse', syn4(), 'part:clock_coarse')
+row('part-siphash4', syn4(), 'part:siphash4')
+row('part-lookup-syn4', syn4(), 'part:lookup')
+row('part-lookup-kcookie-syn4', syn4(), 'part:lookup_kcookie')
+row('part-lookup-ack4', BAD_ACK4, 'part:lookup')
+row('part-lookup-kcheck-ack4', BAD_ACK4, 'part:lookup_kcheck')
+
+# The peer (the kernel's xdp_synproxy), on the same frames as synx's rows.
+row('peer-syn4-linux', syn4(), 'peer:tx')
+row('peer-syn6-linux', syn6(), 'peer:tx')
+row('peer-ack4-bad-cookie', BAD_ACK4, 'peer:drop')
+row('peer-ack6-bad-cookie', BAD_ACK6, 'peer:drop')
 
 for name, frame, expect, opts in rows:
     sys.stdout.write(f'{name} {frame.hex()} {expect} {opts}\n')

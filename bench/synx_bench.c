@@ -4,16 +4,22 @@
  *
  *   attach DEV sink|reflect|drop|pass [--csum-every N]
  *                      load a bench program and attach it in native mode
+ *   attach DEV synproxy --obj FILE --ports P[,P] [--mss4 N --mss6 N --wscale N --ttl N]
+ *                      the peer: the kernel's xdp_synproxy, configured as its userspace does
+ *   peer-stats DEV     SYN-ACKs the attached peer has sent
+ *   peer-check OBJ     load the peer's object once; print the verifier's statistics
  *   detach DEV         remove whatever XDP program DEV has (native mode)
  *   sink-stats DEV     the counters of the bench_sink program on DEV
- *   gen DEV --kind syn4|syn6|ack4 --smac M --dmac M --dst4 A | --dst6 A
+ *   gen DEV --kind syn4|syn6|ack4|ack6 --smac M --dmac M --dst A
  *       --dport P --count N --secs S [--rate PPS] [--batch B] [--cpu C]
  *                      generate: BPF_PROG_TEST_RUN + LIVE_FRAMES, XDP_TX on DEV
- *   serve --port P --secs S          listen on 0.0.0.0:P and [::]:P, accept, close
+ *   serve --port P --secs S          listen on 0.0.0.0:P and [::]:P; accept, send 1 byte, close
  *   clients --dst A --port P --secs S [--gap-ms G] [--timeout-ms T]
- *                      sequential real connect()s; success and latency
- *   micro --frames FILE --repeat N --rounds R
- *                      per packet class ns through BPF_PROG_TEST_RUN
+ *                      sequential real connections (connect, then the server's byte);
+ *                      success and latency
+ *   micro --frames FILE --repeat N --rounds R [--dev DEV] [--peer OBJ]
+ *                      per packet class ns through BPF_PROG_TEST_RUN, DEV as the
+ *                      frames' ingress device; OBJ: the peer, for its rows
  *   probe-tracing      may fentry/freplace programs target synx here?
  *
  * Every load is bounded twice, by a count and by seconds, and stops by itself.
@@ -50,6 +56,7 @@
 #include "bench/bench_bounds.skel.h"
 #include "bench/bench_micro.skel.h"
 #include "bench/bench_probe.skel.h"
+#include "bench/bench_parts.skel.h"
 
 static int verbose;
 
@@ -144,21 +151,153 @@ static void frame_fix_csums(__u8 *f, size_t len)
 	f[l4 + 16] = s >> 8, f[l4 + 17] = s;
 }
 
+/* ------------------------------------ the peer: the kernel's xdp_synproxy */
+
+/*
+ * The XDP SYN proxy that ships with the kernel (its selftests' xdp_synproxy,
+ * built at bench time from Debian's linux-source package by
+ * bench/peer_build.sh; nothing of it lives in this repository).  Only its
+ * XDP program is loaded, and it is configured the way its own userspace
+ * (xdp_synproxy.c) does it, through two array maps found by name:
+ *
+ *   values[0]         (mss6 << 32) | (ttl << 24) | (wscale << 16) | mss4
+ *                     (0: the program's built-in defaults)
+ *   values[1]         SYN-ACKs it sent (the program counts them)
+ *   allowed_ports[i]  __u16 ports in host order, ended by a 0 (8 slots)
+ *
+ * Its userspace attaches first and fills the maps after; here the maps are
+ * filled before the attach, so that no SYN meets an empty port list (which
+ * the program answers with XDP_DROP).
+ */
+struct peer_cfg {
+	unsigned long mss4, mss6, wscale, ttl;
+	__u16 ports[8];
+	int nports;
+};
+
+#define PEER_PROG "syncookie_xdp"
+
+/* Open and load the peer's object, its XDP program only; @log gets the verifier's statistics. */
+static struct bpf_object *peer_load(const char *path, char *log, size_t log_len)
+{
+	struct bpf_object *obj = bpf_object__open_file(path, NULL);
+	struct bpf_program *prog;
+
+	if (!obj)
+		die("open %s: %s", path, strerror(errno));
+	/* Its tc twin (syncookie_tc) is not needed: the peer runs in XDP. */
+	bpf_object__for_each_program(prog, obj)
+		bpf_program__set_autoload(prog, !strcmp(bpf_program__name(prog), PEER_PROG));
+	prog = bpf_object__find_program_by_name(obj, PEER_PROG);
+	if (!prog)
+		die("%s has no program %s", path, PEER_PROG);
+	if (log) {
+		log[0] = 0;
+		bpf_program__set_log_buf(prog, log, log_len);
+		bpf_program__set_log_level(prog, 4); /* BPF_LOG_STATS */
+	}
+	if (bpf_object__load(obj))
+		die("load %s: %s", path, strerror(errno));
+	return obj;
+}
+
+static void peer_configure(struct bpf_object *obj, const struct peer_cfg *c)
+{
+	struct bpf_map *values = bpf_object__find_map_by_name(obj, "values");
+	struct bpf_map *ports = bpf_object__find_map_by_name(obj, "allowed_ports");
+	__u64 tcpipopts = (__u64)c->mss6 << 32 | c->ttl << 24 | c->wscale << 16 | c->mss4;
+	__u32 key = 0;
+	__u16 end = 0;
+
+	if (!values || !ports)
+		die("the peer's object has no values/allowed_ports map");
+	if (bpf_map__update_elem(values, &key, sizeof(key), &tcpipopts, sizeof(tcpipopts), 0))
+		die("peer values: %s", strerror(errno));
+	for (key = 0; key < (__u32)c->nports; key++)
+		if (bpf_map__update_elem(ports, &key, sizeof(key), &c->ports[key], sizeof(__u16), 0))
+			die("peer allowed_ports: %s", strerror(errno));
+	if (key < 8 && bpf_map__update_elem(ports, &key, sizeof(key), &end, sizeof(end), 0))
+		die("peer allowed_ports: %s", strerror(errno));
+}
+
+/* Parse the peer's settings, with xdp_synproxy's own bounds. */
+static int peer_opt(struct peer_cfg *c, const char *opt, const char *val)
+{
+	char *end;
+	unsigned long v;
+
+	if (!strcmp(opt, "--ports")) {
+		char buf[128], *tok, *save;
+
+		snprintf(buf, sizeof(buf), "%s", val);
+		for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+			v = strtoul(tok, &end, 10);
+			if (*end || !v || v > 65535 || c->nports >= 7)
+				die("bad --ports %s (1-7 ports, 1-65535)", val);
+			c->ports[c->nports++] = v;
+		}
+		return 1;
+	}
+	v = strtoul(val, &end, 10);
+	if (*end || !*val)
+		die("bad %s %s", opt, val);
+	if (!strcmp(opt, "--mss4") && v && v <= 65535)
+		c->mss4 = v;
+	else if (!strcmp(opt, "--mss6") && v && v <= 65535)
+		c->mss6 = v;
+	else if (!strcmp(opt, "--wscale") && v && v <= 14)
+		c->wscale = v;
+	else if (!strcmp(opt, "--ttl") && v && v <= 255)
+		c->ttl = v;
+	else
+		return 0;
+	return 1;
+}
+
+/* The peer's SYN-ACK counter, values[1]. */
+static __u64 peer_synacks(int values_fd)
+{
+	__u32 key = 1;
+	__u64 v = 0;
+
+	if (bpf_map_lookup_elem(values_fd, &key, &v))
+		die("peer values: %s", strerror(errno));
+	return v;
+}
+
 /* ------------------------------------------------------ attach / detach */
 
 static int cmd_attach(int argc, char **argv)
 {
+	/* The peer's settings: the selftest's (test_xdp_synproxy). */
+	struct peer_cfg pc = { .mss4 = 1460, .mss6 = 1440, .wscale = 7, .ttl = 64 };
+	const char *what, *obj_path = NULL;
 	int ifindex, fd, err, csum_every = 1;
-	const char *what;
 
 	if (argc < 3)
-		die("usage: attach DEV sink|reflect|drop|pass [--csum-every N]");
+		die("usage: attach DEV sink|reflect|drop|pass [--csum-every N]\n"
+		    "       attach DEV synproxy --obj FILE --ports P[,P] [--mss4 N --mss6 N "
+		    "--wscale N --ttl N]");
 	ifindex = ifindex_of(argv[1]);
 	what = argv[2];
-	if (argc >= 5 && !strcmp(argv[3], "--csum-every"))
-		csum_every = atoi(argv[4]);
+	for (int i = 3; i + 1 < argc; i += 2) {
+		if (!strcmp(argv[i], "--csum-every"))
+			csum_every = atoi(argv[i + 1]);
+		else if (!strcmp(argv[i], "--obj"))
+			obj_path = argv[i + 1];
+		else if (!peer_opt(&pc, argv[i], argv[i + 1]))
+			die("attach: unknown option %s", argv[i]);
+	}
 
-	if (!strcmp(what, "sink")) {
+	if (!strcmp(what, "synproxy")) {
+		struct bpf_object *obj;
+
+		if (!obj_path || !pc.nports)
+			die("attach synproxy needs --obj and --ports");
+		obj = peer_load(obj_path, NULL, 0);
+		peer_configure(obj, &pc);
+		fd = bpf_program__fd(bpf_object__find_program_by_name(obj, PEER_PROG));
+	} else if (!strcmp(what, "sink")) {
 		struct bench_sink *s = bench_sink__open();
 
 		if (!s)
@@ -213,17 +352,15 @@ static const char *const sink_names[__SINK_SLOT_MAX] = {
 	[SINK_PASSED] = "passed",
 };
 
-/* Find the sink's map through the program attached to DEV. */
-static int cmd_sink_stats(int argc, char **argv)
+/* The map called NAME of the XDP program attached to DEV, or -1. */
+static int map_of_xdp_prog(const char *dev, const char *name)
 {
 	struct bpf_prog_info info = {};
 	__u32 prog_id = 0, map_ids[8], len = sizeof(info);
-	int ncpus = libbpf_num_possible_cpus(), fd, map_fd = -1;
+	int fd, map_fd = -1;
 
-	if (argc < 2)
-		die("usage: sink-stats DEV");
-	if (bpf_xdp_query_id(ifindex_of(argv[1]), XDP_FLAGS_DRV_MODE, &prog_id) || !prog_id)
-		die("no XDP program on %s", argv[1]);
+	if (bpf_xdp_query_id(ifindex_of(dev), XDP_FLAGS_DRV_MODE, &prog_id) || !prog_id)
+		die("no XDP program on %s", dev);
 	fd = bpf_prog_get_fd_by_id(prog_id);
 	if (fd < 0)
 		die("prog %u: %s", prog_id, strerror(errno));
@@ -238,12 +375,59 @@ static int cmd_sink_stats(int argc, char **argv)
 
 		if (m < 0)
 			continue;
-		if (!bpf_obj_get_info_by_fd(m, &mi, &mlen) && !strcmp(mi.name, "sink_stats")) {
+		if (!bpf_obj_get_info_by_fd(m, &mi, &mlen) && !strcmp(mi.name, name)) {
 			map_fd = m;
 			break;
 		}
 		close(m);
 	}
+	close(fd);
+	return map_fd;
+}
+
+/* The peer's SYN-ACK counter, for run.sh's snapshots. */
+static int cmd_peer_stats(int argc, char **argv)
+{
+	int fd;
+
+	if (argc < 2)
+		die("usage: peer-stats DEV");
+	fd = map_of_xdp_prog(argv[1], "values");
+	if (fd < 0)
+		die("the program on %s is not the xdp_synproxy peer", argv[1]);
+	printf("synacks %llu\n", (unsigned long long)peer_synacks(fd));
+	return 0;
+}
+
+/*
+ * Can the peer's object be loaded here?  Prints the verifier's statistics
+ * line ("processed N insns ..."), or dies with libbpf's reason.
+ */
+static int cmd_peer_check(int argc, char **argv)
+{
+	static char log[1 << 16];
+	struct bpf_object *obj;
+	char *line;
+
+	if (argc < 2)
+		die("usage: peer-check OBJ");
+	obj = peer_load(argv[1], log, sizeof(log));
+	line = strstr(log, "processed ");
+	if (line)
+		line[strcspn(line, "\n")] = 0;
+	printf("%s\n", line ? line : "loaded");
+	bpf_object__close(obj);
+	return 0;
+}
+
+/* Find the sink's map through the program attached to DEV. */
+static int cmd_sink_stats(int argc, char **argv)
+{
+	int ncpus = libbpf_num_possible_cpus(), map_fd;
+
+	if (argc < 2)
+		die("usage: sink-stats DEV");
+	map_fd = map_of_xdp_prog(argv[1], "sink_stats");
 	if (map_fd < 0)
 		die("the program on %s is not bench_sink", argv[1]);
 	for (__u32 k = 0; k < __SINK_SLOT_MAX; k++) {
@@ -273,17 +457,17 @@ static size_t build_template(__u8 *f, int kind, const __u8 *smac, const __u8 *dm
 	memset(f, 0, BENCH_TMPL_WORDS * 8);
 	memcpy(f, dmac, 6);
 	memcpy(f + 6, smac, 6);
-	if (kind == BENCH_SYN6) {
+	if (kind == BENCH_SYN6 || kind == BENCH_ACK6) {
+		len = kind == BENCH_ACK6 ? BENCH_ACK6_LEN : BENCH_SYN6_LEN;
 		f[12] = 0x86, f[13] = 0xdd;
 		f[14] = 0x60;
-		f[19] = 40;         /* payload length */
+		f[19] = len - 54;   /* payload length */
 		f[20] = 6, f[21] = 64; /* next header TCP, hop limit */
 		f[22] = 0xfd;       /* source fd00:0:0:1::/64, low bits randomised */
 		f[29] = 1;
 		if (inet_pton(AF_INET6, dst, f + 38) != 1)
 			die("bad IPv6 destination %s", dst);
 		l4 = 54;
-		len = BENCH_SYN6_LEN;
 	} else {
 		len = kind == BENCH_ACK4 ? BENCH_ACK4_LEN : BENCH_SYN4_LEN;
 		f[12] = 0x08, f[13] = 0x00;
@@ -298,7 +482,7 @@ static size_t build_template(__u8 *f, int kind, const __u8 *smac, const __u8 *dm
 	}
 	th = f + l4;
 	th[2] = dport >> 8, th[3] = dport;
-	if (kind == BENCH_ACK4) {
+	if (kind == BENCH_ACK4 || kind == BENCH_ACK6) {
 		th[12] = 8 << 4;
 		th[13] = 0x10; /* ACK */
 		th[14] = 0x01, th[15] = 0xf5;
@@ -413,6 +597,8 @@ static int cmd_gen(int argc, char **argv)
 		kind = BENCH_SYN6;
 	else if (!strcmp(kind_s, "ack4"))
 		kind = BENCH_ACK4;
+	else if (!strcmp(kind_s, "ack6"))
+		kind = BENCH_ACK6;
 	else
 		die("unknown kind %s", kind_s);
 	if (!dst)
@@ -536,8 +722,16 @@ static int cmd_serve(int argc, char **argv)
 		for (int i = 0; i < 2; i++) {
 			int c;
 
-			while ((c = accept(p[i].fd, NULL, NULL)) >= 0)
+			/*
+			 * One byte, then close: a client counts a connection only
+			 * once that byte arrives, i.e. once the handshake reached
+			 * this socket (a SYN-ACK alone proves nothing behind a proxy).
+			 */
+			while ((c = accept(p[i].fd, NULL, NULL)) >= 0) {
+				if (send(c, "k", 1, MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
+					perror("serve: send");
 				close(c);
+			}
 		}
 	}
 	return 0;
@@ -550,22 +744,36 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* One connect() with a deadline: latency in ns, or 0 on failure. */
-static __u64 connect_once(const struct sockaddr *sa, socklen_t sl, int timeout_ms)
+/*
+ * One connection with a deadline: connect(), then the server's one byte
+ * (cmd_serve).  Returns the time until that byte in ns, or 0 on failure;
+ * *synack_only is set when connect() succeeded (a SYN-ACK came back) but
+ * the byte never did: the handshake's ACK did not reach the server.
+ */
+static __u64 connect_once(const struct sockaddr *sa, socklen_t sl, int timeout_ms,
+			  int *synack_only)
 {
-	int fd = socket(sa->sa_family, SOCK_STREAM | SOCK_NONBLOCK, 0), err = 0;
+	int fd = socket(sa->sa_family, SOCK_STREAM | SOCK_NONBLOCK, 0), err = 0, left;
 	socklen_t el = sizeof(err);
 	struct pollfd p = { .fd = fd, .events = POLLOUT };
 	__u64 t0 = now_ns(), t = 0;
+	char b;
 
+	*synack_only = 0;
 	if (fd < 0)
 		return 0;
 	if (connect(fd, sa, sl) == 0 ||
 	    (errno == EINPROGRESS && poll(&p, 1, timeout_ms) == 1 &&
-	     !getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &el) && !err))
-		t = now_ns() - t0;
+	     !getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &el) && !err)) {
+		left = timeout_ms - (int)((now_ns() - t0) / 1000000);
+		p.events = POLLIN;
+		if (left > 0 && poll(&p, 1, left) == 1 && recv(fd, &b, 1, 0) == 1)
+			t = now_ns() - t0;
+		else
+			*synack_only = 1;
+	}
 	close(fd);
-	return t ? t : 0;
+	return t;
 }
 
 static int cmd_clients(int argc, char **argv)
@@ -576,7 +784,8 @@ static int cmd_clients(int argc, char **argv)
 	struct sockaddr_storage ss = {};
 	socklen_t sl;
 	__u64 end, *lat;
-	size_t n = 0, ok = 0, cap = 100000;
+	size_t n = 0, ok = 0, half = 0, cap = 100000;
+	int synack_only;
 
 	for (int i = 1; i + 1 < argc; i += 2) {
 		if (!strcmp(argv[i], "--dst"))
@@ -610,15 +819,16 @@ static int cmd_clients(int argc, char **argv)
 	lat = calloc(cap, sizeof(*lat));
 	end = now_ns() + (__u64)(secs * 1e9);
 	while (now_ns() < end && n < cap) {
-		__u64 t = connect_once((void *)&ss, sl, timeout_ms);
+		__u64 t = connect_once((void *)&ss, sl, timeout_ms, &synack_only);
 
 		n++;
 		if (t)
 			lat[ok++] = t;
+		half += synack_only;
 		usleep(gap_ms * 1000);
 	}
 	qsort(lat, ok, sizeof(*lat), cmp_u64);
-	printf("attempts %zu\nok %zu\nfailed %zu\n", n, ok, n - ok);
+	printf("attempts %zu\nok %zu\nfailed %zu\nsynack_only %zu\n", n, ok, n - ok, half);
 	if (ok) {
 		printf("p50_us %.1f\np99_us %.1f\nmax_us %.1f\n", lat[(ok - 1) / 2] / 1e3,
 		       lat[(ok * 99 + 99) / 100 - 1] / 1e3, lat[ok - 1] / 1e3);
@@ -695,19 +905,51 @@ static void write_sysctl(const char *path, const char *val)
 	close(fd);
 }
 
+/*
+ * The device XDP runs see as their ingress (ctx->ingress_ifindex, and with
+ * it the netns, MTU and MAC): a device of the micro netns that holds the
+ * DUT's addresses, whose MAC every frame is sent to (run.sh, frames.py).
+ * 0: the kernel's default, the netns's loopback.
+ */
+static int micro_ifindex;
+
+/*
+ * Test-run options for one XDP run of @len bytes; @ctx must live as long as
+ * the options.  tc programs (synx_tc) get no context: theirs is an skb.
+ */
+static void xdp_run_ctx(struct bpf_test_run_opts *o, struct xdp_md *ctx, size_t len)
+{
+	if (!micro_ifindex)
+		return;
+	*ctx = (struct xdp_md){ .data_end = len, .ingress_ifindex = micro_ifindex };
+	o->ctx_in = ctx;
+	o->ctx_size_in = sizeof(*ctx);
+}
+
 /* Average ns per run of PROG on FRAME over REPEAT runs (the kernel's own timing). */
-static double run_avg(int prog_fd, const void *frame, size_t len, int repeat, __u32 *retval)
+static double run_avg_ctx(int prog_fd, const void *frame, size_t len, int repeat, __u32 *retval,
+			  int xdp)
 {
 	__u8 out[MICRO_FRAME_MAX + 512];
+	struct xdp_md ctx;
 	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = frame, .data_size_in = len, .data_out = out,
 		    .data_size_out = sizeof(out), .repeat = repeat);
-	int err = bpf_prog_test_run_opts(prog_fd, &o);
+	int err;
+
+	if (xdp)
+		xdp_run_ctx(&o, &ctx, len);
+	err = bpf_prog_test_run_opts(prog_fd, &o);
 
 	if (err)
 		die("test_run (%zu bytes): %s", len, strerror(-err));
 	if (retval)
 		*retval = o.retval;
 	return o.duration;
+}
+
+static double run_avg(int prog_fd, const void *frame, size_t len, int repeat, __u32 *retval)
+{
+	return run_avg_ctx(prog_fd, frame, len, repeat, retval, 1);
 }
 
 static __u64 reason_count(struct synx *s, int reason)
@@ -749,8 +991,11 @@ static void make_cookie_ack(struct synx *s, struct micro_row *ack, const struct 
 	__u8 out[MICRO_FRAME_MAX + 512];
 	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = syn->frame, .data_size_in = syn->len,
 		    .data_out = out, .data_size_out = sizeof(out), .repeat = 1);
+	struct xdp_md ctx;
 	size_t l4s, l4a;
 	__u32 cookie;
+
+	xdp_run_ctx(&o, &ctx, syn->len);
 
 	if (bpf_prog_test_run_opts(bpf_program__fd(s->progs.synx_xdp), &o) || o.retval != XDP_TX)
 		die("%s: %s did not produce a SYN-ACK", ack->name, syn->name);
@@ -768,7 +1013,9 @@ static __u32 run_once(struct synx *s, const struct micro_row *r)
 	__u8 out[MICRO_FRAME_MAX + 512];
 	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = r->frame, .data_size_in = r->len,
 		    .data_out = out, .data_size_out = sizeof(out), .repeat = 1);
+	struct xdp_md ctx;
 
+	xdp_run_ctx(&o, &ctx, r->len);
 	if (bpf_prog_test_run_opts(bpf_program__fd(s->progs.synx_xdp), &o))
 		die("%s: test_run: %s", r->name, strerror(errno));
 	return o.retval;
@@ -882,11 +1129,12 @@ static void set_config(struct synx *s, int mode)
 
 static int cmd_micro(int argc, char **argv)
 {
-	const char *path = NULL;
+	const char *path = NULL, *peer_path = NULL;
 	int repeat = 1000000, rounds = 5, lfd4, lfd6, prog_fd, restore_fd, empty_fd, arr_fd;
-	int tc_fd, tc_empty_fd;
+	int tc_fd, tc_empty_fd, peer_fd = -1, peer_values = -1;
 	struct bench_micro *m;
 	struct bench_bounds *b;
+	struct bench_parts *parts;
 	struct synx *s;
 	struct bpf_map *map;
 	__u32 key = 0, ret;
@@ -898,9 +1146,14 @@ static int cmd_micro(int argc, char **argv)
 			repeat = atoi(argv[i + 1]);
 		else if (!strcmp(argv[i], "--rounds"))
 			rounds = atoi(argv[i + 1]);
+		else if (!strcmp(argv[i], "--dev"))
+			micro_ifindex = ifindex_of(argv[i + 1]);
+		else if (!strcmp(argv[i], "--peer"))
+			peer_path = argv[i + 1];
 	}
 	if (!path || repeat < 1 || repeat > 10000000 || rounds < 1 || rounds > 64)
-		die("usage: micro --frames FILE --repeat N (<= 1e7) --rounds R (<= 64)");
+		die("usage: micro --frames FILE --repeat N (<= 1e7) --rounds R (<= 64) [--dev DEV] "
+		    "[--peer OBJ]");
 	load_rows(path);
 
 	/* The listeners the SYN and ACK rows talk to; cookies always on (no flood needed). */
@@ -923,7 +1176,8 @@ static int cmd_micro(int argc, char **argv)
 	    bench_micro__load(m))
 		die("load bench_micro");
 	b = bench_bounds__open_and_load();
-	if (!b)
+	parts = bench_parts__open_and_load();
+	if (!b || !parts)
 		die("load bench programs");
 	{
 		/* Own-cookie keys, used only by the rows that switch the config to own cookies. */
@@ -932,6 +1186,16 @@ static int cmd_micro(int argc, char **argv)
 
 		if (bpf_map__update_elem(s->maps.synx_keys, &key, sizeof(key), &k, sizeof(k), 0))
 			die("synx_keys: %s", strerror(errno));
+	}
+	if (peer_path) {
+		/* The peer, configured as in the lab (run.sh): rows "peer:tx" / "peer:drop". */
+		struct peer_cfg pc = { .mss4 = 1460, .mss6 = 1440, .wscale = 7, .ttl = 64,
+				       .ports = { 80 }, .nports = 1 };
+		struct bpf_object *po = peer_load(peer_path, NULL, 0);
+
+		peer_configure(po, &pc);
+		peer_fd = bpf_program__fd(bpf_object__find_program_by_name(po, PEER_PROG));
+		peer_values = bpf_map__fd(bpf_object__find_map_by_name(po, "values"));
 	}
 	restore_fd = bpf_program__fd(m->progs.bench_restore);
 	empty_fd = bpf_program__fd(m->progs.bench_empty);
@@ -988,10 +1252,27 @@ static int cmd_micro(int argc, char **argv)
 			__u64 snap[SYNX_REASON_SLOTS];
 			int direct_ok;
 
-			if (!strcmp(r->expect, "bound:reflect"))
+			int peer = !strncmp(r->expect, "peer:", 5);
+			int part = !strncmp(r->expect, "part:", 5);
+			__u64 peer_sa = 0;
+
+			if (part) {
+				char pname[48];
+				struct bpf_program *pp;
+
+				snprintf(pname, sizeof(pname), "part_%s", r->expect + 5);
+				pp = bpf_object__find_program_by_name(parts->obj, pname);
+				if (!pp)
+					die("%s: no program %s in bench_parts", r->name, pname);
+				prog_fd = bpf_program__fd(pp);
+			} else if (!strcmp(r->expect, "bound:reflect"))
 				prog_fd = bpf_program__fd(b->progs.bench_reflect);
 			else if (!strcmp(r->expect, "bound:drop"))
 				prog_fd = bpf_program__fd(b->progs.bench_drop);
+			else if (peer && peer_fd >= 0)
+				prog_fd = peer_fd;
+			else if (peer)
+				continue; /* no peer object: its rows stay empty */
 			else
 				prog_fd = bpf_program__fd(s->progs.synx_xdp);
 			if (cfg != CFG_DEFAULT)
@@ -1011,7 +1292,19 @@ static int cmd_micro(int argc, char **argv)
 			before_timing(s, r);
 			for (int k = 0; k < SYNX_REASON_SLOTS; k++)
 				snap[k] = reason_count(s, k);
+			if (peer)
+				peer_sa = peer_synacks(peer_values);
 			t_wx = run_avg(restore_fd, r->frame, r->len, repeat, &ret);
+			/* The peer's rows: every run a SYN-ACK (its counter), or the verdict. */
+			if (round == 0 && peer && !strcmp(r->expect, "peer:tx") &&
+			    peer_synacks(peer_values) - peer_sa != (__u64)repeat)
+				printf("mismatch %s expected %s: %llu SYN-ACKs in %d runs\n", r->name,
+				       r->expect,
+				       (unsigned long long)(peer_synacks(peer_values) - peer_sa), repeat);
+			if (round == 0 && peer && !strcmp(r->expect, "peer:drop") && ret != XDP_DROP)
+				printf("mismatch %s expected %s: verdict %u\n", r->name, r->expect, ret);
+			if (round == 0 && part && ret != XDP_PASS)
+				printf("mismatch %s expected %s: verdict %u\n", r->name, r->expect, ret);
 			if (round == 0 && r->reason >= 0 &&
 			    reason_count(s, r->reason) - snap[r->reason] != (__u64)repeat) {
 				/* Say where the runs went instead: the figure is not the class's. */
@@ -1024,19 +1317,25 @@ static int cmd_micro(int argc, char **argv)
 				}
 				printf("\n");
 			}
-			t_e = run_avg(empty_fd, r->frame, r->len, repeat, NULL);
-			before_timing(s, r);
-			if (r->reason >= 0)
-				snap[0] = reason_count(s, r->reason);
-			t_x = run_avg(prog_fd, r->frame, r->len, repeat, NULL);
 			/*
 			 * Direct runs are valid only when every run took the class's path,
-			 * i.e. the program left the frame (and its metadata) alone.
+			 * i.e. the program left the frame (and its metadata) alone.  Not
+			 * the peer's: on an ACK it grows the frame for good (40 bytes a
+			 * run, until the page is full), so only wrapped runs time it.
 			 */
-			if (r->reason >= 0)
-				direct_ok = reason_count(s, r->reason) - snap[0] == (__u64)repeat;
-			else
-				direct_ok = ret != XDP_TX;
+			t_e = t_x = NAN;
+			direct_ok = 0;
+			if (!peer) {
+				t_e = run_avg(empty_fd, r->frame, r->len, repeat, NULL);
+				before_timing(s, r);
+				if (r->reason >= 0)
+					snap[0] = reason_count(s, r->reason);
+				t_x = run_avg(prog_fd, r->frame, r->len, repeat, NULL);
+				if (r->reason >= 0)
+					direct_ok = reason_count(s, r->reason) - snap[0] == (__u64)repeat;
+				else
+					direct_ok = ret != XDP_TX;
+			}
 			r->net[round] = t_wx - t_we;
 			r->direct[round] = direct_ok ? t_x - t_e : NAN;
 			/*
@@ -1044,8 +1343,8 @@ static int cmd_micro(int argc, char **argv)
 			 * but validated handshake ACKs), minus an empty tc program.
 			 */
 			if (strstr(r->opts, "tc"))
-				r->tc[round] = run_avg(tc_fd, r->frame, r->len, repeat, NULL) -
-					       run_avg(tc_empty_fd, r->frame, r->len, repeat, NULL);
+				r->tc[round] = run_avg_ctx(tc_fd, r->frame, r->len, repeat, NULL, 0) -
+					       run_avg_ctx(tc_empty_fd, r->frame, r->len, repeat, NULL, 0);
 			if (round == 0)
 				printf("verdict %s %u\n", r->name, ret);
 			if (i == 0)
@@ -1061,6 +1360,8 @@ static int cmd_micro(int argc, char **argv)
 		struct micro_row *r = &rows[i];
 		double lo, hi, dlo = NAN, dhi = NAN, med, dmed = NAN;
 
+		if (!strncmp(r->expect, "peer:", 5) && peer_fd < 0)
+			continue;
 		med = median(r->net, rounds, &lo, &hi);
 		int all_direct = 1;
 
@@ -1070,6 +1371,11 @@ static int cmd_micro(int argc, char **argv)
 			dmed = median(r->direct, rounds, &dlo, &dhi);
 		printf("row %s %s %.1f %.1f %.1f %.1f %.1f %.1f\n", r->name, r->expect, med, lo, hi,
 		       dmed, dlo, dhi);
+		/* Per round too: rows of one round ran moments apart, ratios between them are tighter. */
+		printf("rounds %s", r->name);
+		for (int k = 0; k < rounds; k++)
+			printf(" %.1f", r->net[k]);
+		printf("\n");
 		if (strstr(r->opts, "tc")) {
 			med = median(r->tc, rounds, &lo, &hi);
 			printf("tcrow %s %.1f %.1f %.1f\n", r->name, med, lo, hi);
@@ -1080,6 +1386,7 @@ static int cmd_micro(int argc, char **argv)
 	synx__destroy(s);
 	bench_micro__destroy(m);
 	bench_bounds__destroy(b);
+	bench_parts__destroy(parts);
 	return 0;
 }
 
@@ -1135,7 +1442,8 @@ int main(int argc, char **argv)
 	libbpf_set_print(libbpf_print);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc < 2)
-		die("usage: synx_bench [-v] attach|detach|sink-stats|gen|serve|clients|micro ...");
+		die("usage: synx_bench [-v] attach|detach|sink-stats|peer-stats|peer-check|gen|serve|"
+		    "clients|micro ...");
 	argv++, argc--;
 	if (!strcmp(argv[0], "attach"))
 		return cmd_attach(argc, argv);
@@ -1143,6 +1451,10 @@ int main(int argc, char **argv)
 		return cmd_detach(argc, argv);
 	if (!strcmp(argv[0], "sink-stats"))
 		return cmd_sink_stats(argc, argv);
+	if (!strcmp(argv[0], "peer-stats"))
+		return cmd_peer_stats(argc, argv);
+	if (!strcmp(argv[0], "peer-check"))
+		return cmd_peer_check(argc, argv);
 	if (!strcmp(argv[0], "gen"))
 		return cmd_gen(argc, argv);
 	if (!strcmp(argv[0], "serve"))
