@@ -12,8 +12,7 @@ OPTS: cfg=unprot (config without the port), syncookies=1 (the kernel
 declines), cookie=own (synx's own cookies, fixed test keys), ackof=ROW (ack =
 the cookie synx gives ROW's SYN, + 1), prime=ROW (run ROW once through synx
 right before each timing, e.g. the handshake ACK in front of a follow-up),
-tc (also time the tc hand-off program, synx_tc, on the frame), kstale (no
-kernel cookie issued for 200 s, so own mode skips the kernel's check), or -.
+tc (also time the tc hand-off program, synx_tc, on the frame), or -.
 
 Built with scapy (Debian's python3-scapy) so that checksums are computed
 independently of the C and BPF code; malformed frames are patched bytes.
@@ -96,10 +95,6 @@ row('ack4-own-cookie', Ether(**ETH) / IP(src=C4, dst=S4, flags='DF') /
 row('ack4-bad-own-cookie', Ether(**ETH) / IP(src=C4, dst=S4, flags='DF') /
     TCP(sport=33000, dport=80, flags='A', seq=1001, ack=0x5eed1234, window=502),
     'DROP_COOKIE_INVALID', 'cookie=own')
-# The same once no kernel cookie can be out (bpf/cookie_kernel.h): one check.
-row('ack4-bad-own-cookie-only', Ether(**ETH) / IP(src=C4, dst=S4, flags='DF') /
-    TCP(sport=33000, dport=80, flags='A', seq=1001, ack=0x5eed1234, window=502),
-    'DROP_COOKIE_INVALID', 'cookie=own,kstale')
 row('ack4-cookie', Ether(**ETH) / IP(src=C4, dst=S4, flags='DF') /
     TCP(sport=33000, dport=80, flags='A', seq=1001, ack=0, window=502), 'PASS_COOKIE_OK',
     'ackof=syn4-linux')

@@ -1053,26 +1053,11 @@ static __u32 find_followup_slot(struct synx *s, const struct micro_row *r)
 	return found;
 }
 
-/* Make the last possible kernel cookie 200 s old (bpf/cookie_kernel.h). */
-static void kcookie_stale(struct synx *s)
-{
-	struct timespec ts;
-	__u32 key = 0;
-	__u64 v;
-
-	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-	v = (__u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec - 200 * 1000000000ULL;
-	if (bpf_map__update_elem(s->maps.synx_kcookie_seen, &key, sizeof(key), &v, sizeof(v), 0))
-		die("synx_kcookie_seen: %s", strerror(errno));
-}
-
-/* State a row's class needs right before each timed run (prime=, kstale). */
+/* State a row's class needs right before each timed run (prime=). */
 static void before_timing(struct synx *s, const struct micro_row *r)
 {
 	if (r->prime >= 0)
 		run_once(s, &rows[r->prime]);
-	if (strstr(r->opts, "kstale"))
-		kcookie_stale(s);
 }
 
 /* Established 4-tuples for the "established data" rows: SRC:40001 -> DST:80. */
