@@ -353,6 +353,33 @@ static __always_inline int kdev_has_addr6(const struct net_device *dev, const __
 }
 
 /*
+ * The common case first, without a hash: the destination is the ingress
+ * device's first address (IPv6 keeps a device's addresses sorted by scope,
+ * so that is its first global one).  Inlined on the packet path: a few
+ * loads, where the table lookup costs a function call and a hash.
+ */
+static __always_inline int kdev_first_addr4(const struct net_device *dev, __be32 addr)
+{
+	const struct in_device *in_dev = dev->ip_ptr;
+	const struct in_ifaddr *ifa = in_dev ? in_dev->ifa_list : NULL;
+
+	return ifa && ifa->ifa_local == addr;
+}
+
+static __always_inline int kdev_first_addr6(const struct net_device *dev, const __u32 *a)
+{
+	const struct inet6_dev *idev = dev->ip6_ptr;
+	const struct list_head *pos = idev ? idev->addr_list.next : NULL;
+	const struct inet6_ifaddr *ifp;
+
+	if (!pos || pos == &idev->addr_list)
+		return 0;
+	ifp = bpf_rdonly_cast((void *)pos - bpf_core_field_offset(struct inet6_ifaddr, if_list),
+			      bpf_core_type_id_kernel(struct inet6_ifaddr));
+	return in6_equal(&ifp->addr, a) && kifa6_usable(ifp, dev);
+}
+
+/*
  * While the bucket function is not known yet: try each known function on
  * the address, and learn the one whose bucket holds it when exactly one
  * does (two functions can map one address to the same bucket, and then

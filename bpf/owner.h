@@ -117,14 +117,32 @@ __noinline int synx_dst_is_local(struct xdp_md *ctx, __u32 l3_off, __u32 ipv6)
 	}
 }
 
-/* The destination, once per packet: SYNX_NEXT when it is this host's. */
+/*
+ * The destination, once per packet: SYNX_NEXT when it is this host's.  The
+ * ingress device's first address is compared inline; anything else goes
+ * through the namespace's address table (synx_dst_is_local()).
+ */
 static __always_inline struct synx_verdict owner_dst(struct synx_ctx *sx, const struct synx_pkt *p)
 {
+	void *data = (void *)(long)sx->xdp->data;
+	void *data_end = (void *)(long)sx->xdp->data_end;
 	int local;
 
 	if (sx->dst_checked || !sx->dev)
 		return SYNX_NEXT;
 	sx->dst_checked = 1;
+	if (p->ipv6) {
+		struct ipv6hdr *ip6h = data + p->l3_off;
+
+		if ((void *)(ip6h + 1) <= data_end &&
+		    kdev_first_addr6(sx->dev, ip6h->daddr.in6_u.u6_addr32))
+			return SYNX_NEXT;
+	} else {
+		struct iphdr *iph = data + p->l3_off;
+
+		if ((void *)(iph + 1) <= data_end && kdev_first_addr4(sx->dev, iph->daddr))
+			return SYNX_NEXT;
+	}
 	local = synx_dst_is_local(sx->xdp, p->l3_off, p->ipv6);
 	if (local < 0)
 		return SYNX_PASS(ERROR);
