@@ -28,6 +28,12 @@
 #define SYNX_F_WSCALE (1U << 3)     /* fallback: net.ipv4.tcp_window_scaling=1 */
 #define SYNX_F_ECN (1U << 4)        /* fallback: net.ipv4.tcp_ecn != 0 */
 #define SYNX_F_TIMESTAMPS (1U << 5) /* fallback: net.ipv4.tcp_timestamps >= 1 */
+/*
+ * Monitor only: every decision is made and counted as usual, under the
+ * verdict and reason synx would have given, but every packet passes
+ * untouched (no SYN-ACK, no drop, no metadata, no kernel cookie asked for).
+ */
+#define SYNX_F_MONITOR (1U << 6)
 
 /* What to do with a SYN or ACK to a protected port that no socket owns. */
 enum synx_no_listener {
@@ -59,6 +65,17 @@ struct synx_config {
 	__u8 cookie_mode; /* enum synx_cookie_mode */
 	__u8 pad[3];
 	__u32 rmem_max; /* net.core.rmem_max (BPF cannot read it); 0 = SYNX_RMEM_MAX_ASSUMED */
+	/*
+	 * Reflection budget: SYN-ACKs per second in all and per source prefix
+	 * (the first prefix4/prefix6 bits of the SYN's source); 0 = no limit.
+	 * Totals for the device: the program gives each of the ncpus CPUs an
+	 * equal share (bpf/budget.h).
+	 */
+	__u32 synack_limit;
+	__u32 synack_prefix_limit;
+	__u8 prefix4; /* 1-32; 0 = SYNX_DEFAULT_PREFIX4 */
+	__u8 prefix6; /* 1-128; 0 = SYNX_DEFAULT_PREFIX6 */
+	__u16 ncpus;  /* possible CPUs, as the loader counted them; 0 = 1 */
 };
 
 /* Built-in defaults (a plain `ip link` attach): every port, options read live. */
@@ -70,6 +87,8 @@ struct synx_config {
  * this one errs towards advertising a smaller window, never a larger one.
  */
 #define SYNX_RMEM_MAX_ASSUMED 212992
+#define SYNX_DEFAULT_PREFIX4 24
+#define SYNX_DEFAULT_PREFIX6 48
 
 /* Protected destination ports, one bit each, used unless SYNX_F_ALL_PORTS. */
 #define SYNX_PORT_WORDS (65536 / 64)
@@ -130,7 +149,7 @@ enum synx_addr_hash {
  * Keep layouts fixed across compilers and the BPF target. _Static_assert is
  * C11, accepted by clang for BPF and by gcc for userspace.
  */
-_Static_assert(sizeof(struct synx_config) == 24, "synx_config layout is ABI");
+_Static_assert(sizeof(struct synx_config) == 36, "synx_config layout is ABI");
 _Static_assert(sizeof(struct synx_state) == 8, "synx_state layout is ABI");
 _Static_assert(sizeof(struct synx_ports) == 8192, "synx_ports layout is ABI");
 _Static_assert(sizeof(struct synx_cookie_keys) == 48, "synx_cookie_keys layout is ABI");

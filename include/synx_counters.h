@@ -83,6 +83,8 @@ enum synx_reason {
 	/* XDP_DROP: malformed */
 	SYNX_R_DROP_IP6_HBH_ORDER = 54, /* hop-by-hop options not right after the IPv6 header */
 	SYNX_R_DROP_IP6_EXT_DEPTH = 55, /* more extension headers than RFC 8200 4.1 allows */
+	/* XDP_DROP: policy */
+	SYNX_R_DROP_SYNACK_BUDGET = 56, /* SYN over the reflection budget (bpf/budget.h) */
 	__SYNX_REASON_MAX
 };
 
