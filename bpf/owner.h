@@ -44,6 +44,12 @@ struct synx_ctx {
 	__u8 dst_checked;       /* owner_dst() already ran */
 };
 
+/* Monitor only (SYNX_F_MONITOR): decide and count, but touch nothing. */
+static __always_inline int synx_monitor(const struct synx_ctx *sx)
+{
+	return sx->cfg->flags & SYNX_F_MONITOR;
+}
+
 static __always_inline struct synx_verdict owner_frame(const struct synx_ctx *sx, void *data,
 						       void *data_end)
 {

@@ -38,6 +38,7 @@
 #include "cookie_kernel.h"
 #include "cookie_own.h"
 #include "followup.h"
+#include "budget.h"
 #include "synack.h"
 
 /*
@@ -380,8 +381,14 @@ static __always_inline struct synx_verdict syn_to_listener(struct synx_ctx *sx,
 		if (synx_decided(v))
 			return v;
 	}
+	/* Never more SYN-ACKs than the reflection budget (budget.h). */
+	if (!budget_take(sx->xdp, sx->cfg, p))
+		return SYNX_DROP(SYNACK_BUDGET);
 	if (sx->cfg->cookie_mode == SYNX_COOKIE_OWN)
 		keys = own_keys();
+	/* Monitor only: what would be sent is known; ask nothing of the kernel. */
+	if (synx_monitor(sx) && tp)
+		return keys ? SYNX_TX(SYNACK_OWN) : SYNX_TX(SYNACK_COOKIE);
 	/*
 	 * Kernel cookies need the kernel's value; without BTF access to the
 	 * listener its answer is also the policy: -ENOENT means it would
@@ -447,7 +454,7 @@ static __always_inline struct synx_verdict handle_syn(struct synx_ctx *sx, const
 		return no_listener(sx->cfg);
 	v = syn_to_listener(sx, p, s, sk, &a);
 	bpf_sk_release(sk);
-	if (v.action == XDP_TX)
+	if (v.action == XDP_TX && !synx_monitor(sx))
 		return synack_build(sx->xdp, p, &a, v);
 	return v;
 }
@@ -458,15 +465,18 @@ static __always_inline struct synx_verdict handle_syn(struct synx_ctx *sx, const
  * reassembly): the kernel will find no socket and answer with RST, as it
  * would for any fragmented handshake ACK it did not expect.
  */
-static __always_inline struct synx_verdict ack_own_pass(struct xdp_md *ctx,
+static __always_inline struct synx_verdict ack_own_pass(const struct synx_ctx *sx,
 							const struct synx_pkt *p,
 							const struct own_cookie *c)
 {
+	struct xdp_md *ctx = sx->xdp;
 	struct synx_meta *m;
 	void *data;
 
 	if (p->frag == SYNX_FRAG_FIRST)
 		return SYNX_PASS(FRAGMENT);
+	if (synx_monitor(sx))
+		return SYNX_PASS(OWN_COOKIE_OK); /* the frame stays untouched */
 	/* Packet pointers are invalid after this: nothing below reads the frame. */
 	if (bpf_xdp_adjust_meta(ctx, -(int)sizeof(*m)))
 		return SYNX_PASS(NO_META);
@@ -533,7 +543,7 @@ static __always_inline struct synx_verdict listener_ack(struct synx_ctx *sx,
 	if (sx->cfg->cookie_mode == SYNX_COOKIE_OWN)
 		keys = own_keys();
 	if (keys && !own_cookie_check(keys, &f, ack - 1, &c))
-		v = ack_own_pass(sx->xdp, p, &c); /* packet pointers may change here */
+		v = ack_own_pass(sx, p, &c); /* packet pointers may change here */
 	/* Not an own cookie: it may still be the kernel's (cookie_kernel.h). */
 	else if (ack_kernel_cookie_ok(sx->xdp, p, listener))
 		v = SYNX_PASS(COOKIE_OK);
@@ -630,6 +640,11 @@ int synx_xdp(struct xdp_md *ctx)
 		v = parse_tcp(data, data_end, &p);
 	if (!synx_decided(v))
 		v = synx_tcp(&sx, &p);
+	/* Monitor only: counted as decided, passed as received. */
+	if (synx_monitor(&sx)) {
+		synx_record(v, p.frame_len);
+		return XDP_PASS;
+	}
 	return synx_record(v, p.frame_len);
 }
 
