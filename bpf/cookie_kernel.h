@@ -37,17 +37,16 @@
 
 /*
  * Issue a cookie for the SYN whose TCP header is @th (a stack copy, @thlen
- * = doff*4 bytes) on @listener.  Returns the ISN, or a negative error:
+ * = doff*4 bytes) on @listener.  Returns the ISN in the low 32 bits and,
+ * above them, the MSS the cookie encodes (the kernel's table value, which
+ * cookie_v4_check() will quantise our window with), or a negative error:
  * -ENOENT when the kernel declines (tcp_syncookies=1 and the SYN queue has
  * room: its own policy says no flood), others on real errors.
  */
 static __always_inline __s64 kcookie_issue(struct bpf_sock *listener, void *iph, __u32 iph_len,
 					   void *th, __u32 thlen)
 {
-	__s64 r = bpf_tcp_gen_syncookie(listener, iph, iph_len, th, thlen);
-
-	/* Upper 32 bits: the MSS the kernel encoded; we only need the ISN. */
-	return r < 0 ? r : (__s64)(__u32)r;
+	return bpf_tcp_gen_syncookie(listener, iph, iph_len, th, thlen);
 }
 
 /* 0 when the ACK's ack-1 is a cookie this listener issued, else < 0. */

@@ -295,11 +295,6 @@ __noinline int synx_ip6_walk(struct xdp_md *ctx, struct synx_ip6_walk *w)
 			ip6_walk_verdict(w, SYNX_DROP(IP6_HBH_ORDER));
 			break;
 		}
-		if (nh == IPPROTO_ROUTING && h[3]) {
-			/* Segments left: this host is a waypoint, the packet is forwarded. */
-			ip6_walk_verdict(w, SYNX_PASS(NOT_LOCAL));
-			break;
-		}
 		if (nh == IPPROTO_AH) {
 			/* RFC 4302 section 2.2: in 32-bit words, minus 2. */
 			len = ((__u32)h[1] + 2) * 4;
@@ -307,8 +302,14 @@ __noinline int synx_ip6_walk(struct xdp_md *ctx, struct synx_ip6_walk *w)
 		} else {
 			len = ((__u32)h[1] + 1) * 8;
 		}
+		/* The whole header first, as the kernel reads it (ipv6_rthdr_rcv()). */
 		if (off + len > end) {
 			ip6_walk_verdict(w, SYNX_DROP(IP6_EXT_TRUNC));
+			break;
+		}
+		if (nh == IPPROTO_ROUTING && h[3]) {
+			/* Segments left: this host is a waypoint, the packet is forwarded. */
+			ip6_walk_verdict(w, SYNX_PASS(NOT_LOCAL));
 			break;
 		}
 		nh = h[0];
