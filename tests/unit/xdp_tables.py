@@ -12,11 +12,13 @@ import struct
 from synxtest import contract as C
 from synxtest import topology as topo
 from synxtest.frames import ACK, CWR, ECE, FIN, PSH, RST, SYN, URG
-from synxtest.scapy_frames import (DST, HBH, IP_OPTS_RA, RTG, IPOption_NOP, ack_for, frag6,
-                                   ip4_raw_frag, ip6_raw_frag, other_frame, tcp_frame, udp4)
+from synxtest.scapy_frames import (AH, DST, ESP, HBH, IP_OPTS_RA, RTG, IPOption_NOP, ack_for,
+                                   frag6, ip4_raw_frag, ip6_raw_frag, other_frame, rtg_sl,
+                                   tcp_frame, udp4)
 from synxtest.tcpopts import LINUX, MACOS, WINDOWS
 
 C4, S4, C6, S6 = topo.CLIENT4, topo.SERVER4, topo.CLIENT6, topo.SERVER6
+LO_MAC = bytes(6)
 LPORT, NOLPORT = topo.LPORT, topo.NOLPORT
 EST4, EST6 = topo.EST[4], topo.EST[6]  # established by the driver before any row
 F = C.F
@@ -33,13 +35,47 @@ def cfg(**kw):
     return c
 
 
-TS = cfg(flags=BASE['flags'] | F['TS_COOKIES'])
-TSECN = cfg(flags=BASE['flags'] | F['TS_COOKIES'] | F['ECN'])
 UNPROT = cfg(flags=F['SACK'] | F['WSCALE'])  # no ALL_PORTS, empty bitmap
 DROPNL = cfg(no_listener=C.NOLISTEN_DROP)
 # Own cookies as `synx attach` sets them up with stock sysctls (tcp_timestamps=1).
 OWN = cfg(cookie_mode=C.COOKIE_OWN, flags=BASE['flags'] | F['TIMESTAMPS'])
-OWNECN = cfg(cookie_mode=C.COOKIE_OWN, flags=OWN['flags'] | F['ECN'])
+
+# The program reads the server's TCP settings from the namespace at packet
+# time: rows that once set the TS_COOKIES / SACK / WSCALE / ECN / TIMESTAMPS
+# flags set the sysctls instead (the flags are only a fallback for kernels
+# without BTF, and change nothing here).  Every row runs with tcp_timestamps=1,
+# tcp_sack=1, tcp_window_scaling=1, tcp_ecn=2 (a fresh namespace's) unless it
+# sets them.
+def sysctls(**kw):
+    """{'net.ipv4.tcp_X': v} from X=v; min_adv_mss4/6 (net.ipv4/ipv6.route.
+    min_adv_mss), ip_default_ttl and hop_limit_DEV (net.ipv6.conf.DEV.
+    hop_limit) by those short names; a tuple value is written space-separated."""
+    out = {}
+    for k, v in kw.items():
+        if k == 'min_adv_mss4':
+            name = 'net.ipv4.route.min_adv_mss'
+        elif k == 'min_adv_mss6':
+            name = 'net.ipv6.route.min_adv_mss'
+        elif k == 'ip_default_ttl':
+            name = 'net.ipv4.ip_default_ttl'
+        elif k.startswith('hop_limit_'):
+            name = f'net.ipv6.conf.{k[len("hop_limit_"):]}.hop_limit'
+        else:
+            name = 'net.ipv4.tcp_' + k
+        out[name] = ' '.join(str(x) for x in v) if isinstance(v, tuple) else v
+    return out
+
+
+def more(*dicts):
+    out = {}
+    for d in dicts:
+        out.update(d)
+    return out
+
+
+TS2 = sysctls(timestamps=2)          # timestamp cookies: options survive kernel cookies
+TS = BASE                            # the config of the rows that run with TS2
+NOECN = sysctls(ecn=0)
 
 # Rows run on the device under test unless they name another device, or
 # None: no xdp_md context at all (the run is on lo).
@@ -57,11 +93,16 @@ def ok_reason(c):
 
 
 class Row:
+    """One frame and the reason it must end in.  sysctls: the row's own
+    (net.* name -> value); fwd: the families whose forwarding is on for the
+    ingress device (net.ipv4/ipv6.conf.DEV.forwarding)."""
+
     def __init__(self, name, frame, reason, cfg=BASE, ports=(), syncookies=2,
-                 ifindex=DUT, ack_back=True, wire=None):
+                 ifindex=DUT, ack_back=True, wire=None, sysctls=None, fwd=()):
         self.name, self.frame, self.reason = name, frame, reason
         self.cfg, self.ports, self.syncookies = cfg, ports, syncookies
         self.ifindex, self.ack_back, self.wire = ifindex, ack_back, wire
+        self.sysctls, self.fwd = sysctls or {}, tuple(fwd)
 
     @property
     def malformed(self):
@@ -123,7 +164,7 @@ def tx_rows():
     tfo = [('TFO', bytes.fromhex('a1a2a3a4a5a6a7a8'))]
     body = b'GET / HTTP/1.1\r\nHost: x\r\n\r\n'
     six_dst = [DST() for _ in range(6)]
-    for suffix, c in (('', BASE), ('_ts', TS), ('_own', OWN)):
+    for suffix, c, sc in (('', BASE, {}), ('_ts', BASE, TS2), ('_own', OWN, {})):
         base = [
             ('v4_linux', lambda: syn(4, opts=LINUX)),
             ('v4_ip_options_linux', lambda: syn(4, opts=LINUX, ip_opts=IP_OPTS_RA)),
@@ -180,37 +221,48 @@ def tx_rows():
             ('v6_syn_payload_2000', lambda: syn(6, opts=LINUX, payload=b'q' * 2000)),
         ]
         for name, mk in base:
-            rows.append(Row(name + suffix, mk(), tx_reason(c), cfg=c))
+            rows.append(Row(name + suffix, mk(), tx_reason(c), cfg=c, sysctls=sc))
 
-    # TS cookie encoding corners (config flag on and the client sent TS).
+    # TS cookie encoding corners (tcp_timestamps=2 and the client sent TS).
+    # The server's settings are sysctls now (the config flags that once
+    # stood for them are only a fallback): the _cfg_ rows set those.
     rows += [
         Row('v4_ts_ws14', syn(4, opts=[('MSS', 1460), ('SACKOK',), ('TS', 7, 0),
-                                       ('NOP',), ('WS', 14)]), 'TX_SYNACK_COOKIE', cfg=TS),
+                                       ('NOP',), ('WS', 14)]), 'TX_SYNACK_COOKIE', sysctls=TS2),
         Row('v4_ts_ws15_clamped_to_14',
             syn(4, opts=[('MSS', 1460), ('SACKOK',), ('TS', 7, 0), ('NOP',), ('WS', 15)]),
-            'TX_SYNACK_COOKIE', cfg=TS),
+            'TX_SYNACK_COOKIE', sysctls=TS2),
         Row('v4_ts_ws0', syn(4, opts=[('MSS', 1460), ('TS', 9, 0), ('NOP',), ('WS', 0)]),
-            'TX_SYNACK_COOKIE', cfg=TS),
+            'TX_SYNACK_COOKIE', sysctls=TS2),
         Row('v4_ts_client_no_sack_no_ws', syn(4, opts=[('MSS', 1460), ('TS', 0xfffffff0, 0)]),
-            'TX_SYNACK_COOKIE', cfg=TS),
+            'TX_SYNACK_COOKIE', sysctls=TS2),
         Row('v4_ts_cfg_sack_off', syn(4, opts=LINUX), 'TX_SYNACK_COOKIE',
-            cfg=cfg(flags=F['ALL_PORTS'] | F['WSCALE'] | F['TS_COOKIES'])),
+            sysctls=sysctls(timestamps=2, sack=0)),
         Row('v4_ts_cfg_wscale_off', syn(4, opts=LINUX), 'TX_SYNACK_COOKIE',
-            cfg=cfg(flags=F['ALL_PORTS'] | F['SACK'] | F['TS_COOKIES'])),
+            sysctls=sysctls(timestamps=2, window_scaling=0)),
+        # The config's wscale is the fallback of kernels without BTF: here
+        # the shift is the listener's, whatever it says.
         Row('v4_ts_cfg_wscale_9', syn(4, opts=LINUX), 'TX_SYNACK_COOKIE',
-            cfg=cfg(flags=TS['flags'], wscale=9)),
+            cfg=cfg(wscale=9), sysctls=TS2),
         Row('v4_ts_ecn_negotiated', syn(4, opts=LINUX, flags=SYN | ECE | CWR),
-            'TX_SYNACK_COOKIE', cfg=TSECN),
+            'TX_SYNACK_COOKIE', sysctls=TS2),
         Row('v6_ts_ecn_negotiated', syn(6, opts=MACOS, flags=SYN | ECE | CWR),
-            'TX_SYNACK_COOKIE', cfg=TSECN),
+            'TX_SYNACK_COOKIE', sysctls=TS2),
         Row('v4_ts_ecn_cfg_off', syn(4, opts=LINUX, flags=SYN | ECE | CWR),
-            'TX_SYNACK_COOKIE', cfg=TS),
+            'TX_SYNACK_COOKIE', sysctls=sysctls(timestamps=2, ecn=0)),
         Row('v4_ts_ecn_ece_only', syn(4, opts=LINUX, flags=SYN | ECE), 'TX_SYNACK_COOKIE',
-            cfg=TSECN),
+            sysctls=TS2),
         Row('v4_ts_ecn_cwr_only', syn(4, opts=LINUX, flags=SYN | CWR), 'TX_SYNACK_COOKIE',
-            cfg=TSECN),
+            sysctls=TS2),
         Row('v4_notsecn_no_ece', syn(4, opts=WINDOWS, flags=SYN | ECE | CWR),
-            'TX_SYNACK_COOKIE', cfg=TSECN),
+            'TX_SYNACK_COOKIE', sysctls=TS2),
+        # The flags alone change nothing on a kernel with BTF.
+        Row('v4_ts_cookies_flag_ignored', syn(4, opts=LINUX), 'TX_SYNACK_COOKIE',
+            cfg=cfg(flags=BASE['flags'] | F['TS_COOKIES'] | F['ECN'])),
+        Row('v4_sack_wscale_flags_off_ignored', syn(4, opts=LINUX), 'TX_SYNACK_COOKIE',
+            cfg=cfg(flags=F['ALL_PORTS']), sysctls=TS2),
+        Row('v4_ts_tcp_timestamps_0', syn(4, opts=LINUX), 'TX_SYNACK_COOKIE',
+            sysctls=sysctls(timestamps=0)),
     ]
     # Config: each row rewrites synx_config in the loaded program, so these
     # also show that a change takes effect on the very next run.
@@ -221,7 +273,7 @@ def tx_rows():
         Row('cfg_hop_limit_255', syn(6, opts=LINUX), 'TX_SYNACK_COOKIE', cfg=cfg(hop_limit=255)),
         Row('cfg_mss4_1200', syn(4, opts=LINUX), 'TX_SYNACK_COOKIE', cfg=cfg(mss4=1200)),
         Row('cfg_mss4_536_ts', syn(4, opts=LINUX), 'TX_SYNACK_COOKIE',
-            cfg=cfg(mss4=536, flags=TS['flags'])),
+            cfg=cfg(mss4=536), sysctls=TS2),
         Row('cfg_mss6_1220', syn(6, opts=LINUX), 'TX_SYNACK_COOKIE', cfg=cfg(mss6=1220)),
         Row('cfg_mss4_zero_is_mtu', syn(4, opts=LINUX), 'TX_SYNACK_COOKIE', cfg=cfg(mss4=0)),
         Row('cfg_mss6_zero_is_mtu', syn(6, opts=LINUX), 'TX_SYNACK_COOKIE', cfg=cfg(mss6=0)),
@@ -230,9 +282,16 @@ def tx_rows():
         Row('cfg_wrong_version_is_defaults', syn(4, opts=LINUX), 'TX_SYNACK_COOKIE',
             cfg=cfg(version=CONFIG_VERSION + 98, ttl=9, mss4=1000,
                     flags=F['TS_COOKIES'] | F['ECN'])),
-        Row('cfg_defaults_no_ctx', syn(4, opts=LINUX), 'TX_SYNACK_COOKIE',
+        # Without an xdp_md context the run is on lo: frames addressed to
+        # lo's MAC (00:00:00:00:00:00) are its own, and its MTU gives the MSS.
+        Row('cfg_defaults_no_ctx', syn(4, opts=LINUX).to_mac(LO_MAC), 'TX_SYNACK_COOKIE',
             cfg=dict(version=0), ifindex=None),
-        Row('v4_no_xdp_md_ctx', syn(4, opts=LINUX), 'TX_SYNACK_COOKIE', ifindex=None),
+        Row('cfg_defaults_no_ctx_v6', syn(6, opts=LINUX).to_mac(LO_MAC), 'TX_SYNACK_COOKIE',
+            cfg=dict(version=0), ifindex=None),
+        Row('v4_no_xdp_md_ctx', syn(4, opts=LINUX).to_mac(LO_MAC), 'TX_SYNACK_COOKIE',
+            ifindex=None),
+        Row('v4_no_xdp_md_ctx_dut_mac_not_host', syn(4, opts=LINUX), 'PASS_NOT_HOST',
+            ifindex=None),
         Row('ports_bitmap_protects_8080', syn(4, opts=LINUX), 'TX_SYNACK_COOKIE',
             cfg=UNPROT, ports=(LPORT,)),
         Row('ports_bitmap_v6_8080', syn(6, opts=LINUX), 'TX_SYNACK_COOKIE',
@@ -257,10 +316,12 @@ def pass_rows():
             'PASS_VLAN_DEPTH'),
         Row('vlan_depth_3_all_8021q',
             syn(4, vlans=[(0x8100, 1), (0x8100, 2), (0x8100, 3)]), 'PASS_VLAN_DEPTH'),
+        # Up to 8 extension headers are walked (PASS_IP6_EXT_DEPTH is
+        # retired): 7 are answered like any SYN (ip6_ext_rows has 8 and 9).
         Row('ip6_ext_depth_7', syn(6, opts=LINUX, ext=[DST() for _ in range(7)]),
-            'PASS_IP6_EXT_DEPTH'),
+            'TX_SYNACK_COOKIE'),
         Row('ip6_ext_depth_7_mixed',
-            syn(6, ext=[HBH(), RTG()] + [DST() for _ in range(5)]), 'PASS_IP6_EXT_DEPTH'),
+            syn(6, ext=[HBH(), RTG()] + [DST() for _ in range(5)]), 'TX_SYNACK_COOKIE'),
         Row('unprotected_syn_v4', syn(4, opts=LINUX), 'PASS_UNPROTECTED', cfg=UNPROT),
         Row('unprotected_syn_v6', syn(6, opts=LINUX), 'PASS_UNPROTECTED', cfg=UNPROT),
         Row('unprotected_bitmap_other_port', syn(4, opts=LINUX), 'PASS_UNPROTECTED',
@@ -337,7 +398,7 @@ def pass_rows():
             'PASS_SYN_SIGNED'),
         Row('signed_md5_v6', syn(6, opts=[('MD5',)] + WINDOWS), 'PASS_SYN_SIGNED'),
         Row('signed_ao_v4', syn(4, opts=[('MSS', 1460), ('AO',)]), 'PASS_SYN_SIGNED'),
-        Row('signed_ao_v6_ts', syn(6, opts=LINUX + [('AO',)]), 'PASS_SYN_SIGNED', cfg=TS),
+        Row('signed_ao_v6_ts', syn(6, opts=LINUX + [('AO',)]), 'PASS_SYN_SIGNED', sysctls=TS2),
         Row('signed_md5_bad_tcp_csum',
             syn(4, opts=[('MD5',)]).patched(tcp_bad_csum), 'PASS_SYN_SIGNED'),
         Row('signed_md5_bad_ip_csum', syn(4, opts=[('MD5',)], ip_csum=0x4321),
@@ -345,7 +406,9 @@ def pass_rows():
         Row('signed_md5_no_listener', syn(4, opts=[('MD5',)], dport=NOLPORT),
             'PASS_SYN_SIGNED', cfg=DROPNL),
         # Fragments the kernel reassembles.
-        Row('frag4_first_ack_mf', seg(4, mf=True, payload=b'x' * 16), 'PASS_FRAGMENT'),
+        # A first fragment is judged as its whole segment: an ACK without a
+        # cookie is dropped (frag_rows has the cookie cases).
+        Row('frag4_first_ack_mf', seg(4, mf=True, payload=b'x' * 16), 'DROP_COOKIE_INVALID'),
         Row('frag4_offset_3_mf', ip4_raw_frag(3, mf=True), 'PASS_FRAGMENT'),
         Row('frag4_offset_3_last', ip4_raw_frag(3), 'PASS_FRAGMENT'),
         Row('frag4_offset_185_last', ip4_raw_frag(185), 'PASS_FRAGMENT'),
@@ -353,14 +416,15 @@ def pass_rows():
         Row('frag4_offset_3_udp', ip4_raw_frag(3, proto=17), 'PASS_NON_TCP'),
         Row('frag4_offset_1_udp', ip4_raw_frag(1, proto=17), 'PASS_NON_TCP'),
         Row('frag6_first_ack_m', seg(6, ext=[frag6(0, m=True)], payload=b'y' * 16),
-            'PASS_FRAGMENT'),
+            'DROP_COOKIE_INVALID'),
         Row('frag6_offset_3', ip6_raw_frag(3, m=True), 'PASS_FRAGMENT'),
         Row('frag6_offset_3_last', ip6_raw_frag(3), 'PASS_FRAGMENT'),
         Row('frag6_after_hbh_offset_4', ip6_raw_frag(4, ext=[HBH()]), 'PASS_FRAGMENT'),
         Row('frag6_first_after_six_dst', seg(6, ext=[DST() for _ in range(6)] + [frag6(0)]),
-            'PASS_FRAGMENT'),
-        Row('frag6_then_dst_is_not_tcp', syn(6, ext=[frag6(0, m=False, nh=60), DST()]),
-            'PASS_NON_TCP'),
+            'DROP_COOKIE_INVALID'),
+        # The walk goes on past an atomic fragment header (in any order).
+        Row('frag6_then_dst_is_walked', syn(6, ext=[frag6(0, m=False, nh=60), DST()]),
+            'TX_SYNACK_COOKIE'),
         Row('frag6_offset_1_udp', ip6_raw_frag(1, nh=17), 'PASS_NON_TCP'),
         # Martian-looking but legal sources (boundaries of each class).
         Row('src4_1_0_0_0', seg(4, src='1.0.0.0'), 'PASS_UNPROTECTED', cfg=UNPROT),
@@ -500,7 +564,7 @@ def option_rows():
                                                    dport=EST4[3], opts=[('RAW', b'\x03\x02\x01\x01')]),
             'DROP_OPT_FIXED_LEN'),
         Row('opt_bad_sackok_ts_cfg', syn(4, opts=[('RAW', b'\x04\x03\x00'), ('NOP',)]
-                                         + LINUX), 'DROP_OPT_FIXED_LEN', cfg=TS),
+                                         + LINUX), 'DROP_OPT_FIXED_LEN', sysctls=TS2),
     ]
     return r
 
@@ -744,26 +808,29 @@ def csum_rows():
         Row('csum_tcp_syncookies_1', syn(6, opts=LINUX).patched(tcp_bad_csum), 'DROP_TCP_CSUM',
             syncookies=1),
         Row('csum_tcp_v4_ts_cfg', syn(4, opts=LINUX).patched(tcp_bad_csum), 'DROP_TCP_CSUM',
-            cfg=TS),
+            sysctls=TS2),
     ]
 
 
 # ---------------------------------------------------------------- scenarios
 
+def replay(fam, mutate, want, cfg_=BASE, sc=None, mk=None, dev=DUT, fwd=()):
+    """A SYN (mk(), else a Linux client's) that must be answered, then the
+    ACK mutate(syn, cookie) that must end in want.  sc: the sysctls of both."""
+    def fn(h):
+        s = mk() if mk else syn(fam, opts=LINUX)
+        errs, cookie = h.expect(s, tx_reason(cfg_), cfg=cfg_, sysctls=sc, dev=dev, fwd=fwd)
+        if errs or cookie is None:
+            return ['SYN: ' + e for e in errs] or ['SYN: no cookie']
+        a = mutate(s, cookie)
+        errs, _ = h.expect(a, want, cfg=cfg_, sysctls=sc, dev=dev, fwd=fwd)
+        return ['ACK: ' + e for e in errs]
+    return fn
+
+
 def cookie_scenarios():
     """Each starts with a SYN that must be answered, then plays the ACK; in
     both cookie modes, except where a row is about one mode's cookie."""
-
-    def replay(fam, mutate, want, cfg_=BASE):
-        def fn(h):
-            s = syn(fam, opts=LINUX)
-            errs, cookie = h.expect(s, tx_reason(cfg_), cfg=cfg_)
-            if errs or cookie is None:
-                return ['SYN: ' + e for e in errs] or ['SYN: no cookie']
-            a = mutate(s, cookie)
-            errs, _ = h.expect(a, want, cfg=cfg_)
-            return ['ACK: ' + e for e in errs]
-        return fn
 
     rows = []
     for suffix, c in (('', BASE), ('_own', OWN)):
@@ -781,9 +848,10 @@ def cookie_scenarios():
         ]
     rows += [
         Scenario('cookie_roundtrip_v6_ts', replay(6, lambda s, c: ack_for(s, c),
-                                                  'PASS_COOKIE_OK', TS)),
-        Scenario('cookie_roundtrip_v6_own_ecn', replay(6, lambda s, c: ack_for(s, c),
-                                                       'PASS_OWN_COOKIE_OK', OWNECN)),
+                                                  'PASS_COOKIE_OK', BASE, TS2)),
+        Scenario('cookie_roundtrip_v6_own_ecn',
+                 replay(6, lambda s, c: ack_for(s, c), 'PASS_OWN_COOKIE_OK', OWN,
+                        mk=lambda: syn(6, opts=LINUX, flags=SYN | ECE | CWR))),
     ]
     # Wrong cookies.  Kernel cookies are additive in their low bits (MSS
     # index) and top 8 bits (minute counter): cookie-1 or seq+1 is a *valid*
@@ -824,11 +892,11 @@ def followup_scenarios():
     def seq_of(s, k):
         return (s.spec['seq'] + 1 + k) & 0xffffffff
 
-    def play(fam, steps, cfg_=BASE):
+    def play(fam, steps, cfg_=BASE, sc=None):
         """steps: (label, mutate(syn, cookie) -> frame | float seconds, reason)."""
         def fn(h):
             s = syn(fam, opts=LINUX)
-            errs, cookie = h.expect(s, tx_reason(cfg_), cfg=cfg_)
+            errs, cookie = h.expect(s, tx_reason(cfg_), cfg=cfg_, sysctls=sc)
             if errs or cookie is None:
                 return ['SYN: ' + e for e in errs] or ['SYN: no cookie']
             out = []
@@ -836,7 +904,8 @@ def followup_scenarios():
                 if isinstance(step, float):
                     time.sleep(step)
                     continue
-                errs, _ = h.expect(step(s, cookie), want or ok_reason(cfg_), cfg=cfg_)
+                errs, _ = h.expect(step(s, cookie), want or ok_reason(cfg_), cfg=cfg_,
+                                   sysctls=sc)
                 out += [f'{label}: {e}' for e in errs]
             return out
         return fn
@@ -854,7 +923,7 @@ def followup_scenarios():
     return [
         Scenario('followup_burst_v4', play(4, [ack, data, data2, fin])),
         Scenario('followup_burst_v6', play(6, [ack, data, data2, fin])),
-        Scenario('followup_burst_v4_ts', play(4, [ack, data2], TS)),
+        Scenario('followup_burst_v4_ts', play(4, [ack, data2], BASE, TS2)),
         Scenario('followup_burst_v4_own', play(4, [ack, data, data2, fin], OWN)),
         Scenario('followup_burst_v6_own', play(6, [ack, data, data2, fin], OWN)),
         # Nothing passed before: later segments are bad cookies, as ever.
@@ -931,30 +1000,34 @@ def own_rows():
         Row('own_v4_ts_only', syn(4, opts=[('MSS', 1460), ('TS', 0xfffffff0, 7)]),
             'TX_SYNACK_OWN', cfg=OWN),
         Row('own_v6_windows_no_ts', syn(6, opts=WINDOWS), 'TX_SYNACK_OWN', cfg=OWN),
-        Row('own_cfg_no_timestamps', syn(4, opts=LINUX), 'TX_SYNACK_OWN',
-            cfg=cfg(cookie_mode=C.COOKIE_OWN, flags=BASE['flags'])),
-        Row('own_cfg_sack_off', syn(4, opts=LINUX), 'TX_SYNACK_OWN',
-            cfg=cfg(cookie_mode=C.COOKIE_OWN,
-                    flags=F['ALL_PORTS'] | F['WSCALE'] | F['TIMESTAMPS'])),
-        Row('own_cfg_wscale_off', syn(6, opts=MACOS), 'TX_SYNACK_OWN',
-            cfg=cfg(cookie_mode=C.COOKIE_OWN, flags=F['ALL_PORTS'] | F['SACK'] | F['TIMESTAMPS'])),
-        Row('own_cfg_mss_only', syn(4, opts=LINUX), 'TX_SYNACK_OWN',
-            cfg=cfg(cookie_mode=C.COOKIE_OWN, flags=F['ALL_PORTS'])),
-        Row('own_cfg_wscale_9', syn(4, opts=LINUX), 'TX_SYNACK_OWN',
-            cfg=cfg(cookie_mode=C.COOKIE_OWN, flags=OWN['flags'], wscale=9)),
+        # The server's settings are its sysctls (the _cfg_ rows once set
+        # the config flags that stood for them: a fallback now).
+        Row('own_cfg_no_timestamps', syn(4, opts=LINUX), 'TX_SYNACK_OWN', cfg=OWN,
+            sysctls=sysctls(timestamps=0)),
+        Row('own_cfg_sack_off', syn(4, opts=LINUX), 'TX_SYNACK_OWN', cfg=OWN,
+            sysctls=sysctls(sack=0)),
+        Row('own_cfg_wscale_off', syn(6, opts=MACOS), 'TX_SYNACK_OWN', cfg=OWN,
+            sysctls=sysctls(window_scaling=0)),
+        Row('own_cfg_mss_only', syn(4, opts=LINUX), 'TX_SYNACK_OWN', cfg=OWN,
+            sysctls=sysctls(timestamps=0, sack=0, window_scaling=0)),
+        Row('own_cfg_wscale_9', syn(4, opts=LINUX), 'TX_SYNACK_OWN', cfg=dict(OWN, wscale=9)),
         Row('own_cfg_ts_cookies_flag_ignored', syn(4, opts=WINDOWS), 'TX_SYNACK_OWN',
             cfg=cfg(cookie_mode=C.COOKIE_OWN, flags=OWN['flags'] | F['TS_COOKIES'])),
+        Row('own_tcp_timestamps_2', syn(4, opts=LINUX), 'TX_SYNACK_OWN', cfg=OWN,
+            sysctls=TS2),
+        Row('own_flags_mss_only_ignored', syn(4, opts=LINUX), 'TX_SYNACK_OWN',
+            cfg=cfg(cookie_mode=C.COOKIE_OWN, flags=F['ALL_PORTS'])),
         # ECN survives an own cookie with or without timestamps.
         Row('own_v4_ecn_negotiated', syn(4, opts=LINUX, flags=SYN | ECE | CWR), 'TX_SYNACK_OWN',
-            cfg=OWNECN),
-        Row('own_v6_ecn_windows', syn(6, opts=WINDOWS, flags=SYN | ECE | CWR), 'TX_SYNACK_OWN',
-            cfg=OWNECN),
-        Row('own_v4_ecn_cfg_off', syn(4, opts=LINUX, flags=SYN | ECE | CWR), 'TX_SYNACK_OWN',
             cfg=OWN),
+        Row('own_v6_ecn_windows', syn(6, opts=WINDOWS, flags=SYN | ECE | CWR), 'TX_SYNACK_OWN',
+            cfg=OWN),
+        Row('own_v4_ecn_cfg_off', syn(4, opts=LINUX, flags=SYN | ECE | CWR), 'TX_SYNACK_OWN',
+            cfg=OWN, sysctls=NOECN),
         Row('own_v4_ecn_ece_only', syn(4, opts=LINUX, flags=SYN | ECE), 'TX_SYNACK_OWN',
-            cfg=OWNECN),
+            cfg=OWN),
         Row('own_v4_ecn_cwr_only', syn(4, opts=LINUX, flags=SYN | CWR), 'TX_SYNACK_OWN',
-            cfg=OWNECN),
+            cfg=OWN),
         # The MSS table: below, on, between and above its entries; none offered.
         Row('own_v4_mss_100_below_table', syn(4, opts=mss(100)), 'TX_SYNACK_OWN', cfg=OWN),
         Row('own_v4_mss_536', syn(4, opts=mss(536)), 'TX_SYNACK_OWN', cfg=OWN),
@@ -981,7 +1054,8 @@ def own_rows():
             cfg=dict(OWN, mss6=0)),
         Row('own_cfg_mss4_zero_jumbo_device', syn(4, opts=LINUX).to_mac(topo.JUMBO.mac_bytes),
             'TX_SYNACK_OWN', cfg=dict(OWN, mss4=0), ifindex=topo.JUMBO.name),
-        Row('own_no_xdp_md_ctx', syn(4, opts=LINUX), 'TX_SYNACK_OWN', cfg=OWN, ifindex=None),
+        Row('own_no_xdp_md_ctx', syn(4, opts=LINUX).to_mac(LO_MAC), 'TX_SYNACK_OWN', cfg=OWN,
+            ifindex=None),
         Row('own_ports_bitmap_protects_8080', syn(6, opts=LINUX), 'TX_SYNACK_OWN',
             cfg=dict(OWN, flags=OWN['flags'] & ~F['ALL_PORTS']), ports=(LPORT,)),
         # A cookie mode other than own is the kernel's; a foreign version is
@@ -1029,6 +1103,20 @@ def own_key_scenarios():
         return ['its ACK, key written since: ' + e for e in errs]
 
     return [Scenario('own_no_key_kernel_cookie_then_accepted', no_key)]
+
+
+def special_listeners(socks):
+    """The listeners of topology.LPORTS, with the settings their rows are
+    about; the accept-full one with a connection it never accepts."""
+    P = topo.LPORTS
+    socks.listen(P['maxseg'], maxseg=1000)
+    socks.listen(P['ttl'], ttl=99, hops=98)
+    socks.listen(P['rcvbuf'], rcvbuf=16384)
+    socks.listen(P['clamp'], window_clamp=1 << 20)
+    l4, l6 = socks.listen(P['accept_full'], backlog=0)
+    socks.connect(4, l4, C4, 1113, S4, P['accept_full'], accept=False)
+    socks.connect(6, l6, C6, 1114, S6, P['accept_full'], accept=False)
+    socks.listen(P['fresh'])
 
 
 def all_cases():
