@@ -50,6 +50,12 @@ def rtg_sl(segleft, n=None):
     return IPv6ExtHdrRouting(segleft=segleft, addresses=[f'fd00:9::{i + 1}' for i in range(n)])
 
 
+def srh(segleft):
+    """A segment routing header (RFC 8754) with segments left."""
+    segs = [f'fd00:9::{i + 1}' for i in range(segleft)] + [S6]
+    return IPv6ExtHdrSegmentRouting(segleft=segleft, lastentry=len(segs) - 1, addresses=segs)
+
+
 def ext_type(layer):
     for cls, t in EXT_TYPES:
         if isinstance(layer, cls):
@@ -134,16 +140,19 @@ def l2(vlans=(), ethertype=None):
 def tcp_frame(fam=4, src=None, dst=None, sport=40000, dport=topo.LPORT, flags=SYN,
               seq=0x01020304, ack=0, opts=(), payload=b'', vlans=(), ip_opts=(),
               ext=(), df=True, frag=0, mf=False, ttl=64, window=64240, urg=0,
-              doff=None, tcp_csum=None, ip_csum=None, ip_id=0x1234, tos=0, flow=0):
-    """One TCP frame.  opts: a tcpopts list; ext: IPv6 extension header layers."""
+              doff=None, tcp_csum=None, ip_csum=None, ip_id=0x1234, tos=0, flow=0, res=0):
+    """One TCP frame.  opts: a tcpopts list; ext: IPv6 extension header layers
+    (scapy's, AH(), rtg_sl(), or (type, bytes)); res: the 4 bits after the
+    data offset (AccECN's AE is the lowest, 1)."""
     spec = dict(locals())
     src = src or topo.client(fam)
     dst = dst or topo.server(fam)
     spec.update(src=src, dst=dst)
     optb = encode(opts)
-    seg = TCP(sport=sport, dport=dport, seq=seq, ack=ack, flags=flags, window=window,
-              urgptr=urg, dataofs=doff if doff is not None else 5 + len(optb) // 4,
-              options=[])
+    # scapy: 3 reserved bits, then AE as the ninth flag bit (its 'NS').
+    seg = TCP(sport=sport, dport=dport, seq=seq, ack=ack, flags=flags | (res & 1) << 8,
+              reserved=res >> 1, window=window, urgptr=urg,
+              dataofs=doff if doff is not None else 5 + len(optb) // 4, options=[])
     if tcp_csum is not None:
         seg.chksum = tcp_csum
     seg = seg / Raw(optb + payload) if optb + payload else seg
@@ -191,11 +200,20 @@ def ip6_esp(ext=(), src=C6, dst=S6):
     return Frame(bytes(p), dict(fam=6, src=src, dst=dst), 14, 14, None)
 
 
+def other6(ext=(), nh=17, src=C6, dst=S6):
+    """IPv6 with the extension headers ext, then UDP (nh 17) or raw data."""
+    chain_nh, chain = ext_chain(ext, nh)
+    upper = UDP(sport=5353, dport=topo.LPORT) / Raw(b'x' * 8) if nh == 17 else Raw(b'\0' * 16)
+    ub = bytes(IPv6(src=src, dst=dst) / upper)[40:]
+    p = l2() / IPv6(src=src, dst=dst, nh=chain_nh) / Raw(chain + ub)
+    return Frame(bytes(p), dict(fam=6, src=src, dst=dst), 14, 14, None)
+
+
 def ip6_raw_frag(offset, m=False, payload=b'\xaa' * 24, nh=6, src=C6, dst=S6, ext=()):
-    l3 = IPv6(src=src, dst=dst)
-    for e in ext:
-        l3 = l3 / e
-    p = l2() / l3 / IPv6ExtHdrFragment(offset=offset, m=int(m), nh=nh, id=0x4242) / Raw(payload)
+    """A non-first IPv6 fragment (a fragment header after ext, next header nh)."""
+    fh = IPv6ExtHdrFragment(offset=offset, m=int(m), id=0x4242)
+    chain_nh, chain = ext_chain(list(ext) + [fh], nh)
+    p = l2() / IPv6(src=src, dst=dst, nh=chain_nh) / Raw(chain + payload)
     return Frame(bytes(p), dict(fam=6, src=src, dst=dst), 14, 14, None)
 
 
