@@ -259,6 +259,16 @@ class Listeners:
                 self.connect(fam, lsock, *topo.EST[fam])
         return l4, l6
 
+    def special(self):
+        """topology.LISTENERS, each with its settings; the accept_full one
+        with a connection it never accepts (its accept queue stays full)."""
+        for name, (port, backlog, opts) in topo.LISTENERS.items():
+            l4, l6 = self.listen(port, backlog, **opts)
+            if name == 'accept_full':
+                for fam, lsock in ((4, l4), (6, l6)):
+                    self.connect(fam, lsock, topo.client(fam), topo.ACCEPT_FULL_CLIENT_PORTS[fam],
+                                 topo.server(fam), port, accept=False)
+
     def close(self):
         for s in self.socks:
             s.close()

@@ -71,16 +71,20 @@ LO_MAC = '00:00:00:00:00:00'  # lo's address: frames of a run without a ctx go t
 
 LPORT = 8080    # v4 and v6 listeners (and the established connections)
 NOLPORT = 9090  # nobody listens here
-# Listeners with settings of their own (netns.Listeners.listen(port, **opts)),
-# for what the kernel would negotiate differently for them.
-LPORTS = {
-    'maxseg': 8081,        # TCP_MAXSEG 1000
-    'ttl': 8082,           # IP_TTL 99 / IPV6_UNICAST_HOPS 98
-    'rcvbuf': 8083,        # SO_RCVBUF 16384 (locked: window shift 0)
-    'clamp': 8084,         # TCP_WINDOW_CLAMP 1 MiB (window shift 5)
-    'accept_full': 8085,   # backlog 0 and one connection never accepted
-    'fresh': 8086,         # reopened by a scenario: a listener that never overflowed
+# Listeners with settings of their own (netns.Listeners.special()), for what
+# the kernel would negotiate differently for them: name -> (port, backlog,
+# socket options).  accept_full also gets a connection it never accepts.
+LISTENERS = {
+    'maxseg': (8081, 128, dict(maxseg=1000)),              # TCP_MAXSEG 1000
+    'ttl': (8082, 128, dict(ttl=99, hops=98)),             # IP_TTL / IPV6_UNICAST_HOPS
+    'rcvbuf': (8083, 128, dict(rcvbuf=16384)),             # SO_RCVBUF (locked): shift 0
+    'clamp': (8084, 128, dict(window_clamp=1 << 20)),      # TCP_WINDOW_CLAMP 1 MiB: shift 5
+    'accept_full': (8085, 0, {}),                          # backlog 0, one never accepted
+    'fresh': (8086, 128, {}),                              # reopened by a scenario
 }
+LPORTS = {k: v[0] for k, v in LISTENERS.items()}
+# The client ports of the connections accept_full never accepts.
+ACCEPT_FULL_CLIENT_PORTS = {4: 1113, 6: 1114}
 # Established connections (client, client port, server, server port), made
 # over lo by the test before any row runs.
 EST = {4: (CLIENT4, 1111, SERVER4, LPORT), 6: (CLIENT6, 1112, SERVER6, LPORT)}
