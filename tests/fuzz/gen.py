@@ -63,8 +63,12 @@ def base_pkt(r):
     p.dport = r.choice((LPORT, LPORT, LPORT, NOLPORT, r.randrange(1, 65536), r.choice(SPECIAL_PORTS)))
     p.seq = r.getrandbits(32)
     if kind < 0.55:
-        p.flags = SYN | r.choice((0, 0, 0, ECE | CWR, ECE, CWR))
+        p.flags = SYN | r.choice((0, 0, 0, ECE | CWR, ECE | CWR, ECE, CWR))
         p.opts = r.choice(CLIENT_OPTS)
+        if r.random() < 0.3:
+            # An ECT-marked SYN (no ECN for it), maybe with AccECN's AE bit.
+            p.tos = p.tc = r.choice((1, 2, 3, 0xb8 | r.randrange(0, 4)))
+            p.tcp_res = r.choice((0, 0, 1, 2, 3))
         if r.random() < 0.1:
             p.payload = bytes(r.getrandbits(8) for _ in range(r.randrange(1, 64)))
     elif kind < 0.85:
