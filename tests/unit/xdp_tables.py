@@ -869,6 +869,9 @@ def cookie_scenarios():
         ('cookie_other_sport_v6', 6, lambda s, c: ack_for(s, c, sport=s.spec['sport'] + 1000)),
         ('cookie_wrong_seq_v4', 4, lambda s, c: ack_for(s, c, seq=s.spec['seq'] + 1 + 4)),
         ('cookie_v4_replayed_as_v6', 4, lambda s, c: ack_for(s, c, fam=6, src=C6, dst=S6)),
+        # Another address of this host: local, so the cookie is judged.
+        ('cookie_other_local_dst_v4', 4, lambda s, c: ack_for(s, c, dst=topo.SERVER4_ALT)),
+        ('cookie_other_local_dst_v6', 6, lambda s, c: ack_for(s, c, dst=topo.SERVER6_ALT)),
     ]
     for suffix, c in (('', BASE), ('_own', OWN)):
         rows += [Scenario(name + suffix, replay(fam, mutate, 'DROP_COOKIE_INVALID', c),
@@ -1212,6 +1215,10 @@ def dst_rows():
                 cfg=c),
             Row('dst6_vip_on_lo' + suffix, syn(6, dst=topo.VIP6, opts=LINUX), tx_reason(c),
                 cfg=c),
+            Row('dst4_second_address' + suffix, syn(4, dst=topo.SERVER4_ALT, opts=LINUX),
+                tx_reason(c), cfg=c),
+            Row('dst6_second_address' + suffix, syn(6, dst=topo.SERVER6_ALT, opts=LINUX),
+                tx_reason(c), cfg=c),
             Row('dst4_other_device' + suffix, syn(4, dst='198.18.1.2', opts=LINUX),
                 tx_reason(c), cfg=c),
             Row('dst6_other_device' + suffix, syn(6, dst='fd00:1::2', opts=MACOS), tx_reason(c),

@@ -41,9 +41,14 @@ class Device:
         return bytes.fromhex(self.mac.replace(':', ''))
 
 
+# Another address of this host on the same device: a cookie replayed to it
+# must be refused as a cookie, not passed as not local
+# (tests/robust/test_cookie_forgery's other_dst).
+SERVER4_ALT, SERVER6_ALT = '198.18.0.10', 'fd00::10'
 # The device under test: every row runs with its ifindex unless it says otherwise.
 # fe80::2 is its own link-local address (nodad, so usable at once).
-DUT = Device('synx0', MAC_SERVER, 1500, [SERVER4 + '/24', SERVER6 + '/64', 'fe80::2/64'])
+DUT = Device('synx0', MAC_SERVER, 1500, [SERVER4 + '/24', SERVER6 + '/64', 'fe80::2/64',
+                                         SERVER4_ALT + '/24', SERVER6_ALT + '/64'])
 # A jumbo link, for the MSS derived from another MTU (the fuzzer alternates),
 # and "an address of another device" (weak host model): 198.18.1.2, fd00:1::2
 # and its own link-local fe80::3, which is not local to frames on synx0.
