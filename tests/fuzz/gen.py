@@ -60,7 +60,8 @@ def base_pkt(r):
     p = Pkt(fam)
     kind = r.random()
     p.sport = r.choice((r.randrange(1024, 65536), r.randrange(1, 65536)))
-    p.dport = r.choice((LPORT, LPORT, LPORT, NOLPORT, r.randrange(1, 65536), r.choice(SPECIAL_PORTS)))
+    p.dport = r.choice((LPORT, LPORT, LPORT, NOLPORT, r.randrange(1, 65536),
+                        r.choice(SPECIAL_PORTS)))
     p.seq = r.getrandbits(32)
     if kind < 0.55:
         p.flags = SYN | r.choice((0, 0, 0, ECE | CWR, ECE | CWR, ECE, CWR))

@@ -12,7 +12,7 @@ import struct
 from synxtest import contract as C
 from synxtest import topology as topo
 from synxtest.frames import ACK, CWR, ECE, FIN, PSH, RST, SYN, URG
-from synxtest.scapy_frames import (AH, DST, ESP, HBH, IP_OPTS_RA, RTG, IPOption_NOP, ack_for,
+from synxtest.scapy_frames import (AH, DST, HBH, IP_OPTS_RA, RTG, IPOption_NOP, ack_for,
                                    frag6, ip4_raw_frag, ip6_esp, ip6_raw_frag, other6,
                                    other_frame, rtg_sl, srh, tcp_frame, udp4)
 from synxtest.tcpopts import LINUX, MACOS, WINDOWS
@@ -1311,8 +1311,9 @@ def forward_rows():
                 cfg=c, fwd=FW),
             Row('fwd_syn_fin_v6' + suffix, syn(6, dst=FAR6, flags=SYN | FIN), 'PASS_NOT_LOCAL',
                 cfg=c, fwd=FW),
-            Row('fwd_bad_option_syn_v4' + suffix, syn(4, dst=FAR4, opts=[('RAW', b'\x02\x03\x05\x01')]),
-                'PASS_NOT_LOCAL', cfg=c, fwd=FW),
+            Row('fwd_bad_option_syn_v4' + suffix,
+                syn(4, dst=FAR4, opts=[('RAW', b'\x02\x03\x05\x01')]), 'PASS_NOT_LOCAL', cfg=c,
+                fwd=FW),
             Row('fwd_bad_option_syn_v6' + suffix, syn(6, dst=FAR6, opts=[('RAW', b'\x1e\x00')]),
                 'PASS_NOT_LOCAL', cfg=c, fwd=FW),
             Row('fwd_syn_v4' + suffix, syn(4, dst=FAR4, opts=LINUX), 'PASS_NOT_LOCAL', cfg=c,
@@ -1404,8 +1405,8 @@ def ip6_ext_rows():
                 syn(6, opts=LINUX, ext=[DST(), frag6(0, m=False), DST()]), r, cfg=c, sysctls=sc),
             Row('ext6_hbh_rtg_sl0_dst_tcp' + suffix, syn(6, opts=LINUX, ext=[HBH(), RTG(), DST()]),
                 r, cfg=c, sysctls=sc),
-            Row('ext6_rtg_dst_rtg_tcp' + suffix, syn(6, opts=MACOS, ext=[RTG(), DST(), rtg_sl(0, 2)]),
-                r, cfg=c, sysctls=sc),
+            Row('ext6_rtg_dst_rtg_tcp' + suffix,
+                syn(6, opts=MACOS, ext=[RTG(), DST(), rtg_sl(0, 2)]), r, cfg=c, sysctls=sc),
             Row('ext6_8_dst' + suffix, syn(6, opts=LINUX, ext=list(d8)), r, cfg=c, sysctls=sc),
             Row('ext6_8_mixed' + suffix, syn(6, opts=LINUX, ext=list(mixed8)), r, cfg=c,
                 sysctls=sc),
@@ -1633,7 +1634,8 @@ def server_rows():
             Row('wscale_rounded_by_cookie_mss_v6' + suffix, syn(6, opts=LINUX), r,
                 cfg=dict(c, rmem_max=4096), sysctls=more(sc, sysctls(rmem=(4096, 131072, 4096)))),
             Row('wscale_rounded_maxseg_listener' + suffix, syn(4, dport=P['maxseg'], opts=LINUX),
-                r, cfg=dict(c, rmem_max=4096), sysctls=more(sc, sysctls(rmem=(4096, 131072, 4096)))),
+                r, cfg=dict(c, rmem_max=4096),
+                sysctls=more(sc, sysctls(rmem=(4096, 131072, 4096)))),
             Row('wscale_cfg_wscale_ignored' + suffix, syn(4, opts=LINUX), r,
                 cfg=dict(c, wscale=1), sysctls=sc),
         ]
