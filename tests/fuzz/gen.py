@@ -12,8 +12,8 @@ reproduces a run exactly.
 from synxtest import contract as C
 from synxtest import cookies
 from synxtest import topology as topo
-from synxtest.frames import (ACK, CWR, ECE, FIN, PSH, RST, SYN, URG, Pkt, addr, ext_hdr,
-                             frag6_hdr, pad4)
+from synxtest.frames import (ACK, CWR, ECE, FIN, PSH, RST, SYN, URG, Pkt, addr, ah_hdr,
+                             ext_hdr, frag6_hdr, mac, pad4, rtg_hdr)
 from synxtest.tcpopts import LINUX as _LINUX, MACOS as _MACOS, WINDOWS as _WINDOWS, encode
 
 C4, S4, C6, S6 = topo.CLIENT4, topo.SERVER4, topo.CLIENT6, topo.SERVER6
@@ -22,6 +22,28 @@ EST = topo.EST
 LINUX, WINDOWS, MACOS = encode(_LINUX), encode(_WINDOWS), encode(_MACOS)
 CLIENT_OPTS = [b'', LINUX, WINDOWS, MACOS, bytes.fromhex('020405b4'),
                bytes.fromhex('0402080a0102030400000000'), bytes.fromhex('01010402')]
+# Listener ports with settings of their own (MSS, TTL, buffer, clamp, a full
+# accept queue), beside the plain one.
+SPECIAL_PORTS = [v[0] for k, v in topo.LISTENERS.items() if k != 'fresh']
+# Destinations worth a decision (README "Whose packet"): this host's own
+# (the DUT's, another device's, VIPs on lo, optimistic, link-local) and not
+# (in the subnet, broadcast, multicast, loopback, unspecified, tentative,
+# routed through).
+DSTS = {
+    4: ['198.18.0.77', '198.18.0.255', '198.18.0.0', '224.0.0.1', '239.1.1.1',
+        '255.255.255.255', '127.0.0.1', '0.0.0.0', '0.1.2.3', topo.VIP4, '198.18.1.2',
+        '198.18.2.2', '198.18.1.255', '198.18.9.9', '10.1.2.3'],
+    6: ['fd00::77', 'ff02::1', 'ff05::1:3', '::1', '::', topo.VIP6, 'fd00:1::2', 'fd00:4::2',
+        topo.TENTATIVE6, topo.OPTIMISTIC6, 'fe80::2', 'fe80::3', 'fe80::99', 'fd00:9::9',
+        '::ffff:198.18.0.2'],
+}
+# Destination MACs that are not the ingress device's (the fuzzer puts the
+# device's own where a frame carries topology.MAC_SERVER).
+OTHER_MACS = [mac('02:00:00:00:00:99'), b'\xff' * 6, mac('01:00:5e:00:00:01'),
+              mac('33:33:00:00:00:01'), mac('33:33:ff:00:00:02'), mac(topo.JUMBO.mac),
+              mac('02:00:00:00:00:12'), mac('03:00:00:00:00:02')]
+V4MAPPED = [bytes(10) + b'\xff\xff' + bytes([198, 18, 0, 1]), bytes(10) + b'\xff\xff' + bytes(4),
+            bytes(10) + b'\xff\xff' + b'\xff' * 4]
 
 
 # ------------------------------------------------------------ base packets
@@ -38,11 +60,16 @@ def base_pkt(r):
     p = Pkt(fam)
     kind = r.random()
     p.sport = r.choice((r.randrange(1024, 65536), r.randrange(1, 65536)))
-    p.dport = r.choice((LPORT, LPORT, LPORT, NOLPORT, r.randrange(1, 65536)))
+    p.dport = r.choice((LPORT, LPORT, LPORT, NOLPORT, r.randrange(1, 65536),
+                        r.choice(SPECIAL_PORTS)))
     p.seq = r.getrandbits(32)
     if kind < 0.55:
-        p.flags = SYN | r.choice((0, 0, 0, ECE | CWR, ECE, CWR))
+        p.flags = SYN | r.choice((0, 0, 0, ECE | CWR, ECE | CWR, ECE, CWR))
         p.opts = r.choice(CLIENT_OPTS)
+        if r.random() < 0.3:
+            # An ECT-marked SYN (no ECN for it), maybe with AccECN's AE bit.
+            p.tos = p.tc = r.choice((1, 2, 3, 0xb8 | r.randrange(0, 4)))
+            p.tcp_res = r.choice((0, 0, 1, 2, 3))
         if r.random() < 0.1:
             p.payload = bytes(r.getrandbits(8) for _ in range(r.randrange(1, 64)))
     elif kind < 0.85:
@@ -62,6 +89,10 @@ def base_pkt(r):
         p.src = rand_addr(r, fam)
     if r.random() < 0.03:
         p.dst = rand_addr(r, fam)
+    if r.random() < 0.06:
+        p.dst = addr(fam, r.choice(DSTS[fam]))
+    if fam == 6 and r.random() < 0.01:
+        p.src = r.choice(V4MAPPED)
     if r.random() < 0.15:
         p.vlans = [(r.choice((0x8100, 0x88a8)), r.getrandbits(16))
                    for _ in range(r.choice((1, 2)))]
@@ -70,6 +101,8 @@ def base_pkt(r):
     if fam == 6 and r.random() < 0.15:
         p.ext = [ext_hdr(r.choice((0, 43, 60)), r.randrange(0, 3))
                  for _ in range(r.randrange(1, 4))]
+        if r.random() < 0.2:
+            p.ext.insert(r.randrange(0, len(p.ext) + 1), ah_hdr(r.randrange(1, 5)))
     if r.random() < 0.05:
         p.df = False
     if r.random() < 0.05:
@@ -154,7 +187,9 @@ def _(r, p):
     else:
         p.src = r.choice((bytes(16), bytes(15) + b'\1', b'\xff\x02' + bytes(13) + b'\1',
                           b'\xff' * 16, b'\xfe\x80' + bytes(13) + b'\1', bytes(15) + b'\2',
-                          bytes(10) + b'\xff\xff\x7f\0\0\1'))
+                          bytes(10) + b'\xff\xff\x7f\0\0\1', *V4MAPPED,
+                          bytes(10) + b'\xff\xfe' + bytes(4), bytes(9) + b'\1\xff\xff' + bytes(4),
+                          bytes(12) + bytes([198, 18, 0, 1])))
 
 
 @brk('land')
@@ -210,17 +245,9 @@ def _(r, p):
 def _(r, p):
     if p.fam != 6:
         p.__init__(6, flags=p.flags, opts=p.opts, sport=p.sport, dport=p.dport)
-    ext = []
-    for _ in range(r.randrange(0, 9)):
-        t = r.choice((0, 43, 60, 60, 44, 44 if r.random() < 0.2 else 60))
-        if t == 44:
-            ext.append(frag6_hdr(0, False) if r.random() < 0.6 else
-                       frag6_hdr(r.randrange(0, 8), r.random() < 0.5))
-        else:
-            ext.append(ext_hdr(t, r.randrange(0, 4)))
-    p.ext = ext
+    p.ext = ext_chain(r)
     if r.random() < 0.15:
-        p.proto = r.choice((17, 58, 59, 0, 43, 60, 44))
+        p.proto = r.choice((17, 58, 59, 0, 43, 60, 44, 51, 50))
 
 
 @brk('ip4_opts')
@@ -254,6 +281,27 @@ def _(r, p):
 @brk('proto')
 def _(r, p):
     p.proto = r.choice((17, 1, 58, 47, 132, 0, r.getrandbits(8)))
+
+
+def ext_chain(r, n=None):
+    """Extension headers in any order (HBH anywhere, routing with or
+    without segments left, fragment headers atomic, first or later, AH of
+    any length), 0 to 11 of them."""
+    ext = []
+    for _ in range(r.randrange(0, 12) if n is None else n):
+        t = r.choice((0, 43, 60, 60, 60, 44, 51))
+        if t == 44:
+            ext.append(frag6_hdr(0, False) if r.random() < 0.6 else
+                       frag6_hdr(r.choice((0, 0, r.randrange(1, 8))), r.random() < 0.5))
+        elif t == 51:
+            ext.append(ah_hdr(r.choice((1, 3, 4, r.randrange(0, 12)))))
+        elif t == 43:
+            ext.append(rtg_hdr(0 if r.random() < 0.7 else r.randrange(1, 4), r.randrange(0, 4)))
+        elif t == 0 and ext and r.random() < 0.7:
+            ext.insert(0, ext_hdr(0, r.randrange(0, 3)))  # mostly first
+        else:
+            ext.append(ext_hdr(t, r.randrange(0, 4)))
+    return ext
 
 
 def soup(r):
@@ -329,6 +377,69 @@ def s_bitflip(r):
     return bytes(f), 'bitflip'
 
 
+def s_owner(r):
+    """A frame for another MAC (foreign, broadcast, multicast, another
+    device's), well-formed or broken, down to 14 bytes: PASS_NOT_HOST
+    before anything else."""
+    p = base_pkt(r)
+    if r.random() < 0.3:
+        BREAKS[r.choice(sorted(BREAKS))](r, p)
+    f = p.build()
+    if r.random() < 0.2:
+        f = f[:r.randrange(14, len(f) + 1)]
+    return r.choice(OTHER_MACS) + f[6:], 'owner_mac'
+
+
+def s_dst(r):
+    """Destinations that are this host's and that are not, for SYNs, ACKs
+    and malformed segments alike (a device that forwards passes what is not
+    for it before any TCP check)."""
+    p = base_pkt(r)
+    p.dst = addr(p.fam, r.choice(DSTS[p.fam] + [S4 if p.fam == 4 else S6]))
+    p.dport = r.choice((LPORT, LPORT, NOLPORT, r.choice(SPECIAL_PORTS)))
+    if r.random() < 0.4:
+        BREAKS[r.choice(('flags', 'opts', 'doff', 'ports', 'frag', 'tcp_csum', 'ip_csum',
+                         'src_martian', 'ext_stack', 'proto'))](r, p)
+    return p.build(), 'dst'
+
+
+def s_chain(r):
+    """IPv6 behind extension header chains: reordered, overlong (up to 11),
+    AH, ESP, routing with segments left, HBH not first, cut short."""
+    p = base_pkt(r)
+    if p.fam != 6:
+        p.__init__(6, flags=p.flags, opts=p.opts, sport=p.sport, dport=p.dport, seq=p.seq,
+                   ack=p.ack, payload=p.payload)
+    p.ext = ext_chain(r)
+    x = r.random()
+    if x < 0.1:
+        p.proto = 50  # ESP: what follows is ciphertext
+        p.tcp_raw = bytes(r.getrandbits(8) for _ in range(r.randrange(8, 48)))
+    elif x < 0.3:
+        ext = sum(len(b) for _, b in p.ext)
+        p.plen = max(0, ext + r.randrange(-24, 8))
+    elif x < 0.4 and p.ext:
+        i = r.randrange(len(p.ext))
+        t, b = p.ext[i]
+        p.ext[i] = (t, b[:1] + bytes([r.getrandbits(8)]) + b[2:])
+    return p.build(), 'ip6_chain'
+
+
+def s_first_frag(r):
+    """First fragments (offset 0, more to come), mostly ACKs: judged as
+    their whole segment; a SYN among them is dropped."""
+    p = base_pkt(r)
+    p.flags = r.choice((ACK, ACK, ACK | PSH, ACK | FIN, RST, SYN, SYN | ACK))
+    p.ack = r.getrandbits(32)
+    p.payload = bytes(r.getrandbits(8) for _ in range(r.randrange(0, 64)))
+    if p.fam == 4:
+        p.mf, p.df = True, False
+    else:
+        p.ext = list(p.ext)
+        p.ext.insert(r.randrange(0, len(p.ext) + 1), frag6_hdr(0, True))
+    return p.build(), 'first_fragment'
+
+
 def s_own_ack(r, ctx):
     """The handshake ACK of an own cookie computed from the batch's key
     (ctx.keys; a random one in kernel mode) for a flow no SYN of which was
@@ -362,13 +473,23 @@ def s_own_ack(r, ctx):
     if how == 'bit':
         cookie ^= 1 << r.randrange(32)
     p.ack = (cookie + 1) & 0xffffffff
+    # Split by the client, or behind AH / other headers: judged all the same.
+    if r.random() < 0.15:
+        if fam == 4:
+            p.mf, p.df = True, False
+        else:
+            p.ext = [frag6_hdr(0, True)]
+        p.payload = p.payload or b'f' * 16
+    elif fam == 6 and r.random() < 0.15:
+        p.ext = [r.choice((ah_hdr(3), ext_hdr(60, 0), rtg_hdr(0, 2)))]
     return p.build(), 'own_ack'
 
 
 s_own_ack.needs_ctx = True
 
 STRATEGIES = [(s_valid, 20), (s_break, 30), (s_truncate, 10), (s_soup, 12), (s_flags, 8),
-              (s_stack, 10), (s_ip4opts, 5), (s_bitflip, 5), (s_own_ack, 6)]
+              (s_stack, 10), (s_ip4opts, 5), (s_bitflip, 5), (s_own_ack, 6), (s_owner, 5),
+              (s_dst, 10), (s_chain, 10), (s_first_frag, 6)]
 
 
 def pick(r, ctx=None):
@@ -395,6 +516,9 @@ def templates():
     out.append(Pkt(4, opts=LINUX, mf=True))
     out.append(Pkt(6, opts=LINUX, ext=[ext_hdr(0, 1), ext_hdr(43, 0), ext_hdr(60, 2)]))
     out.append(Pkt(6, opts=LINUX, ext=[ext_hdr(60, 0), frag6_hdr(0, True)]))
+    out.append(Pkt(6, flags=ACK, ack=7, ext=[ext_hdr(0, 0), ah_hdr(3), frag6_hdr(0, True),
+                                            rtg_hdr(1, 2)]))
+    out.append(Pkt(4, flags=ACK, ack=9, mf=True, df=False, payload=b'f' * 12))
     return [p.build() for p in out]
 
 

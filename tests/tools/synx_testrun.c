@@ -2,7 +2,7 @@
 /*
  * synx_testrun: run the real synx XDP object through BPF_PROG_TEST_RUN.
  *
- *   synx_testrun [-v] [-f FORGE_OBJ]
+ *   synx_testrun [-v] [-f FORGE_OBJ] [-p SIDE_OBJ]
  *
  * Loads the object embedded in the skeleton with pinning cleared (nothing
  * touches bpffs), then serves a line protocol on stdin/stdout so that a test
@@ -31,6 +31,10 @@
  *                              TCP_OFF and tail-calls synx (the forgery test)
  *     -> flood runs N ns T     T: BPF time of all runs
  *        reason ... / verdict ... as for run, over all runs; end
+ *   prun HEX [IFINDEX]         run SIDE_OBJ's first program once on HEX (e.g.
+ *                              tests/lab/kcookie_probe.bpf.o, the kernel's own
+ *                              answer to a SYN)
+ *     -> retval N / out HEX / end
  *   maps                       what the kernel holds for each synx map
  *     -> map NAME type T key K value V max_entries M flags F id I
  *        prog_maps ID ...      the maps the verified synx_xdp uses
@@ -59,8 +63,8 @@
 #define FLOOD_CHUNK 1000000U
 
 static struct synx *skel;
-static struct bpf_object *forge_obj;
-static const char *forge_path;
+static struct bpf_object *forge_obj, *side_obj;
+static const char *forge_path, *side_path;
 static int verbose;
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list args)
@@ -364,6 +368,59 @@ static void cmd_flood(char *args)
 	printf("end\n");
 }
 
+/* A side program, loaded on first use: the first program of SIDE_OBJ, maps unpinned. */
+static int side_load(struct bpf_program **prog)
+{
+	int err;
+
+	if (!side_obj) {
+		if (!side_path)
+			return -ENOENT;
+		side_obj = bpf_object__open_file(side_path, NULL);
+		if (!side_obj)
+			return -errno;
+		err = tr_unpin_maps(side_obj);
+		if (!err)
+			err = bpf_object__load(side_obj);
+		if (err) {
+			bpf_object__close(side_obj);
+			side_obj = NULL;
+			return err;
+		}
+	}
+	*prog = bpf_object__next_program(side_obj, NULL);
+	return *prog ? 0 : -ENOENT;
+}
+
+static void cmd_prun(char *args)
+{
+	static __u8 in[TR_FRAME_MAX], out[TR_FRAME_OUT_MAX];
+	__u32 out_len = sizeof(out), retval = 0, ifindex = 0;
+	struct bpf_program *prog = NULL;
+	char *rest = NULL, *ifs;
+	size_t len;
+	int err;
+
+	if (frame_arg(args, in, &len, &rest))
+		return;
+	ifs = strtok_r(NULL, " \t", &rest);
+	if (ifs)
+		ifindex = strtoul(ifs, NULL, 0);
+	err = side_load(&prog);
+	if (err) {
+		reply_err(-err, side_path ? side_path : "no side object (-p)");
+		return;
+	}
+	err = tr_run(bpf_program__fd(prog), in, len, ifindex, 1, out, &out_len, &retval, NULL);
+	if (err) {
+		reply_err(-err, "BPF_PROG_TEST_RUN");
+		return;
+	}
+	printf("retval %u\nout ", retval);
+	tr_hex_print(stdout, out, out_len);
+	printf("\nend\n");
+}
+
 static void cmd_maps(void)
 {
 	struct bpf_prog_info pi = {};
@@ -427,7 +484,7 @@ int main(int argc, char **argv)
 	ssize_t n;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "vf:")) != -1) {
+	while ((opt = getopt(argc, argv, "vf:p:")) != -1) {
 		switch (opt) {
 		case 'v':
 			verbose = 1;
@@ -435,8 +492,11 @@ int main(int argc, char **argv)
 		case 'f':
 			forge_path = optarg;
 			break;
+		case 'p':
+			side_path = optarg;
+			break;
 		default:
-			fprintf(stderr, "usage: synx_testrun [-v] [-f FORGE_OBJ]\n");
+			fprintf(stderr, "usage: synx_testrun [-v] [-f FORGE_OBJ] [-p SIDE_OBJ]\n");
 			return 2;
 		}
 	}
@@ -469,6 +529,8 @@ int main(int argc, char **argv)
 			cmd_run(rest ? rest : (char *)"");
 		else if (!strcmp(cmd, "flood"))
 			cmd_flood(rest ? rest : (char *)"");
+		else if (!strcmp(cmd, "prun"))
+			cmd_prun(rest ? rest : (char *)"");
 		else if (!strcmp(cmd, "maps"))
 			cmd_maps();
 		else if (!strcmp(cmd, "forget"))
@@ -480,6 +542,7 @@ int main(int argc, char **argv)
 	}
 	free(line);
 	bpf_object__close(forge_obj);
+	bpf_object__close(side_obj);
 	synx__destroy(skel);
 	return 0;
 }

@@ -121,11 +121,14 @@ def own_check(keys, fam, words, cookie, now_ns):
     return own_decode(fam, cookie) if ok else None
 
 
-def meta_bytes(decoded):
-    """struct synx_meta as the XDP program leaves it in front of the frame."""
-    return C.META.pack(C.META_MAGIC, decoded['mss'], decoded['wscale'],
-                       (OWN['SACK'] if decoded['sack'] else 0) |
-                       (OWN['ECN'] if decoded['ecn'] else 0))
+def meta_bytes(decoded, l3_off=14, l4_off=34, ipv6=False):
+    """struct synx_meta as the XDP program leaves it in front of the ACK
+    whose IP header starts at l3_off and TCP header at l4_off."""
+    fields = dict(magic=C.META_MAGIC, mss=decoded['mss'], wscale=decoded['wscale'],
+                  flags=(OWN['SACK'] if decoded['sack'] else 0) |
+                  (OWN['ECN'] if decoded['ecn'] else 0),
+                  l4_off=l4_off, l3_off=l3_off, ipv6=1 if ipv6 else 0)
+    return C.META.pack(*(fields[f] for f in C.META_FIELDS))
 
 
 def kernel_ts_bits(ws, sack, ecn):

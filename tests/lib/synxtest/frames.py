@@ -136,6 +136,18 @@ def ext_hdr(t, n8=0):
     return (t, body)
 
 
+def ah_hdr(icv_words=3, nxt=0):
+    """An IPsec AH header (RFC 4302): 12 bytes and icv_words 32-bit words of
+    ICV; its length byte is (length / 4) - 2."""
+    return (51, bytes([nxt, icv_words + 1, 0, 0]) + struct.pack('!II', 0x100, 1)
+            + bytes(4 * icv_words))
+
+
+def rtg_hdr(segleft, n8=2):
+    """A routing header (type 0) of (n8+1)*8 bytes with segments left."""
+    return (43, bytes([0, n8, 0, segleft & 0xff]) + bytes((n8 + 1) * 8 - 4))
+
+
 def frag6_hdr(offset, m):
     return (44, bytes([0, 0]) + struct.pack('!H', (offset << 3) | (1 if m else 0))
             + struct.pack('!I', 0x4343))

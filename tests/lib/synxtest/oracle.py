@@ -4,8 +4,17 @@ cookie modes, written from the README (decision table, "The SYN-ACK",
 cookie modes) and include/, never from bpf/.
 
     syn = parse_syn(frame)                       # what the SYN says
-    exp = expect_synack(syn, cfg, mtu, keys)     # what must come back
+    live = synxtest.live.Live.read('synx0', listener_info)  # what the kernel says
+    exp = expect_synack(syn, cfg, live, keys)    # what must come back
     errs, cookie = check_synack(exp, out, t0, t1)
+
+What the SYN-ACK offers follows the server's kernel at that moment (README
+"The SYN-ACK"), so the oracle takes the live state (live.py: sysctls,
+ingress device, listener) and applies the kernel's own rules to it:
+ipv4_default_advmss() / ip6_default_advmss() and tcp_mss_clamp() for the
+MSS, ip_select_ttl() for the TTL, tcp_ecn_create_request() for ECN, and
+tcp_select_initial_window() as cookie_v4_check() redoes it for the window
+shift, quantised by the MSS the cookie encodes.
 
 Every byte of the reply is predicted, except what carries a clock or a
 secret: the ISN, the TSval, and so both checksums.  Those are checked on
@@ -22,25 +31,32 @@ import struct
 
 from . import contract as C
 from . import cookies
+from .live import KERNEL_MSS, MSS_CLAMP, Device, Listener, Live, Server
 from .csum import PROTO_TCP, csum16, pseudo_header
 from .frames import ACK, CWR, ECE, SYN
 from .tcpopts import NOP, SACKOK, TS, WS, WS_MAX, MSS, parse_syn as parse_opts
 
 VLAN_TPIDS = (0x8100, 0x88a8)
 IP6_EXT = (0, 43, 60)  # hop-by-hop, routing, destination options
-IP6_FRAG = 44
+IP6_FRAG, IP6_AH = 44, 51
 IPV4_MIN_MSS, IPV6_MIN_MSS = 536, 1220  # RFC 9293 3.7.1; RFC 8200 5 (1280 - 60)
 SYNACK_WINDOW = 65535  # never scaled in a SYN-ACK (RFC 7323 2.2)
 TS_SLACK_MS = 5        # between the program's clock reads and the tool's
+TCP_MIN_MSS = 88       # include/net/tcp.h: no MSS below it
+IPV4_MAX_ADVMSS = 65535 - 40           # ipv4_default_advmss(): IPV4_MAX_PMTU - headers
+IPV6_MAX_ADVMSS, IPV6_MAXPLEN = 65534, 65535  # ip6_default_advmss(): below GSO_BY_FRAGS
+TCP_MAX_WSCALE = 14
 
 
 class Syn:
     """The fields of a SYN that its SYN-ACK depends on."""
 
-    def __init__(self, l2, fam, src, dst, sport, dport, seq, flags, offered):
+    def __init__(self, l2, fam, src, dst, sport, dport, seq, flags, offered, tos=0, res=0):
         self.l2, self.fam, self.src, self.dst = bytes(l2), fam, bytes(src), bytes(dst)
         self.sport, self.dport, self.seq, self.flags = sport, dport, seq, flags
         self.offered = offered
+        self.tos = tos  # IPv4 TOS / IPv6 traffic class: ECN is its low 2 bits
+        self.res = res  # the 4 bits after the data offset (AccECN's AE is the lowest)
 
     @property
     def l2len(self):
@@ -51,31 +67,41 @@ class Syn:
                                   self.seq)
 
 
-def parse_syn(frame):
-    """A well-formed SYN (as far as its SYN-ACK goes): Ethernet, VLAN tags,
-    IPv4 with options or IPv6 with extension headers, TCP with options."""
+def frame_offsets(frame):
+    """(family, IP header offset, TCP header offset) of a TCP frame with
+    VLAN tags, IPv4 options or IPv6 extension headers (AH included)."""
     f = bytes(frame)
     etype, off = struct.unpack_from('!H', f, 12)[0], 14
     while etype in VLAN_TPIDS:
         etype, off = struct.unpack_from('!H', f, off + 2)[0], off + 4
     l3 = off
     if etype == 0x0800:
-        fam = 4
-        src, dst = f[l3 + 12:l3 + 16], f[l3 + 16:l3 + 20]
-        l4 = l3 + (f[l3] & 0xf) * 4
-    elif etype == 0x86dd:
-        fam = 6
-        src, dst = f[l3 + 8:l3 + 24], f[l3 + 24:l3 + 40]
-        nh, l4 = f[l3 + 6], l3 + 40
-        while nh in IP6_EXT + (IP6_FRAG,):
-            nh, l4 = f[l4], l4 + (8 if nh == IP6_FRAG else (f[l4 + 1] + 1) * 8)
-    else:
+        return 4, l3, l3 + (f[l3] & 0xf) * 4
+    if etype != 0x86dd:
         raise ValueError(f'not IP: EtherType 0x{etype:04x}')
+    nh, l4 = f[l3 + 6], l3 + 40
+    while nh in IP6_EXT + (IP6_FRAG, IP6_AH):
+        ln = 8 if nh == IP6_FRAG else (f[l4 + 1] + 2) * 4 if nh == IP6_AH else \
+            (f[l4 + 1] + 1) * 8
+        nh, l4 = f[l4], l4 + ln
+    return 6, l3, l4
+
+
+def parse_syn(frame):
+    """A well-formed SYN (as far as its SYN-ACK goes): Ethernet, VLAN tags,
+    IPv4 with options or IPv6 with extension headers, TCP with options."""
+    f = bytes(frame)
+    fam, l3, l4 = frame_offsets(f)
+    if fam == 4:
+        src, dst, tos = f[l3 + 12:l3 + 16], f[l3 + 16:l3 + 20], f[l3 + 1]
+    else:
+        src, dst = f[l3 + 8:l3 + 24], f[l3 + 24:l3 + 40]
+        tos = (f[l3] & 0xf) << 4 | f[l3 + 1] >> 4
     sport, dport, seq, _, offres, flags = struct.unpack_from('!HHIIBB', f, l4)
     bad, offered = parse_opts(f[l4 + 20:l4 + (offres >> 4) * 4])
     if bad:
         raise ValueError(f'not a SYN to answer: {bad}')
-    return Syn(f[:l3], fam, src, dst, sport, dport, seq, flags, offered)
+    return Syn(f[:l3], fam, src, dst, sport, dport, seq, flags, offered, tos, offres & 0xf)
 
 
 def effective_config(cfg):
@@ -87,13 +113,102 @@ def effective_config(cfg):
     return dict(cfg)
 
 
-def advertised_mss(cfg, fam, mtu):
-    """The MSS option of the SYN-ACK: configured, else the ingress device's
-    MTU minus the IPv4 / IPv6 + TCP headers."""
+def as_live(live):
+    """A Live; an int stands for a device of that MTU in a namespace and
+    with a listener as fresh as the kernel makes them (Server.DEFAULTS)."""
+    if isinstance(live, Live):
+        return live
+    return Live(Server(), Device('?', mtu=int(live)), Listener())
+
+
+def advertised_mss(cfg, fam, live):
+    """The MSS option of the SYN-ACK: configured (as a route's advmss), else
+    what the ingress device's MTU gives (ipv4_default_advmss(): MTU - 40, at
+    least net.ipv4.route.min_adv_mss, at most 65495; ip6_default_advmss():
+    MTU - 60, at least net.ipv6.route.min_adv_mss, 65534 above 65515); at
+    least 88; then the listener's TCP_MAXSEG if smaller (tcp_mss_clamp())."""
+    live = as_live(live)
     mss = cfg['mss4'] if fam == 4 else cfg['mss6']
-    if mss:
-        return mss
-    return min(mtu - (40 if fam == 4 else 60), 0xffff)
+    if not mss:
+        mtu = live.device.mtu
+        if fam == 4:
+            mss = min(max(mtu - 40, live.server.min_adv_mss4), IPV4_MAX_ADVMSS)
+        else:
+            mss = max(mtu - 60, live.server.min_adv_mss6)
+            if mss > IPV6_MAXPLEN - 20:
+                mss = IPV6_MAX_ADVMSS
+    mss = max(mss, TCP_MIN_MSS)
+    user = live.listener.maxseg
+    if user and user < mss:
+        mss = user
+    return min(mss, 0xffff)
+
+
+def synack_ttl(cfg, fam, live):
+    """TTL / hop limit: configured, else the listener's IP_TTL /
+    IPV6_UNICAST_HOPS, else net.ipv4.ip_default_ttl / the ingress device's
+    hop_limit."""
+    live = as_live(live)
+    if fam == 4:
+        if cfg['ttl']:
+            return cfg['ttl']
+        if live.listener.ttl > 0:
+            return live.listener.ttl
+        return live.server.ip_default_ttl
+    if cfg['hop_limit']:
+        return cfg['hop_limit']
+    if live.listener.hops >= 0:
+        return live.listener.hops
+    return live.device.hop_limit
+
+
+def kernel_cookie_mss(fam, offered, listener):
+    """The MSS a kernel cookie encodes for this SYN (tcp_get_syncookie_mss():
+    the client's MSS clamped by TCP_MAXSEG, af_ops->mss_clamp without one;
+    then __cookie_v4_init_sequence(): the largest table entry not above it)."""
+    mss = offered.get('mss') or 0
+    if mss and listener.maxseg and listener.maxseg < mss:
+        mss = listener.maxseg
+    mss = mss or MSS_CLAMP[fam]
+    table = KERNEL_MSS[fam]
+    return max([m for m in table if m <= mss] or [table[0]])
+
+
+def own_cookie_mss(fam, offered):
+    """The MSS an own cookie encodes: the table entry for the client's MSS
+    (RFC 9293 3.7.1's default without the option)."""
+    mss = offered.get('mss', IPV4_MIN_MSS if fam == 4 else IPV6_MIN_MSS)
+    return C.MSS_TABLE[fam][cookies.mss_index(fam, mss)]
+
+
+def rcv_wscale(listener, server, rmem_max, mss):
+    """Our window shift: tcp_select_initial_window() as cookie_v4_check()
+    calls it for this listener (net/ipv4/syncookies.c, tcp_output.c):
+    full = tcp_full_space(); a SO_RCVBUF lock limits the clamp to it; the
+    space quantised by the cookie's MSS, raised to tcp_rmem[2] and
+    net.core.rmem_max, limited by the clamp; shift = ilog2(space) - 15 in
+    [0, 14].  All in u32, as the kernel computes it."""
+    full = listener.full_space() & 0xffffffff
+    clamp = listener.window_clamp
+    if listener.rcvbuf_locked and (clamp > full or clamp == 0):
+        clamp = full
+    if clamp == 0:
+        clamp = 0xffff << TCP_MAX_WSCALE
+    space = min(full, clamp)
+    if space > mss:
+        space -= space % mss
+    space = max(space, max(server.rmem[2], 0), rmem_max)
+    space = min(space, clamp)
+    return max(0, min(space.bit_length() - 1 - 15, TCP_MAX_WSCALE))
+
+
+def server_ecn(syn, server):
+    """tcp_ecn_create_request(): an ECN-setup SYN (ECE and CWR, RFC 3168
+    6.1.1) that is not itself ECT-marked unless it carries AccECN's AE bit,
+    and tcp_ecn set."""
+    if syn.flags & (ECE | CWR) != (ECE | CWR):
+        return False
+    return bool(server.ecn) and (syn.tos & 3 == 0 or bool(syn.res & 1))
 
 
 class SynAckExpect:
@@ -108,36 +223,45 @@ class SynAckExpect:
         return {cookies.own_issue(self.keys.cur, self.fam, self.words, c, *self.own_offer)
                 for c in {self.keys.count(t0), self.keys.count(t1)}}
 
-    def meta(self):
-        """struct synx_meta the handshake ACK of this SYN-ACK carries to tc."""
+    def meta(self, ack):
+        """struct synx_meta the handshake ACK of this SYN-ACK (the frame
+        ack) carries to tc."""
         mss, ws, sack, ecn = self.own_offer
+        fam, l3, l4 = frame_offsets(ack)
         return cookies.meta_bytes(dict(mss=C.MSS_TABLE[self.fam][cookies.mss_index(self.fam, mss)],
-                                       wscale=ws, sack=sack, ecn=ecn))
+                                       wscale=ws, sack=sack, ecn=ecn), l3, l4, fam == 6)
 
 
-def expect_synack(syn, cfg, mtu, keys=None):
-    """The SYN-ACK for syn under the config entry cfg (None: all zero), on a
-    device of the given MTU, with the synx_keys entry keys (None: none).
-    The reason it is counted under is exp.reason."""
+def expect_synack(syn, cfg, live, keys=None):
+    """The SYN-ACK for syn under the config entry cfg (None: all zero), with
+    the kernel's live state live (a live.Live; an int: a device of that MTU
+    and kernel defaults), with the synx_keys entry keys (None: none).  The
+    reason it is counted under is exp.reason."""
+    live = as_live(live)
+    srv = live.server
     c = effective_config(cfg)
-    F = C.F
     off = syn.offered
     own = c['cookie_mode'] == C.COOKIE_OWN and keys is not None and keys.generation != 0
-    # What the server side accepts of what the client offered.
-    sack = 'sack' in off and bool(c['flags'] & F['SACK'])
-    ws = 'ws' in off and bool(c['flags'] & F['WSCALE'])
-    # RFC 3168 6.1.1: an ECN-setup SYN has both ECE and CWR.
-    ecn = bool(c['flags'] & F['ECN']) and syn.flags & (ECE | CWR) == (ECE | CWR)
+    # What the server side accepts of what the client offered (the config's
+    # SACK/WSCALE/ECN/TIMESTAMPS/TS_COOKIES flags are only a fallback for
+    # kernels without BTF: never used here).
+    sack = 'sack' in off and bool(srv.sack)
+    ws = 'ws' in off and bool(srv.window_scaling)
+    ecn = server_ecn(syn, srv)
     if own:
-        ts = 'ts' in off and bool(c['flags'] & F['TIMESTAMPS'])
+        ts = 'ts' in off and srv.timestamps != 0
     else:
-        # Kernel cookies keep options only in a timestamp cookie.
-        ts = 'ts' in off and bool(c['flags'] & F['TS_COOKIES'])
+        # Kernel cookies keep options only in a timestamp cookie, which the
+        # kernel reads back only with tcp_timestamps=2 (no per-connection offset).
+        ts = 'ts' in off and srv.timestamps == 2
         if not ts:
             sack = ws = ecn = False
     client_ws = min(off['ws'], WS_MAX) if ws else None
 
-    opts = struct.pack('!BBH', MSS, 4, advertised_mss(c, syn.fam, mtu))
+    cookie_mss = own_cookie_mss(syn.fam, off) if own else kernel_cookie_mss(syn.fam, off,
+                                                                            live.listener)
+    shift = rcv_wscale(live.listener, srv, c['rmem_max'] or C.RMEM_MAX_ASSUMED, cookie_mss)
+    opts = struct.pack('!BBH', MSS, 4, advertised_mss(c, syn.fam, live))
     ts_rel = None
     # After MSS, in the kernel's order (tcp_options_write()), one word each.
     if ts:
@@ -147,7 +271,7 @@ def expect_synack(syn, cfg, mtu, keys=None):
     elif sack:
         opts += bytes([NOP, NOP, SACKOK, 2])
     if ws:
-        opts += bytes([NOP, WS, 3, c['wscale']])
+        opts += bytes([NOP, WS, 3, shift])
     tcplen = 20 + len(opts)
     tcp = struct.pack('!HHIIBBHHH', syn.dport, syn.sport, 0, (syn.seq + 1) & 0xffffffff,
                       (tcplen // 4) << 4, SYN | ACK | (ECE if ecn else 0), SYNACK_WINDOW,
@@ -155,11 +279,12 @@ def expect_synack(syn, cfg, mtu, keys=None):
     l2 = syn.l2[6:12] + syn.l2[0:6] + syn.l2[12:]
     l2len = len(l2)
     if syn.fam == 4:
-        ip = struct.pack('!BBHHHBBH4s4s', 0x45, 0, 20 + tcplen, 0, 0x4000, c['ttl'],
+        ip = struct.pack('!BBHHHBBH4s4s', 0x45, 0, 20 + tcplen, 0, 0x4000,
+                         synack_ttl(c, 4, live),
                          PROTO_TCP, 0, syn.dst, syn.src)
         ip_csum_off = l2len + 10
     else:
-        ip = struct.pack('!IHBB16s16s', 0x60000000, tcplen, PROTO_TCP, c['hop_limit'],
+        ip = struct.pack('!IHBB16s16s', 0x60000000, tcplen, PROTO_TCP, synack_ttl(c, 6, live),
                          syn.dst, syn.src)
         ip_csum_off = None
     tcp_off = l2len + len(ip)
@@ -168,7 +293,8 @@ def expect_synack(syn, cfg, mtu, keys=None):
         frame=l2 + ip + tcp, l2len=l2len, fam=syn.fam, tcp_off=tcp_off, tcp_len=tcplen,
         seq_off=tcp_off + 4, ts_off=tcp_off + 20 + ts_rel if ts_rel is not None else None,
         ip_csum_off=ip_csum_off, src=syn.dst, dst=syn.src, keys=keys if own else None,
-        ts_bits=None, words=None, own_offer=None, client_seq=syn.seq)
+        ts_bits=None, words=None, own_offer=None, client_seq=syn.seq, shift=shift if ws else None,
+        cookie_mss=cookie_mss, live=live)
     if own:
         mss = off.get('mss', IPV4_MIN_MSS if syn.fam == 4 else IPV6_MIN_MSS)
         exp.words = syn.flow_words()

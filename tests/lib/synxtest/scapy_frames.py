@@ -13,7 +13,8 @@ from scapy.layers.l2 import ARP, Dot1AD, Dot1Q, Ether
 from scapy.layers.inet import ICMP, IP, TCP, UDP, IPOption_NOP, IPOption_Router_Alert
 from scapy.layers.inet6 import (ICMPv6EchoRequest, IPv6, IPv6ExtHdrDestOpt,
                                 IPv6ExtHdrFragment, IPv6ExtHdrHopByHop,
-                                IPv6ExtHdrRouting)
+                                IPv6ExtHdrRouting, IPv6ExtHdrSegmentRouting)
+from scapy.layers.ipsec import AH as _AH, ESP as _ESP
 from scapy.packet import Raw
 
 from . import topology as topo
@@ -26,6 +27,57 @@ IP_OPTS_RA = (IPOption_Router_Alert(), IPOption_NOP(), IPOption_NOP(), IPOption_
               IPOption_NOP())  # 8 bytes: IHL 7
 # Extension header layers, re-exported for the tables.
 HBH, DST, RTG = IPv6ExtHdrHopByHop, IPv6ExtHdrDestOpt, IPv6ExtHdrRouting
+# Their protocol numbers, for chaining them by hand (scapy leaves AH's
+# next-header and length to the caller).
+EXT_TYPES = ((IPv6ExtHdrHopByHop, 0), (IPv6ExtHdrRouting, 43), (IPv6ExtHdrSegmentRouting, 43),
+             (IPv6ExtHdrFragment, 44), (_AH, 51), (IPv6ExtHdrDestOpt, 60))
+
+
+def AH(icv_words=3, spi=0x100, seq=1):
+    """An IPsec AH header (RFC 4302): 12 bytes and an ICV of icv_words
+    32-bit words; its length field is (length / 4) - 2."""
+    return _AH(payloadlen=icv_words + 1, spi=spi, seq=seq, icv=bytes(4 * icv_words))
+
+
+def ESP(spi=0x200, seq=1, data=b'\x5a' * 32):
+    """An ESP header and opaque ciphertext: nothing behind it is visible."""
+    return _ESP(spi=spi, seq=seq, data=data)
+
+
+def rtg_sl(segleft, n=None):
+    """A routing header (type 0) with segments left: this host is a waypoint."""
+    n = max(segleft, 1) if n is None else n
+    return IPv6ExtHdrRouting(segleft=segleft, addresses=[f'fd00:9::{i + 1}' for i in range(n)])
+
+
+def srh(segleft):
+    """A segment routing header (RFC 8754) with segments left."""
+    segs = [f'fd00:9::{i + 1}' for i in range(segleft)] + [S6]
+    return IPv6ExtHdrSegmentRouting(segleft=segleft, lastentry=len(segs) - 1, addresses=segs)
+
+
+def ext_type(layer):
+    for cls, t in EXT_TYPES:
+        if isinstance(layer, cls):
+            return t
+    raise ValueError(f'not an extension header: {layer!r}')
+
+
+def ext_chain(ext, last):
+    """(first next-header value, bytes) of the extension headers ext
+    (scapy layers, or (type, bytes) tuples taken as they are but for their
+    next-header byte), chained by hand and ending in protocol last."""
+    types = [e[0] if isinstance(e, tuple) else ext_type(e) for e in ext]
+    out = b''
+    for i, e in enumerate(ext):
+        nxt = types[i + 1] if i + 1 < len(types) else last
+        if isinstance(e, tuple):
+            out += bytes([nxt]) + bytes(e[1][1:])
+        else:
+            e = e.copy()
+            e.nh = nxt
+            out += bytes(e)
+    return (types[0] if types else last), out
 
 
 class Frame:
@@ -88,16 +140,19 @@ def l2(vlans=(), ethertype=None):
 def tcp_frame(fam=4, src=None, dst=None, sport=40000, dport=topo.LPORT, flags=SYN,
               seq=0x01020304, ack=0, opts=(), payload=b'', vlans=(), ip_opts=(),
               ext=(), df=True, frag=0, mf=False, ttl=64, window=64240, urg=0,
-              doff=None, tcp_csum=None, ip_csum=None, ip_id=0x1234, tos=0, flow=0):
-    """One TCP frame.  opts: a tcpopts list; ext: IPv6 extension header layers."""
+              doff=None, tcp_csum=None, ip_csum=None, ip_id=0x1234, tos=0, flow=0, res=0):
+    """One TCP frame.  opts: a tcpopts list; ext: IPv6 extension header layers
+    (scapy's, AH(), rtg_sl(), or (type, bytes)); res: the 4 bits after the
+    data offset (AccECN's AE is the lowest, 1)."""
     spec = dict(locals())
     src = src or topo.client(fam)
     dst = dst or topo.server(fam)
     spec.update(src=src, dst=dst)
     optb = encode(opts)
-    seg = TCP(sport=sport, dport=dport, seq=seq, ack=ack, flags=flags, window=window,
-              urgptr=urg, dataofs=doff if doff is not None else 5 + len(optb) // 4,
-              options=[])
+    # scapy: 3 reserved bits, then AE as the ninth flag bit (its 'NS').
+    seg = TCP(sport=sport, dport=dport, seq=seq, ack=ack, flags=flags | (res & 1) << 8,
+              reserved=res >> 1, window=window, urgptr=urg,
+              dataofs=doff if doff is not None else 5 + len(optb) // 4, options=[])
     if tcp_csum is not None:
         seg.chksum = tcp_csum
     seg = seg / Raw(optb + payload) if optb + payload else seg
@@ -108,9 +163,12 @@ def tcp_frame(fam=4, src=None, dst=None, sport=40000, dport=topo.LPORT, flags=SY
         if ip_csum is not None:
             l3.chksum = ip_csum
     else:
-        l3 = IPv6(src=src, dst=dst, hlim=ttl, tc=tos, fl=flow)
-        for e in ext:
-            l3 = l3 / e
+        # The TCP segment and its checksum by scapy (the pseudo-header does
+        # not see extension headers), the chain in front of it by hand.
+        tcpb = bytes(IPv6(src=src, dst=dst) / seg)[40:]
+        nh, chain = ext_chain(ext, 6)
+        l3 = IPv6(src=src, dst=dst, hlim=ttl, tc=tos, fl=flow, nh=nh) / Raw(chain)
+        seg = Raw(tcpb)
     base = l2(vlans)
     raw = bytes(base / l3 / seg)
     l2len = len(base)
@@ -135,11 +193,27 @@ def ip4_raw_frag(frag, mf=False, payload=b'\xaa' * 24, proto=6, src=C4, dst=S4, 
     return Frame(bytes(p), dict(fam=4, src=src, dst=dst), len(b), len(b), None)
 
 
+def ip6_esp(ext=(), src=C6, dst=S6):
+    """IPv6 with ESP after the extension headers ext."""
+    nh, chain = ext_chain(ext, 50)
+    p = l2() / IPv6(src=src, dst=dst, nh=nh) / Raw(chain) / ESP()
+    return Frame(bytes(p), dict(fam=6, src=src, dst=dst), 14, 14, None)
+
+
+def other6(ext=(), nh=17, src=C6, dst=S6):
+    """IPv6 with the extension headers ext, then UDP (nh 17) or raw data."""
+    chain_nh, chain = ext_chain(ext, nh)
+    upper = UDP(sport=5353, dport=topo.LPORT) / Raw(b'x' * 8) if nh == 17 else Raw(b'\0' * 16)
+    ub = bytes(IPv6(src=src, dst=dst) / upper)[40:]
+    p = l2() / IPv6(src=src, dst=dst, nh=chain_nh) / Raw(chain + ub)
+    return Frame(bytes(p), dict(fam=6, src=src, dst=dst), 14, 14, None)
+
+
 def ip6_raw_frag(offset, m=False, payload=b'\xaa' * 24, nh=6, src=C6, dst=S6, ext=()):
-    l3 = IPv6(src=src, dst=dst)
-    for e in ext:
-        l3 = l3 / e
-    p = l2() / l3 / IPv6ExtHdrFragment(offset=offset, m=int(m), nh=nh, id=0x4242) / Raw(payload)
+    """A non-first IPv6 fragment (a fragment header after ext, next header nh)."""
+    fh = IPv6ExtHdrFragment(offset=offset, m=int(m), id=0x4242)
+    chain_nh, chain = ext_chain(list(ext) + [fh], nh)
+    p = l2() / IPv6(src=src, dst=dst, nh=chain_nh) / Raw(chain + payload)
     return Frame(bytes(p), dict(fam=6, src=src, dst=dst), 14, 14, None)
 
 

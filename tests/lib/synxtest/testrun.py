@@ -7,6 +7,7 @@ documents the line protocol): the real synx object under BPF_PROG_TEST_RUN.
     t.ports((8080,)); t.keys(cookies.Keys(...))
     r = t.run(frame, ifindex)           # -> Result
     rs = t.run_batch(frames, ifindex)   # many frames, pipelined
+    t = TestRun(side=KCOOKIE_OBJ); t.side_run(frame, ifindex)  # another program's retval
 """
 
 import os
@@ -18,6 +19,9 @@ from . import BUILD
 TOOL = os.environ.get('SYNX_TESTRUN', os.path.join(BUILD, 'tests', 'synx_testrun'))
 FORGE_OBJ = os.path.join(BUILD, 'tests', 'lab', 'synx_forge.bpf.o')
 SYNX_OBJ = os.path.join(BUILD, 'synx.bpf.o')
+# The kernel's own cookie decision for a SYN (tests/lab/kcookie_probe.bpf.c):
+# XDP_PASS a cookie, XDP_DROP none (-ENOENT), XDP_ABORTED anything else.
+KCOOKIE_OBJ = os.path.join(BUILD, 'tests', 'lab', 'kcookie_probe.bpf.o')
 
 
 class ToolError(Exception):
@@ -58,8 +62,8 @@ def config_line(cfg):
 class TestRun:
     __test__ = False  # not a pytest class
 
-    def __init__(self, tool=TOOL, forge=FORGE_OBJ):
-        argv = [tool] + (['-f', forge] if forge else [])
+    def __init__(self, tool=TOOL, forge=FORGE_OBJ, side=None):
+        argv = [tool] + (['-f', forge] if forge else []) + (['-p', side] if side else [])
         self.p = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                   stderr=subprocess.PIPE, text=True, bufsize=1 << 16)
         line = self.p.stdout.readline().strip()
@@ -196,6 +200,16 @@ class TestRun:
             elif k == 'error':
                 res.error = rest
                 return res
+
+    def side_run(self, frame, ifindex=None):
+        """One run of the side object's program (TestRun(side=...)): its retval."""
+        self._feed([f'prun {bytes(frame).hex()}' + (f' {ifindex}' if ifindex else '')])
+        retval = None
+        for line in self._data():
+            k, _, v = line.partition(' ')
+            if k == 'retval':
+                retval = int(v)
+        return retval
 
     def flood(self, frame, tcp_off, n, ifindex=None):
         """n runs of the forgery program (random ack_seq, then synx) on frame.
