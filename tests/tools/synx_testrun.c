@@ -21,7 +21,8 @@
  *   run HEX [IFINDEX]          run the program once on the frame HEX
  *     -> retval N
  *        out HEX               the frame as the program left it (metadata first)
- *        t0 NS / t1 NS         CLOCK_MONOTONIC just before / after the run
+ *        t0 NS / t1 NS         the datapath's clock just before / after the run
+ *                              (CLOCK_MONOTONIC_COARSE: bpf/clock.h)
  *        reason NAME PKTS BYTES  one line per reason counter that changed
  *        verdict ACTION PKTS BYTES one line per verdict counter that changed
  *        end
@@ -98,7 +99,7 @@ static __u64 mono_ns(void)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
 	return (__u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 

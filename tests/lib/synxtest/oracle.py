@@ -305,7 +305,8 @@ def expect_synack(syn, cfg, live, keys=None):
 
 
 def check_synack(exp, out, t0_ns, t1_ns):
-    """The program's reply out, run between CLOCK_MONOTONIC t0_ns and t1_ns,
+    """The program's reply out, run between t0_ns and t1_ns of its clock
+    (CLOCK_MONOTONIC_COARSE, bpf/clock.h),
     against exp.  Returns (['field: expected X, got Y', ...], cookie)."""
     errs = []
     if len(out) != len(exp.frame):

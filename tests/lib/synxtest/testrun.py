@@ -32,7 +32,8 @@ class ToolError(Exception):
 
 class Result:
     """One run: retval, the frame as the program left it (out, metadata in
-    front), CLOCK_MONOTONIC before and after (t0, t1), and the counters
+    front), the datapath's clock (CLOCK_MONOTONIC_COARSE) before and after
+    (t0, t1), and the counters
     that moved: reasons {name: (packets, bytes)}, verdicts {action: (...)}."""
 
     def __init__(self):
