@@ -12,37 +12,48 @@ OPTS: cfg=unprot (config without the port), syncookies=1 (the kernel
 declines), cookie=own (synx's own cookies, fixed test keys), ackof=ROW (ack =
 the cookie synx gives ROW's SYN, + 1), prime=ROW (run ROW once through synx
 right before each timing, e.g. the handshake ACK in front of a follow-up),
-tc (also time the tc hand-off program, synx_tc, on the frame), or -.
+tc (also time the tc hand-off program, synx_tc, on the frame), dev=fwd (the
+ingress device is the micro netns's forwarding one, --fwd-dmac), or -.
 
 Built with scapy (Debian's python3-scapy) so that checksums are computed
-independently of the C and BPF code; malformed frames are patched bytes.
+independently of the C and BPF code; hand-encoded frames take theirs from
+tests/lib/synxtest/csum.py; malformed frames are patched bytes.
 Addresses: 198.18.0.0/15 and fd00::/8 only.  The micro netns has a listener
 on :80 (not :81) and established flows 198.18.0.1:40001 / [fd00::1]:40001 ->
 :80.  Every frame is addressed to the DUT: destination MAC the one of the
-device the runs name as their ingress (--dmac), destination address one it
-holds (198.18.0.2, fd00::2); only the ARP row is a broadcast, as ARP is.
+device the runs name as their ingress (--dmac, or --fwd-dmac for dev=fwd),
+destination address one it holds (198.18.0.2, fd00::2); only the ARP request
+is a broadcast, as it is on a wire, and the delivery rows (deliver-) address
+another host's MAC or address on purpose.
 
-    frames.py [--dmac MAC]
+    frames.py [--dmac MAC] [--fwd-dmac MAC]
 """
 import argparse
 import os
 import struct
 import sys
 
-from scapy.layers.inet import IP, TCP, UDP, in4_chksum
+from scapy.layers.inet import IP, TCP, UDP
 from scapy.packet import Raw
 from scapy.layers.inet6 import IPv6
 from scapy.layers.l2 import ARP, Ether
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'tests', 'lib'))
-from synxtest import tcpopts  # noqa: E402  (the client profiles every test offers)
+from synxtest import csum, tcpopts  # noqa: E402  (checksums; the client profiles)
 
 _ap = argparse.ArgumentParser()
 _ap.add_argument('--dmac', default='02:00:00:00:00:02',
                  help="the DUT device's MAC (the micro netns's ingress device)")
-ETH = dict(src='02:00:00:00:00:01', dst=_ap.parse_args().dmac)
+_ap.add_argument('--fwd-dmac', default='02:00:00:00:00:04',
+                 help="the MAC of the micro netns's forwarding device (dev=fwd rows)")
+_args = _ap.parse_args()
+ETH = dict(src='02:00:00:00:00:01', dst=_args.dmac)
+ETH_FWD = dict(src='02:00:00:00:00:01', dst=_args.fwd_dmac)
+ETH_OTHER = dict(src='02:00:00:00:00:01', dst='02:00:00:00:00:99')  # another host's MAC
 C4, S4, C6, S6 = '198.18.200.1', '198.18.0.2', 'fd00:0:0:1::7', 'fd00::2'
+# Addresses no device of the micro netns holds: what a router forwards.
+FAR4, FAR6 = '198.18.99.1', 'fd00:99::1'
 LINUX = tcpopts.scapy_options(tcpopts.LINUX)
 WINDOWS = tcpopts.scapy_options(tcpopts.WINDOWS)
 MACOS = tcpopts.scapy_options(tcpopts.MACOS)
@@ -54,14 +65,24 @@ def row(name, frame, expect, opts='-'):
     rows.append((name, bytes(frame), expect, opts))
 
 
-def syn4(opts=LINUX, src=C4, dst=S4, dport=80, flags='S', **ip):
-    return Ether(**ETH) / IP(src=src, dst=dst, flags='DF', **ip) / \
+def syn4(opts=LINUX, src=C4, dst=S4, dport=80, flags='S', eth=ETH, **ip):
+    return Ether(**eth) / IP(src=src, dst=dst, flags='DF', **ip) / \
         TCP(sport=33000, dport=dport, flags=flags, seq=1000, window=64240, options=opts)
 
 
-def syn6(opts=LINUX, src=C6, dst=S6, dport=80):
-    return Ether(**ETH) / IPv6(src=src, dst=dst) / \
+def syn6(opts=LINUX, src=C6, dst=S6, dport=80, eth=ETH):
+    return Ether(**eth) / IPv6(src=src, dst=dst) / \
         TCP(sport=33000, dport=dport, flags='S', seq=1000, window=64240, options=opts)
+
+
+def bad_ack4(dst=S4):
+    return Ether(**ETH) / IP(src=C4, dst=dst, flags='DF') / \
+        TCP(sport=33000, dport=80, flags='A', seq=1001, ack=0x5eed1234, window=502)
+
+
+def bad_ack6(dst=S6):
+    return Ether(**ETH) / IPv6(src=C6, dst=dst) / \
+        TCP(sport=33000, dport=80, flags='A', seq=1001, ack=0x5eed1234, window=502)
 
 
 def patch(frame, off, data):
@@ -76,7 +97,7 @@ def raw_syn4_opts(optbytes):
     hdr = struct.pack('!HHIIBBHHH', 33000, 80, 1000, 0, (5 + (len(optbytes) + pad) // 4) << 4,
                       0x02, 64240, 0, 0) + optbytes + b'\x00' * pad
     ip = IP(src=C4, dst=S4, flags='DF', proto=6, len=20 + len(hdr))
-    ck = in4_chksum(6, ip, hdr)
+    ck = csum.l4_csum(4, C4, S4, hdr)
     hdr = hdr[:16] + struct.pack('!H', ck) + hdr[18:]
     return Ether(**ETH) / ip / Raw(hdr)
 
@@ -92,9 +113,7 @@ row('syn6-linux-own', syn6(), 'TX_SYNACK_OWN', 'cookie=own')
 row('ack4-own-cookie', Ether(**ETH) / IP(src=C4, dst=S4, flags='DF') /
     TCP(sport=33000, dport=80, flags='A', seq=1001, ack=0, window=502), 'PASS_OWN_COOKIE_OK',
     'ackof=syn4-linux-own,cookie=own')
-row('ack4-bad-own-cookie', Ether(**ETH) / IP(src=C4, dst=S4, flags='DF') /
-    TCP(sport=33000, dport=80, flags='A', seq=1001, ack=0x5eed1234, window=502),
-    'DROP_COOKIE_INVALID', 'cookie=own')
+row('ack4-bad-own-cookie', bad_ack4(), 'DROP_COOKIE_INVALID', 'cookie=own')
 row('ack4-cookie', Ether(**ETH) / IP(src=C4, dst=S4, flags='DF') /
     TCP(sport=33000, dport=80, flags='A', seq=1001, ack=0, window=502), 'PASS_COOKIE_OK',
     'ackof=syn4-linux')
@@ -105,12 +124,8 @@ row('ack6-cookie', Ether(**ETH) / IPv6(src=C6, dst=S6) /
 row('ack4-followup', Ether(**ETH) / IP(src=C4, dst=S4, flags='DF') /
     TCP(sport=33000, dport=80, flags='PA', seq=2001, ack=0, window=502) / (b'x' * 100),
     'PASS_COOKIE_FOLLOWUP', 'ackof=syn4-linux,prime=ack4-cookie')
-row('ack4-bad-cookie', Ether(**ETH) / IP(src=C4, dst=S4, flags='DF') /
-    TCP(sport=33000, dport=80, flags='A', seq=1001, ack=0x5eed1234, window=502),
-    'DROP_COOKIE_INVALID')
-row('ack6-bad-cookie', Ether(**ETH) / IPv6(src=C6, dst=S6) /
-    TCP(sport=33000, dport=80, flags='A', seq=1001, ack=0x5eed1234, window=502),
-    'DROP_COOKIE_INVALID')
+row('ack4-bad-cookie', bad_ack4(), 'DROP_COOKIE_INVALID')
+row('ack6-bad-cookie', bad_ack6(), 'DROP_COOKIE_INVALID')
 row('est4-data', Ether(**ETH) / IP(src='198.18.0.1', dst=S4, flags='DF') /
     TCP(sport=40001, dport=80, flags='PA', seq=5, ack=7, window=502) / (b'x' * 100),
     'PASS_SOCKET', 'tc')
@@ -167,10 +182,7 @@ row('bad-frag-syn', Ether(**ETH) / IP(src=C4, dst=S4, flags='MF', proto=6) /
     bytes(TCP(sport=33000, dport=80, flags='S', options=LINUX)), 'DROP_FRAG_SYN')
 
 # The bounds, on the frames they bound.
-BAD_ACK4 = Ether(**ETH) / IP(src=C4, dst=S4, flags='DF') / \
-    TCP(sport=33000, dport=80, flags='A', seq=1001, ack=0x5eed1234, window=502)
-BAD_ACK6 = Ether(**ETH) / IPv6(src=C6, dst=S6) / \
-    TCP(sport=33000, dport=80, flags='A', seq=1001, ack=0x5eed1234, window=502)
+BAD_ACK4, BAD_ACK6 = bad_ack4(), bad_ack6()
 row('bound-reflect-syn4', syn4(), 'bound:reflect')
 row('bound-reflect-syn6', syn6(), 'bound:reflect')
 row('bound-drop-syn4', syn4(), 'bound:drop')
