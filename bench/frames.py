@@ -140,11 +140,30 @@ row('stage-syn4-bad-tcp-csum', patch(syn4(), 14 + 20 + 16, b'\xde\xad'), 'DROP_T
 row('stage-syn4-no-listener', syn4(dport=81), 'PASS_NO_LISTENER')
 row('stage-syn4-declined', syn4(), 'PASS_SYN_KERNEL', 'syncookies=1')
 
+# The delivery checks (bpf/owner.h): what synx leaves to the kernel because
+# this host would not accept it, and what the checks cost on the way.  The
+# established rows above must not pay the address lookup (PASS_SOCKET first).
+row('deliver-syn4-not-local', syn4(dst=FAR4), 'PASS_NOT_LOCAL')
+row('deliver-syn6-not-local', syn6(dst=FAR6), 'PASS_NOT_LOCAL')
+row('deliver-ack4-not-local', bad_ack4(FAR4), 'PASS_NOT_LOCAL')
+row('deliver-ack6-not-local', bad_ack6(FAR6), 'PASS_NOT_LOCAL')
+row('deliver-syn4-not-host', syn4(eth=ETH_OTHER), 'PASS_NOT_HOST')
+# On a forwarding device the destination is settled right after the IP header.
+row('deliver-syn4-fwd', syn4(eth=ETH_FWD), 'TX_SYNACK_COOKIE', 'dev=fwd')
+row('deliver-syn6-fwd', syn6(eth=ETH_FWD), 'TX_SYNACK_COOKIE', 'dev=fwd')
+row('deliver-syn4-fwd-not-local', syn4(dst=FAR4, eth=ETH_FWD), 'PASS_NOT_LOCAL', 'dev=fwd')
+# There even established data pays the address lookup (est4-data does not).
+row('deliver-est4-data-fwd', Ether(**ETH_FWD) / IP(src='198.18.0.1', dst=S4, flags='DF') /
+    TCP(sport=40001, dport=80, flags='PA', seq=5, ack=7, window=502) / (b'x' * 100),
+    'PASS_SOCKET', 'dev=fwd')
+
 # Traffic synx only looks at.
 row('udp4', Ether(**ETH) / IP(src=C4, dst=S4) / UDP(sport=5000, dport=53) / (b'q' * 32),
     'PASS_NON_TCP')
+# A broadcast (an ARP request) is not the host's frame: passed before any parsing.
 row('arp', Ether(src=ETH['src'], dst='ff:ff:ff:ff:ff:ff') / ARP(psrc=C4, pdst=S4),
-    'PASS_NON_IP')
+    'PASS_NOT_HOST')
+row('arp-reply', Ether(**ETH) / ARP(op='is-at', psrc=C4, pdst=S4), 'PASS_NON_IP')
 
 # Each malformed class.
 good = bytes(syn4())
@@ -197,6 +216,12 @@ row('part-lookup-syn4', syn4(), 'part:lookup')
 row('part-lookup-kcookie-syn4', syn4(), 'part:lookup_kcookie')
 row('part-lookup-ack4', BAD_ACK4, 'part:lookup')
 row('part-lookup-kcheck-ack4', BAD_ACK4, 'part:lookup_kcheck')
+row('part-deliver-mac', syn4(), 'part:deliver_mac')
+row('part-deliver-fwd-flag', syn4(), 'part:deliver_fwd_flag')
+row('part-deliver-addr4', syn4(), 'part:deliver_addr')
+row('part-deliver-addr6', syn6(), 'part:deliver_addr')
+row('part-deliver4', syn4(), 'part:deliver')
+row('part-deliver6', syn6(), 'part:deliver')
 
 # The peer (the kernel's xdp_synproxy), on the same frames as synx's rows.
 row('peer-syn4-linux', syn4(), 'peer:tx')
