@@ -46,8 +46,7 @@ static __always_inline int frame4(struct xdp_md *ctx, struct frame4 *f)
 	if ((void *)(eth + 1) > data_end || eth->h_proto != bpf_htons(ETH_P_IP))
 		return -1;
 	f->iph = (void *)(eth + 1);
-	if ((void *)(f->iph + 1) > data_end || f->iph->ihl != 5 ||
-	    f->iph->protocol != IPPROTO_TCP)
+	if ((void *)(f->iph + 1) > data_end || f->iph->ihl != 5 || f->iph->protocol != IPPROTO_TCP)
 		return -1;
 	f->th = (void *)(f->iph + 1);
 	if ((void *)(f->th + 1) > data_end)
