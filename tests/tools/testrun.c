@@ -186,9 +186,9 @@ static const struct {
 	const char *name;
 	size_t off, size;
 } cfg_fields[] = {
-	CFG_FIELD(version), CFG_FIELD(flags),       CFG_FIELD(mss4),
-	CFG_FIELD(mss6),    CFG_FIELD(ttl),         CFG_FIELD(hop_limit),
-	CFG_FIELD(wscale),  CFG_FIELD(no_listener), CFG_FIELD(cookie_mode),
+	CFG_FIELD(version),     CFG_FIELD(flags),     CFG_FIELD(mss4),   CFG_FIELD(mss6),
+	CFG_FIELD(ttl),         CFG_FIELD(hop_limit), CFG_FIELD(wscale), CFG_FIELD(no_listener),
+	CFG_FIELD(cookie_mode), CFG_FIELD(rmem_max),
 };
 
 int tr_config_set(struct synx_config *cfg, const char *field, unsigned long long value)
