@@ -3,8 +3,8 @@
 
     NAME HEX EXPECT OPTS
 
-EXPECT is the synx reason the frame must end in (checked by synx_bench
-micro against the counters), bound:reflect / bound:drop for the bounds,
+EXPECT is the synx reason the frame must end in (checked by bench_micro
+against the counters), bound:reflect / bound:drop for the bounds,
 peer:tx / peer:drop for the kernel's xdp_synproxy (checked against its
 SYN-ACK counter / its verdict), or part:NAME for the program part_NAME of
 bench/bench_parts.bpf.c (a piece of synx's path alone; must pass).

@@ -113,5 +113,3 @@ class Report:
 
     def text(self):
         return '\n'.join(self.out)
-
-

@@ -35,11 +35,9 @@ def intro(rep):
     w('')
 
 
-
 def headline(rep):
     """synx against the peer and the bounds: the per-round ratios."""
     w, rr = rep.w, rep.rr
-    # ---- headline
     w('## Headline: synx against the kernel\'s XDP SYN proxy and the bounds')
     w('')
     if not rep.peer_ok:
@@ -65,11 +63,9 @@ def headline(rep):
         w('')
 
 
-
 def peer_targets(rep):
     """The targets against the peer and the bounds, met or missed."""
     w, rr = rep.w, rep.rr
-    # ---- peer targets
     w('### Targets against the peer and the bounds: met or missed')
     w('')
     w('Not tuned for yet: this says where synx stands. "bound" is reflect-only for a SYN, '
@@ -97,13 +93,11 @@ def peer_targets(rep):
     w('')
 
 
-
 def slow_peers(rep):
     """SYNs per core against the kernel alone and nftables SYNPROXY."""
     w, closed = rep.w, rep.closed
-    # ---- issue 6 headline (kept)
     s4, s6 = closed['syn4-closed'], closed['syn6-closed']
-    w('### Against the kernel alone and nftables SYNPROXY (issue 6)')
+    w('### Against the kernel alone and nftables SYNPROXY')
     w('')
     hl = []
     for v, vl in (('synx', 'synx'), ('synx-kc', 'synx with kernel cookies'),
@@ -116,10 +110,8 @@ def slow_peers(rep):
             (f'SYN v6, closed mode: SYNs per core, {vl} / kernel alone',
              ratio(s6['kernel'], s6[v]), '—'),
         ]
-    w('| figure | measured | target (issue 6) |')
+    w('| figure | measured | target |')
     w('|---|---|---|')
     for name, v, tgt in hl:
         w(f'| {name} | **{rfmt(v)}** | {tgt if "peer" not in name else "—"} |')
     w('')
-
-

@@ -8,7 +8,6 @@ from .stats import busy, common_bound, csum_cell, fmt, med, ns_dut, pct, ratio, 
 def closed_tables(rep):
     """Closed mode: one core does everything, its ns per frame."""
     w, R, closed = rep.w, rep.R, rep.closed
-    # ---- closed mode tables
     def closed_table(test, title, what, bound):
         w(f'### {title}')
         w('')
@@ -44,11 +43,9 @@ def closed_tables(rep):
     w('')
 
 
-
 def split_tables(rep):
     """Split mode: the DUT on its own core, flooded."""
     w, R, split = rep.w, rep.R, rep.split
-    # ---- split mode
     w('## Split mode: the DUT on its own core, flooded at the generator\'s maximum')
     w('')
     for test, title in (('syn4-split', 'IPv4 SYN flood'), ('syn6-split', 'IPv6 SYN flood'),
@@ -81,11 +78,9 @@ def split_tables(rep):
     w('')
 
 
-
 def clients_table(rep):
     """Real clients idle and during the floods."""
     w = rep.w
-    # ---- clients
     w('### Real clients during the floods')
     w('')
     w('Closed mode: the flood runs at the DUT\'s own capacity (the generator is throttled to it), '
@@ -121,11 +116,9 @@ def clients_table(rep):
     w('')
 
 
-
 def paced_table(rep):
     """A fixed rate of SYNs: what the defence costs a server not yet saturated."""
     w, R, facts = rep.w, rep.R, rep.facts
-    # ---- paced
     w(f"## Paced: {int(facts.get('paced_pps', 0)) // 1000} kpps of IPv4 SYNs, DUT on its own core")
     w('')
     w('| scenario | offered kpps | SYN-ACKs/s | consumed / offered | answered / offered | '
@@ -149,11 +142,9 @@ def paced_table(rep):
     w('')
 
 
-
 def synx_decisions(rep):
     """synx's reasons during its IPv4 floods."""
     w, R = rep.w, rep.R
-    # ---- synx internals
     for v in ('synx', 'synx-kc'):
         for kind, tests in (('SYN', ('syn4-split', 'syn4-closed')),
                             ('ACK', ('ack4-split', 'ack4-closed'))):
@@ -180,5 +171,3 @@ def synx_decisions(rep):
         w(f'The peer during its IPv4 SYN floods: {int(sa):,} SYN-ACKs from its XDP program for '
           f'{int(rx):,} SYNs it received ({pct(sa / rx if rx else None)}).')
         w('')
-
-

@@ -4,7 +4,6 @@
 def machine(rep):
     """Where and when the run ran."""
     w, facts = rep.w, rep.facts
-    # ---- machine
     w('## Machine')
     w('')
     w(f"- CPU: {facts.get('cpu_model', '?')}, {int(facts.get('cpus', 0))} cores (a VM; "
@@ -23,11 +22,9 @@ def machine(rep):
     w('')
 
 
-
 def method(rep):
     """How each figure is measured."""
     w, facts = rep.w, rep.facts
-    # ---- method
     w('## Method')
     w('')
     w('Two namespaces joined by one veth pair; nothing touches the host\'s interfaces.')
@@ -54,7 +51,7 @@ def method(rep):
       '(`tools/testing/selftests/bpf/progs/xdp_synproxy_kern.c`, from Debian\'s '
       'linux-source-6.12 package, extracted and built at bench time against this kernel\'s BTF '
       'by bench/peer_build.sh; nothing of it is in this repository), its XDP program loaded by '
-      'bench/synx_bench.c and configured as its userspace does (`values[0]` = MSS 1460/1440, '
+      'bench/bench_peer.c and configured as its userspace does (`values[0]` = MSS 1460/1440, '
       'wscale 7, TTL 64; `allowed_ports` = 80), with what its documentation puts behind it: '
       'the standard nftables SYNPROXY ruleset, `tcp_syncookies=2`, `nf_conntrack_tcp_loose=0`; '
       'the kernel alone and nftables SYNPROXY alone (the peer\'s setup without its XDP half) '
@@ -98,9 +95,12 @@ def method(rep):
       'p50/p99 of the time to that byte are pooled over rounds.')
     w('- **Micro-benchmark**: the real objects through `BPF_PROG_TEST_RUN` with '
       f"repeat={int(facts.get('micro_repeat', 0)):,}, {int(facts.get('micro_rounds', 0))} "
-      'rounds, each run with `ingress_ifindex` set to an Ethernet device (one end of a veth pair) of the micro netns that '
-      'holds the DUT\'s addresses (198.18.0.2/24, fd00::2/64) and whose MAC every frame is '
-      'addressed to. With repeat the kernel re-runs on the same buffer, which synx has '
+      'rounds (bench/bench_micro.c), each run with `ingress_ifindex` set to an Ethernet device '
+      '(one end of a veth pair) of the micro netns that holds the DUT\'s addresses '
+      '(198.18.0.2/24, fd00::2/64) and whose MAC every frame is addressed to, except the '
+      'delivery rows that address another host on purpose; rows marked forwarding run on a '
+      'second device with `net.ipv4/ipv6.conf.DEV.forwarding=1` (that namespace\'s only). '
+      'With repeat the kernel re-runs on the same buffer, which synx has '
       'rewritten into a SYN-ACK, so every class runs under bench_restore '
       '(bench/bench_micro.bpf.c): it restores the frame\'s metadata room, length and bytes, '
       'then tail-calls the program under test through a program array. Own-cookie rows switch '
@@ -114,11 +114,9 @@ def method(rep):
     w('')
 
 
-
 def probes(rep):
     """What this machine lets a profiler do."""
     w, facts = rep.w, rep.facts
-    # ---- profiling probes
     w('## Profiling on this machine')
     w('')
     w(f"- fentry/freplace programs on synx: {facts.get('probe_tracing', '?')} — so no "
@@ -128,18 +126,18 @@ def probes(rep):
     w(f"- Hardware counters (`perf stat -e cycles`): {facts.get('probe_perf_cycles', '?')}")
     w('- What remains: the per-stage micro figures and the `perf` timer profiles above.')
     w('')
-    w('## Reproduce')
-    w('')
 
 
 def reproduce(rep):
     """How to run it again."""
     w = rep.w
+    w('## Reproduce')
+    w('')
     w('`make bench` (root; ~20 min; rewrites this file and docs/benchmarks.png) or '
-      '`make bench-quick` (~2 min smoke run into build/bench/). Both build the peer first '
+      '`make bench-quick` (~2 min smoke run into build/bench/). Both build the tools first '
+      '(`make bench-tools`: one per bench/*.c) and the peer '
       '(`make bench-peer`: installs linux-source-6.12 if missing, extracts two files from it '
       'into build/bench/peer/src/, dumps this kernel\'s BTF to build/bench/peer/vmlinux.h). '
       'Raw results: build/bench/results.jsonl, build/bench/micro.out, '
       'build/bench/profile-*.txt.')
     w('')
-

@@ -6,7 +6,6 @@ from .context import SCN_LABEL
 def profiles_section(rep):
     """perf profiles of the DUT core."""
     w, facts = rep.w, rep.facts
-    # ---- profiles
     w('## Profiles of the DUT core during the floods')
     w('')
     w(f"`perf record -e cpu-clock -t` (timer sampling of the DUT's NAPI thread only) during a "
@@ -32,5 +31,3 @@ def profiles_section(rep):
                 w(line)
             w('```')
             w('')
-
-

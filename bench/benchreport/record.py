@@ -91,7 +91,7 @@ def record_one(m):
     r['sent'] = g.get('sent', 0)
     r['elapsed_ns'] = g.get('elapsed_ns', secs * 1e9)
     r['cpu_busy_ns'] = [g.get(f'cpu{i}_busy_ns', 0) for i in range(os.cpu_count() or 2)]
-    # CPU time of the threads that do the work, by role (see synx_bench gen --watch).
+    # CPU time of the threads that do the work, by role (see bench_gen --watch).
     r['runtime'] = {'self': g.get('self_runtime_ns', 0)}
     for k, v in g.items():
         if k.startswith('runtime_ns.'):
