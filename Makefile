@@ -79,7 +79,7 @@ tools: $(TOOLS)
 
 aux: $(AUX_BPF)
 
-bench-tools: $(BENCH_TOOLS)
+bench-tools: $(BENCH_TOOLS) ## Build the benchmark's tools, one per bench/*.c, into build/bench/
 
 $(BUILD)/%.tmp.bpf.o: bpf/%.bpf.c Makefile | $(BUILD)
 	$(call msg,BPF,$@)
