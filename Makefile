@@ -6,6 +6,7 @@
 #   build/synx         the CLI
 #   build/tests/*      test helpers built from tests/tools/*.c (each with a
 #                      main(); testrun.c is their shared library)
+#   build/bench/*      the benchmark's tools, one per bench/*.c with a main()
 
 BUILD     ?= build
 CLANG     ?= clang
@@ -55,13 +56,25 @@ TOOL_LIB_OBJS := $(patsubst tests/tools/%.c,$(BUILD)/tests/%.o,$(TOOL_LIB))
 # Side programs for tests and benchmarks (pass-through peers, traffic
 # generators, bounds): same flags, built to build/<dir>/NAME.bpf.o.
 AUX_BPF   := $(patsubst %.bpf.c,$(BUILD)/%.bpf.o,$(wildcard tests/lab/*.bpf.c bench/*.bpf.c))
+# bench/: one tool per .c file (bench_gen.c drives bench_gen.bpf.c, ...),
+# except the helpers they share (bench_lib.c, peer.c); all of them also link
+# the tests' test-run library and the reason names of user/counters.c.
+BENCH_LIB   := bench/bench_lib.c bench/peer.c
+BENCH_SRCS  := $(filter-out $(BENCH_LIB) %.bpf.c,$(wildcard bench/*.c))
+BENCH_TOOLS := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
+BENCH_OBJS  := $(patsubst bench/%.c,$(BUILD)/bench/obj/%.o,$(BENCH_SRCS) $(BENCH_LIB))
+BENCH_LIB_OBJS := $(patsubst bench/%.c,$(BUILD)/bench/obj/%.o,$(BENCH_LIB)) $(TOOL_LIB_OBJS) \
+	$(BUILD)/user/counters.o
+BENCH_SKELS := $(patsubst bench/%.bpf.c,$(BUILD)/bench/%.skel.h,$(wildcard bench/*.bpf.c))
+BENCH_CFLAGS := $(USER_CFLAGS) -Itests/tools
+BENCH_LDLIBS := -lxdp -lbpf -lelf -lz -lm $(EXTRA_LDFLAGS)
 
 .DELETE_ON_ERROR:
 .SECONDARY:
-.PHONY: all bpf user tools aux check test deps demo bench bench-quick bench-deps bench-peer fuzz \
-	clean help
+.PHONY: all bpf user tools aux bench-tools check test deps demo bench bench-quick bench-deps \
+	bench-peer fuzz clean help
 
-all: bpf user tools aux ## Build the XDP object, the CLI and the test helpers
+all: bpf user tools aux bench-tools ## Build the XDP object, the CLI, the test helpers and bench tools
 
 bpf: $(BUILD)/synx.bpf.o $(BUILD)/synx.skel.h ## Build only the XDP object and skeleton
 
@@ -70,6 +83,8 @@ user: $(BUILD)/synx ## Build only the CLI
 tools: $(TOOLS)
 
 aux: $(AUX_BPF)
+
+bench-tools: $(BENCH_TOOLS) ## Build the benchmark's tools, one per bench/*.c, into build/bench/
 
 $(BUILD)/%.tmp.bpf.o: bpf/%.bpf.c Makefile | $(BUILD)
 	$(call msg,BPF,$@)
@@ -111,6 +126,17 @@ $(BUILD)/tests/%: $(BUILD)/tests/%.o $(TOOL_LIB_OBJS) $(LIB_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(USER_CFLAGS) $^ -o $@ $(USER_LDLIBS)
 
+# Every bench object waits for every bench skeleton (the first build has no
+# dependency files yet); -MMD then says which ones it really includes.
+$(BENCH_OBJS): $(BUILD)/bench/obj/%.o: bench/%.c Makefile | $(BUILD)/synx.skel.h $(BENCH_SKELS)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(BENCH_CFLAGS) -c $< -o $@
+
+$(BENCH_TOOLS): $(BUILD)/bench/%: $(BUILD)/bench/obj/%.o $(BENCH_LIB_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(BENCH_CFLAGS) $^ -o $@ $(BENCH_LDLIBS)
+
 $(BUILD) $(BUILD)/user $(BUILD)/tests:
 	$(Q)mkdir -p $@
 
@@ -143,10 +169,10 @@ bench-deps: ## Install the packages the benchmarks need (root)
 bench-peer: bench-deps ## Build the bench's peer, the kernel's xdp_synproxy, into build/bench/peer/
 	$(Q)CLANG=$(CLANG) BPFTOOL=$(BPFTOOL) bench/peer_build.sh $(PEER_DIR)
 
-bench: all bench-peer ## Benchmarks beside the kernel's xdp_synproxy, the kernel and nftables SYNPROXY (~20 min, root)
+bench: all bench-tools bench-peer ## Benchmarks beside the kernel's xdp_synproxy, the kernel and nftables SYNPROXY (~20 min, root)
 	$(Q)bench/run.sh
 
-bench-quick: all bench-peer ## Short smoke version: synx, the peer and the bounds in closed mode (~1.5 min)
+bench-quick: all bench-tools bench-peer ## Short smoke version: synx, the peer and the bounds in closed mode (~1.5 min)
 	$(Q)bench/run.sh --quick
 
 FUZZ_COUNT ?= 1000000
@@ -164,4 +190,4 @@ help: ## Show this help
 		awk -F':.*## ' '{ printf "  %-12s %s\n", $$1, $$2 }'
 
 -include $(wildcard $(BUILD)/*.d $(BUILD)/user/*.d $(BUILD)/tests/*.d \
-	$(BUILD)/tests/lab/*.d $(BUILD)/bench/*.d)
+	$(BUILD)/tests/lab/*.d $(BUILD)/bench/*.d $(BUILD)/bench/obj/*.d)

@@ -33,16 +33,16 @@ enum bench_kind {
 
 /* Sink counter slots (per-CPU array "sink_stats"). */
 enum sink_slot {
-	SINK_RX = 0,        /* every frame the sink saw */
-	SINK_SYNACK4,       /* SYN|ACK over IPv4 */
-	SINK_SYNACK6,       /* SYN|ACK over IPv6 */
-	SINK_RST,           /* RST (the kernel's answer to bad ACKs) */
-	SINK_OTHER,         /* anything else */
-	SINK_CSUM_CHECKED,  /* replies whose checksums were verified (sampled) */
-	SINK_CSUM_OK,       /* IP and TCP checksums both valid */
-	SINK_CSUM_PARTIAL,  /* TCP checksum field holds the pseudo-header sum (CHECKSUM_PARTIAL) */
-	SINK_CSUM_BAD,      /* neither: a broken reply */
-	SINK_PASSED,        /* not for a spoofed address: handed to the stack (real clients) */
+	SINK_RX = 0,       /* every frame the sink saw */
+	SINK_SYNACK4,      /* SYN|ACK over IPv4 */
+	SINK_SYNACK6,      /* SYN|ACK over IPv6 */
+	SINK_RST,          /* RST (the kernel's answer to bad ACKs) */
+	SINK_OTHER,        /* anything else */
+	SINK_CSUM_CHECKED, /* replies whose checksums were verified (sampled) */
+	SINK_CSUM_OK,      /* IP and TCP checksums both valid */
+	SINK_CSUM_PARTIAL, /* TCP checksum field holds the pseudo-header sum (CHECKSUM_PARTIAL) */
+	SINK_CSUM_BAD,     /* neither: a broken reply */
+	SINK_PASSED,       /* not for a spoofed address: handed to the stack (real clients) */
 	__SINK_SLOT_MAX
 };
 

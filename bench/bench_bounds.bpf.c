@@ -55,8 +55,8 @@ static __always_inline struct tcphdr *parse_tcp(void *data, void *data_end, void
 
 static __always_inline __u16 csum_replace32(__u16 check, __u32 from, __u32 to)
 {
-	__u32 s = (__u16)~check + (__u16)~(from & 0xffff) + (__u16)~(from >> 16) +
-		  (to & 0xffff) + (to >> 16);
+	__u32 s = (__u16)~check + (__u16) ~(from & 0xffff) + (__u16) ~(from >> 16) + (to & 0xffff) +
+		  (to >> 16);
 
 	s = (s & 0xffff) + (s >> 16);
 	s = (s & 0xffff) + (s >> 16);

@@ -17,7 +17,7 @@
 #include <linux/bpf.h>
 #include <linux/pkt_cls.h>
 #include <bpf/bpf_helpers.h>
-#include "followup_map.h" /* synx's map, shared by fd (synx_bench.c) */
+#include "followup_map.h" /* synx's map, shared by fd (bench_micro.c) */
 
 #define FRAME_MAX 256
 

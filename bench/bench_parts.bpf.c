@@ -7,11 +7,17 @@
  * questions the stage rows cannot, because synx takes these steps together:
  * what does own mode pay for asking the kernel's cookie only to learn its
  * policy, what does its MAC cost, what does a clock read cost in this VM.
+ * The part_deliver* programs time the delivery checks of bpf/owner.h the
+ * same way: the destination MAC against the ingress device's, the device's
+ * forwarding flag, one probe of the namespace's address table, and the
+ * three together as synx makes them for a SYN to a local address.
  *
  * Each program only reads the frame and returns XDP_PASS (so direct runs
  * are valid too); results go to a global so that nothing is optimised away.
- * IPv4 frames with a 20-byte IP header only; anything else is XDP_ABORTED,
- * which the harness reports as a mismatch.
+ * IPv4 frames with a 20-byte IP header only (the delivery pieces take IPv6
+ * too); anything else is XDP_ABORTED, which the harness reports as a
+ * mismatch.  synx's headers are included read-only; their maps come along
+ * but belong to this object (bench_micro loads it unpinned).
  */
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
@@ -21,6 +27,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
 #include "siphash.h" /* synx's own, read-only: the MAC of its cookies */
+#include "owner.h"   /* synx's own, read-only: the delivery checks */
 
 __u64 sink;
 const volatile __u64 key[2] = { 0x0123456789abcdefULL, 0xfedcba9876543210ULL };
@@ -39,8 +46,7 @@ static __always_inline int frame4(struct xdp_md *ctx, struct frame4 *f)
 	if ((void *)(eth + 1) > data_end || eth->h_proto != bpf_htons(ETH_P_IP))
 		return -1;
 	f->iph = (void *)(eth + 1);
-	if ((void *)(f->iph + 1) > data_end || f->iph->ihl != 5 ||
-	    f->iph->protocol != IPPROTO_TCP)
+	if ((void *)(f->iph + 1) > data_end || f->iph->ihl != 5 || f->iph->protocol != IPPROTO_TCP)
 		return -1;
 	f->th = (void *)(f->iph + 1);
 	if ((void *)(f->th + 1) > data_end)
@@ -157,6 +163,85 @@ int part_siphash4(struct xdp_md *ctx)
 	sip_word(&s, (__u64)f.th->source << 48 | (__u64)f.th->dest << 32 | f.th->seq);
 	sip_word(&s, (__u64)(sink & 0xffffffff) << 32 | 0x1234);
 	sink += sip_final(&s) >> 42;
+	return XDP_PASS;
+}
+
+/* ------------------------------------------------ the delivery checks */
+
+static __always_inline int frame_is_ipv6(struct xdp_md *ctx)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	struct ethhdr *eth = data;
+
+	if ((void *)(eth + 1) > data_end)
+		return -1;
+	return eth->h_proto == bpf_htons(ETH_P_IPV6);
+}
+
+/* The ingress device and the frame's MAC against its own (owner_frame()): every frame pays it. */
+SEC("xdp")
+int part_deliver_mac(struct xdp_md *ctx)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	struct net_device *dev = kdev_of(ctx, kstate_feat());
+	struct ethhdr *eth = data;
+
+	if (!dev || (void *)(eth + 1) > data_end || !kdev_frame_is_host(dev, eth))
+		return XDP_ABORTED;
+	return XDP_PASS;
+}
+
+/* The ingress device and its forwarding flag (owner_forwarded()): every IP frame pays it. */
+SEC("xdp")
+int part_deliver_fwd_flag(struct xdp_md *ctx)
+{
+	struct net_device *dev = kdev_of(ctx, kstate_feat());
+	int ipv6 = frame_is_ipv6(ctx);
+
+	if (!dev || ipv6 < 0)
+		return XDP_ABORTED;
+	sink += kdev_forwards(dev, ipv6);
+	return XDP_PASS;
+}
+
+/*
+ * One lookup of the destination in the namespace's address table
+ * (synx_dst_is_local(), once the table's hash function is learnt): what a
+ * SYN or ACK that finds a listener, or no socket, pays.  Must find it.
+ */
+SEC("xdp")
+int part_deliver_addr(struct xdp_md *ctx)
+{
+	int ipv6 = frame_is_ipv6(ctx);
+
+	if (ipv6 < 0 || synx_dst_is_local(ctx, sizeof(struct ethhdr), ipv6) != 1)
+		return XDP_ABORTED;
+	return XDP_PASS;
+}
+
+/*
+ * All of it, in synx's order, for a SYN to a local address on a device
+ * that does not forward: the MAC, the forwarding flag, the address.  Its
+ * budget is 15 ns (the report's stage table says whether it holds).
+ */
+SEC("xdp")
+int part_deliver(struct xdp_md *ctx)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	struct net_device *dev = kdev_of(ctx, kstate_feat());
+	struct ethhdr *eth = data;
+	int ipv6;
+
+	if (!dev || (void *)(eth + 1) > data_end || !kdev_frame_is_host(dev, eth))
+		return XDP_ABORTED;
+	ipv6 = eth->h_proto == bpf_htons(ETH_P_IPV6);
+	if (kdev_forwards(dev, ipv6))
+		return XDP_ABORTED; /* the early check's device: not this piece */
+	if (synx_dst_is_local(ctx, sizeof(struct ethhdr), ipv6) != 1)
+		return XDP_ABORTED;
 	return XDP_PASS;
 }
 

@@ -3,7 +3,7 @@
  * Probes of what this machine lets a profiler attach to synx: an fentry
  * program on synx_xdp (what `bpftool prog profile` and per-stage tracing
  * would use) and an freplace program (what libxdp's dispatcher uses).
- * `synx_bench probe-tracing` loads each against a loaded synx and reports
+ * bench_probe (bench_probe.c) loads each against a loaded synx and reports
  * the verdict; nothing is ever attached.
  */
 #include <linux/bpf.h>

@@ -15,19 +15,25 @@
 # work; the report then has holes).  The peer is built by `make bench-peer`
 # (bench/peer_build.sh); without it its scenario is skipped, with the reason.
 #
-# Lab (two namespaces of our own, one veth pair, nothing else touched):
+# Lab (tests/lib/lab.sh's: two namespaces of our own, one veth pair, nothing
+# else touched; the tests' client namespace is the generator's, their server
+# namespace the DUT's):
 #
 #   [ns gen] $GEN_IF 198.18.0.1 fd00::1 ------- $DUT_IF 198.18.0.2 fd00::2 [ns dut]
-#     generator: BPF_PROG_TEST_RUN live frames      synx | xdp_synproxy + nftables
+#     bench_gen: BPF_PROG_TEST_RUN live frames      synx | xdp_synproxy + nftables
 #     bench_sink (XDP): counts/verifies replies      SYNPROXY | bench_pass (+ kernel or
-#     real clients (connect())                      nftables SYNPROXY) | a bound
-#                                                   listener on :80 (synx_bench serve)
+#     bench_clients (connect())                     nftables SYNPROXY) | a bound
+#                                                   bench_serve: listener on :80
+#
+# and, before it, a third namespace for the micro-benchmark (bench_micro).
+# The tools are built by the Makefile (`make bench-tools`, one per bench/*.c).
 #
 # Every frame the bench sends is addressed to the DUT device's own MAC and to
 # one of its local addresses (198.18.0.2, fd00::2): the generator's
-# templates, the clients (permanent neighbour entries) and the
-# micro-benchmark's frames (a dummy device holding those addresses is their
-# ingress_ifindex).
+# templates (bench/templates.py), the clients (permanent neighbour entries)
+# and the micro-benchmark's frames (a veth end holding those addresses is
+# their ingress_ifindex), except the micro rows that measure what synx does
+# with frames for another host (bench/frames.py's deliver- rows).
 #
 # Spoofed sources: 198.18.128.0/17 and fd00:0:0:1::/64, routed back to the
 # generator through a permanent neighbour entry (no ARP/ND per source).
@@ -49,9 +55,15 @@ export LC_ALL=C
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=$REPO/build
 OUT=$BUILD/bench
-PY=/usr/bin/python3 # Debian's, with scapy and matplotlib (not a pyenv one)
-TOOL=$OUT/synx_bench
 SYNX=$BUILD/synx
+# The lab: namespaces, holders, veth pairs, PIDs and the EXIT trap.  It sets
+# PY to Debian's python3 (scapy and matplotlib; not a pyenv one).
+# shellcheck source=../tests/lib/lab.sh
+. "$REPO/tests/lib/lab.sh"
+# One tool per job (bench/*.c): generator, sink, bounds, the peer, listener,
+# clients, micro-benchmark, tracing probe.
+GEN=$OUT/bench_gen SINK=$OUT/bench_sink BOUNDS=$OUT/bench_bounds PEER=$OUT/bench_peer
+SERVE=$OUT/bench_serve CLIENTS=$OUT/bench_clients MICRO=$OUT/bench_micro PROBE=$OUT/bench_probe
 
 QUICK=0 ROUNDS='' DO_MICRO=1 DO_MACRO=1 DO_PROFILE=1 ONLY='' ONLY_TESTS=''
 while [ $# -gt 0 ]; do
@@ -64,7 +76,7 @@ while [ $# -gt 0 ]; do
 	--profile) DO_PROFILE=2 ;;
 	--only) ONLY=$2; shift ;;
 	--tests) ONLY_TESTS=$2; shift ;;
-	-h | --help) sed -n '2,45p' "$0"; exit 0 ;;
+	-h | --help) sed -n '2,52p' "$0"; exit 0 ;;
 	*) echo "bench: unknown option $1" >&2; exit 2 ;;
 	esac
 	shift
@@ -98,6 +110,7 @@ PEER_OBJ=$PEER_DIR/xdp_synproxy_kern.bpf.o
 # The peer's settings: its selftest's (mss4 1460, mss6 1440, wscale 7, ttl 64).
 PEER_ARGS="--ports 80 --mss4 1460 --mss6 1440 --wscale 7 --ttl 64"
 
+# (After lab.sh, whose log() writes the tests' "# ..." lines to stdout.)
 log() { printf 'bench: %s\n' "$*" >&2; }
 die() { log "$*"; exit 1; }
 
@@ -112,20 +125,10 @@ for c in nft ethtool taskset nsenter; do
 done
 "$PY" -c 'import scapy, matplotlib' 2>/dev/null || die "python3-scapy/matplotlib missing (bench/deps.sh)"
 [ -x "$SYNX" ] && [ -f "$BUILD/synx.bpf.o" ] || die "run make first"
-
-# --- build the userspace tool -----------------------------------------------------
-
+for t in "$GEN" "$SINK" "$BOUNDS" "$PEER" "$SERVE" "$CLIENTS" "$MICRO" "$PROBE"; do
+	[ -x "$t" ] || die "no $t: run make bench-tools (make bench does)"
+done
 mkdir -p "$OUT"
-# Targets relative to the repository: the Makefile's pattern rules are
-# (build/%.skel.h), an absolute path would match none of them.
-make -s -C "$REPO" build/bench/bench_gen.skel.h build/bench/bench_sink.skel.h \
-	build/bench/bench_bounds.skel.h build/bench/bench_micro.skel.h \
-	build/bench/bench_probe.skel.h build/bench/bench_parts.skel.h \
-	build/user/counters.o >&2 || die "build of the bench BPF programs failed"
-gcc -g -O2 -std=gnu11 -Wall -Wextra -Werror -Wno-missing-field-initializers -D_GNU_SOURCE \
-	-I"$REPO/include" -I"$REPO/user" -I"$BUILD" -I"$REPO/bench" \
-	"$REPO/bench/synx_bench.c" "$BUILD/user/counters.o" -o "$TOOL" \
-	-lxdp -lbpf -lelf -lz -lm || die "build of synx_bench failed"
 
 # --- the peer ---------------------------------------------------------------------------
 
@@ -134,7 +137,7 @@ gcc -g -O2 -std=gnu11 -Wall -Wextra -Werror -Wno-missing-field-initializers -D_G
 PEER_STATUS=$(cat "$PEER_DIR/status" 2>/dev/null || echo "skip: not built (make bench-peer)")
 PEER_VERIFIER=''
 if [ "${PEER_STATUS%% *}" = ok ]; then
-	if PEER_VERIFIER=$("$TOOL" peer-check "$PEER_OBJ" 2>"$OUT/peer-load.log"); then
+	if PEER_VERIFIER=$("$PEER" check "$PEER_OBJ" 2>"$OUT/peer-load.log"); then
 		:
 	else
 		PEER_STATUS="skip: the kernel refused to load it: $(grep -v '^$' "$OUT/peer-load.log" |
@@ -154,87 +157,40 @@ fi
 
 # --- lab ----------------------------------------------------------------------------
 
-ID=$(printf '%04x' $(( (RANDOM << 1 ^ $$) & 0xffff )))
-NS_GEN=sxb-$ID-gen NS_DUT=sxb-$ID-dut NS_MIC=sxb-$ID-mic
-GEN_IF=sb${ID}g DUT_IF=sb${ID}d
-TMP=$(mktemp -d "/tmp/synx-bench-$ID.XXXXXX")
+lab_start # names, $LAB_TMP, the EXIT trap (lab_down: our PIDs, namespaces, files)
+TMP=$LAB_TMP
 RES=$TMP/results.jsonl
-PIDS=()
-HOLD_GEN='' HOLD_DUT=''
+declare -A TMPL # the generator's template frame per kind (bench/templates.py)
 
-cleanup() {
-	local p
-	for p in "${PIDS[@]}"; do
-		kill "$p" 2>/dev/null
-		wait "$p" 2>/dev/null
-	done
-	ip netns del "$NS_GEN" 2>/dev/null
-	ip netns del "$NS_DUT" 2>/dev/null
-	ip netns del "$NS_MIC" 2>/dev/null
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM HUP
+in_gen() { lab_cli "$@"; }
+in_dut() { lab_srv "$@"; }
 
-# A holder per namespace: `ip netns exec` gives it the netns's sysfs and a
-# private mount namespace with its own bpffs (for synx's pins); later
-# commands enter both with nsenter, and all of it dies with the holder.
-holder() {
-	local ns=$1 var=$2 fifo=$TMP/$1.ready
-	mkfifo "$fifo"
-	ip netns exec "$ns" sh -c 'mount -t bpf bpf /sys/fs/bpf && echo up >"$1" && exec sleep 3600' \
-		sh "$fifo" &
-	PIDS+=($!)
-	printf -v "$var" %s $!
-	read -r -t 10 _ <"$fifo" || die "holder for $ns did not start"
-}
-in_gen() { nsenter -t "$HOLD_GEN" -m -n -- "$@"; }
-in_dut() { nsenter -t "$HOLD_DUT" -m -n -- "$@"; }
-
-lab_up() {
-	ip netns add "$NS_GEN" && ip netns add "$NS_DUT" || return 1
-	holder "$NS_GEN" HOLD_GEN
-	holder "$NS_DUT" HOLD_DUT
-	ip link add "$GEN_IF" netns "$NS_GEN" type veth peer name "$DUT_IF" netns "$NS_DUT" || return 1
-	in_gen ip link set lo up
-	in_dut ip link set lo up
-	in_gen ip link set "$GEN_IF" up
-	in_dut ip link set "$DUT_IF" up
-	in_gen ip addr add 198.18.0.1/24 dev "$GEN_IF"
-	in_dut ip addr add 198.18.0.2/24 dev "$DUT_IF"
-	in_gen ip addr add fd00::1/64 dev "$GEN_IF" nodad
-	in_dut ip addr add fd00::2/64 dev "$DUT_IF" nodad
-	GEN_MAC=$(in_gen cat "/sys/class/net/$GEN_IF/address")
-	DUT_MAC=$(in_dut cat "/sys/class/net/$DUT_IF/address")
-	# Replies to spoofed sources go to the generator's MAC, no resolution per source.
-	in_dut ip neigh replace 198.18.0.1 lladdr "$GEN_MAC" nud permanent dev "$DUT_IF"
-	in_dut ip -6 neigh replace fd00::1 lladdr "$GEN_MAC" nud permanent dev "$DUT_IF"
-	in_gen ip neigh replace 198.18.0.2 lladdr "$DUT_MAC" nud permanent dev "$GEN_IF"
-	in_gen ip -6 neigh replace fd00::2 lladdr "$DUT_MAC" nud permanent dev "$GEN_IF"
-	in_dut ip route add 198.18.128.0/17 via 198.18.0.1
+lab_bench_up() {
+	lab_pair || return 1
+	GEN_IF=$CLI_IF DUT_IF=$SRV_IF HOLD_GEN=$LAB_CLI_HOLDER HOLD_DUT=$LAB_SRV_HOLDER
 	in_dut ip -6 route add fd00:0:0:1::/64 via fd00::1
 	# The same kernel policy for every scenario: cookies once the SYN queue
 	# overflows (the default).  Clients send full checksums (synx verifies
-	# SYN checksums; veth would otherwise hand it partial ones).
-	in_dut sysctl -qw net.ipv4.tcp_syncookies=1 net.ipv4.conf.all.rp_filter=0 \
-		net.ipv4.conf.default.rp_filter=0
+	# SYN checksums; veth would otherwise hand it partial ones); the DUT's
+	# own replies keep veth's partial ones (the report counts them apart).
+	in_dut sysctl -qw net.ipv4.tcp_syncookies=1
 	in_gen ethtool -K "$GEN_IF" tx off >/dev/null
-	in_gen "$TOOL" attach "$GEN_IF" sink --csum-every $SINK_SAMPLE || return 1
+	in_gen "$SINK" attach "$GEN_IF" --csum-every $SINK_SAMPLE || return 1
 	SINK_EVERY=$SINK_SAMPLE
-	# nsenter itself in the background (a shell function would fork a
-	# subshell, and $! would name the subshell, not the server).
-	nsenter -t "$HOLD_DUT" -m -n -- "$TOOL" serve --port 80 --secs 3000 >"$TMP/serve.out" &
-	PIDS+=($!)
-	for _ in $(seq 100); do
-		grep -q listening "$TMP/serve.out" 2>/dev/null && return 0
-		sleep 0.05
-	done
-	return 1
+	lab_neighbours || return 1
+	GEN_MAC=$CLI_MAC DUT_MAC=$SRV_MAC
+	local kind hex
+	while read -r kind hex; do
+		TMPL[$kind]=$hex
+	done < <("$PY" "$REPO/bench/templates.py" --smac "$GEN_MAC" --dmac "$DUT_MAC")
+	[ ${#TMPL[@]} = 4 ] || return 1
+	lab_bg_in SERVE_PID "$HOLD_DUT" "$SERVE" --port 80 --secs 3000 >"$TMP/serve.out"
+	lab_wait_listen 80
 }
 
 sink_mode() { # sink_mode N: verify one reply in N
 	[ "$SINK_EVERY" = "$1" ] && return 0
-	in_gen "$TOOL" attach "$GEN_IF" sink --csum-every "$1" || die "sink reattach failed"
+	in_gen "$SINK" attach "$GEN_IF" --csum-every "$1" || die "sink reattach failed"
 	SINK_EVERY=$1
 }
 
@@ -258,11 +214,11 @@ scn_leave() {
 	case $CUR_SCN in
 	synx | synx-kc) in_dut "$SYNX" detach "$DUT_IF" >/dev/null 2>&1 ;;
 	nft | xsp)
-		in_dut "$TOOL" detach "$DUT_IF"
+		in_dut "$BOUNDS" detach "$DUT_IF"
 		in_dut nft delete table inet synx_bench
 		in_dut sysctl -qw net.ipv4.tcp_syncookies=1 ;;
 	none) ;;
-	*) in_dut "$TOOL" detach "$DUT_IF" ;;
+	*) in_dut "$BOUNDS" detach "$DUT_IF" ;;
 	esac
 	CUR_SCN=none
 }
@@ -276,13 +232,13 @@ scn_enter() {
 		[ "$1" = synx-kc ] && cookies=kernel
 		in_dut "$SYNX" attach "$DUT_IF" --mode native --cookies $cookies >"$TMP/attach.out" 2>&1 ||
 			die "synx attach failed: $(tail -n 3 "$TMP/attach.out")" ;;
-	kernel) in_dut "$TOOL" attach "$DUT_IF" pass ;;
+	kernel) in_dut "$BOUNDS" attach "$DUT_IF" pass ;;
 	nft)
 		# The peer's setup without its XDP half (below): the difference between
 		# the two scenarios is exactly the XDP program.  tcp_syncookies=2 also
 		# because with 1, every real connection through SYNPROXY here took one
 		# SYN-ACK retransmission (~1 s) to reach the listener.
-		in_dut "$TOOL" attach "$DUT_IF" pass
+		in_dut "$BOUNDS" attach "$DUT_IF" pass
 		echo "$NFT_RULES" | in_dut nft -f - || die "nftables SYNPROXY ruleset refused"
 		in_dut sysctl -qw net.ipv4.tcp_syncookies=2 net.ipv4.tcp_timestamps=1 \
 			net.netfilter.nf_conntrack_tcp_loose=0 ;;
@@ -294,8 +250,8 @@ scn_enter() {
 		echo "$NFT_RULES" | in_dut nft -f - || die "nftables SYNPROXY ruleset refused"
 		in_dut sysctl -qw net.ipv4.tcp_syncookies=2 net.ipv4.tcp_timestamps=1 \
 			net.netfilter.nf_conntrack_tcp_loose=0
-		in_dut "$TOOL" attach "$DUT_IF" synproxy --obj "$PEER_OBJ" $PEER_ARGS ;;
-	reflect | drop) in_dut "$TOOL" attach "$DUT_IF" "$1" ;;
+		in_dut "$PEER" attach "$DUT_IF" --obj "$PEER_OBJ" $PEER_ARGS ;;
+	reflect | drop) in_dut "$BOUNDS" attach "$DUT_IF" "$1" ;;
 	esac || die "could not enter scenario $1"
 	CUR_SCN=$1
 }
@@ -313,11 +269,11 @@ snap() {
 	{
 		ethstats "$HOLD_DUT" "$DUT_IF" dut
 		ethstats "$HOLD_GEN" "$GEN_IF" gen
-		in_gen "$TOOL" sink-stats "$GEN_IF" | sed 's/^/sink./'
+		in_gen "$SINK" stats "$GEN_IF" | sed 's/^/sink./'
 		in_dut nstat -az TcpExtSyncookiesSent TcpExtSyncookiesRecv TcpExtSyncookiesFailed \
 			TcpExtListenOverflows TcpExtListenDrops 2>/dev/null |
 			awk '/^TcpExt/ { print "nstat." $1, $2 }'
-		[ "$CUR_SCN" = xsp ] && in_dut "$TOOL" peer-stats "$DUT_IF" | sed 's/^/peer./'
+		[ "$CUR_SCN" = xsp ] && in_dut "$PEER" stats "$DUT_IF" | sed 's/^/peer./'
 		if [ "$CUR_SCN" = xsp ] || [ "$CUR_SCN" = nft ]; then
 			# SYNPROXY's own counters (hex, one line per CPU).
 			echo "@section synproxy"
@@ -366,8 +322,7 @@ napi_mode() {
 # CLIENTS: 0 none, 4 / 6 real clients to 198.18.0.2 / [fd00::2], 46 both at once.
 measure() {
 	local round=$1 test=$2 mode=$3 scn=$4 kind=$5 secs=$6 rate=$7 clients=$8
-	local dst=198.18.0.2 gen_out=$TMP/gen.out cpids=() fam
-	case $kind in syn6 | ack6) dst=fd00::2 ;; esac
+	local gen_out=$TMP/gen.out cpids=() fam pid
 	scn_enter "$scn"
 	SINK_CPU=0
 	[ "$rate" -gt 0 ] && SINK_CPU=1
@@ -383,10 +338,9 @@ measure() {
 		# On CPU 0 in both modes: in closed mode a client's SYN sent from the other
 		# CPU would schedule the DUT's NAPI there and split the closed loop; in
 		# split mode CPU 1 is the DUT's.
-		nsenter -t "$HOLD_GEN" -m -n -- taskset -c 0 "$TOOL" clients --dst $cdst \
-			--port 80 --secs "$secs" --gap-ms 10 --timeout-ms 3000 >"$TMP/clients$fam.out" &
-		cpids+=($!)
-		PIDS+=($!)
+		lab_bg_in pid "$HOLD_GEN" taskset -c 0 "$CLIENTS" --dst $cdst --port 80 \
+			--secs "$secs" --gap-ms 10 --timeout-ms 3000 >"$TMP/clients$fam.out"
+		cpids+=("$pid")
 	done
 	if [ "$kind" = idle ]; then
 		sleep "$secs"
@@ -398,13 +352,12 @@ measure() {
 		local nice=0 batch=64
 		[ "$mode" = split ] && nice=-15
 		[ "$rate" -gt 0 ] && batch=16
-		in_gen nice -n $nice "$TOOL" gen "$GEN_IF" --kind "$kind" --smac "$GEN_MAC" \
-			--dmac "$DUT_MAC" --dst $dst --dport 80 --count $MAX_PKTS --secs "$secs" \
-			--rate "$rate" --batch $batch --cpu 0 --watch "$WATCH" >"$gen_out" ||
+		in_gen nice -n $nice "$GEN" "$GEN_IF" --kind "$kind" --frame "${TMPL[$kind]}" \
+			--count $MAX_PKTS --secs "$secs" --rate "$rate" --batch $batch --cpu 0 \
+			--watch "$WATCH" >"$gen_out" ||
 			die "generator failed ($test/$scn)"
 	fi
-	local p
-	for p in "${cpids[@]}"; do wait "$p"; done
+	lab_reap "${cpids[@]}"
 	snap "$TMP/s1"
 	# Kept raw, recorded in one go at the end (report.py record-all).
 	NMEAS=$((NMEAS + 1))
@@ -447,7 +400,7 @@ facts() {
 		echo "scenarios $SCENARIOS"
 		echo "loadavg_start $(cut -d' ' -f1-3 /proc/loadavg)"
 		# What this machine lets a profiler do.
-		echo "probe_tracing $("$TOOL" probe-tracing 2>&1 | tail -n1)"
+		echo "probe_tracing $("$PROBE" 2>&1 | tail -n1)"
 		echo "probe_bpftool_profile $(bpftool prog profile 2>&1 | head -n1)"
 		if command -v perf >/dev/null; then
 			echo "probe_perf_cycles $(perf stat -e cycles -x, true 2>&1 | head -n1)"
@@ -461,28 +414,35 @@ facts() {
 # --- micro ------------------------------------------------------------------------------------
 
 micro() {
-	local dev=sxbmic0 mac peer=()
-	ip netns add "$NS_MIC" || return 1
-	ip -n "$NS_MIC" link set lo up
+	local mac fwd_mac peer=() rc dev
+	lab_ns_add mic HOLD_MIC || return 1
 	# The clients' addresses on lo, the DUT's on an Ethernet device of its own:
-	# the frames' ingress (ctx->ingress_ifindex), whose MAC they are addressed to.
-	ip -n "$NS_MIC" addr add 198.18.0.1/32 dev lo
-	ip -n "$NS_MIC" addr add fd00::1/128 dev lo nodad
-	# A veth pair inside the micro netns (this kernel has no dummy driver); its
-	# peer end only lets it come up.
-	ip -n "$NS_MIC" link add $dev type veth peer name ${dev}p || return 1
-	ip -n "$NS_MIC" link set ${dev}p up
-	ip -n "$NS_MIC" link set $dev up
-	ip -n "$NS_MIC" addr add 198.18.0.2/24 dev $dev
-	ip -n "$NS_MIC" addr add fd00::2/64 dev $dev nodad
-	mac=$(ip netns exec "$NS_MIC" cat /sys/class/net/$dev/address)
+	# the frames' ingress (ctx->ingress_ifindex), whose MAC they are addressed
+	# to; a second one forwards (net.ipv{4,6}.conf.fwd0.forwarding, this
+	# namespace's only), for the rows of the early delivery check.  veth
+	# pairs (this kernel has no dummy driver); the peer ends only let them
+	# come up.
+	lab_in "$HOLD_MIC" ip addr add 198.18.0.1/32 dev lo
+	lab_in "$HOLD_MIC" ip addr add fd00::1/128 dev lo nodad
+	for dev in dut0 fwd0; do
+		lab_in "$HOLD_MIC" ip link add $dev type veth peer name ${dev}p || return 1
+		lab_in "$HOLD_MIC" ip link set ${dev}p up
+		lab_in "$HOLD_MIC" ip link set $dev up
+	done
+	lab_in "$HOLD_MIC" ip addr add 198.18.0.2/24 dev dut0
+	lab_in "$HOLD_MIC" ip addr add fd00::2/64 dev dut0 nodad
+	lab_in "$HOLD_MIC" sysctl -qw net.ipv4.conf.fwd0.forwarding=1 \
+		net.ipv6.conf.fwd0.forwarding=1 || return 1
+	mac=$(lab_in "$HOLD_MIC" cat /sys/class/net/dut0/address)
+	fwd_mac=$(lab_in "$HOLD_MIC" cat /sys/class/net/fwd0/address)
 	[ "${PEER_STATUS%% *}" = ok ] && peer=(--peer "$PEER_OBJ")
-	"$PY" "$REPO/bench/frames.py" --dmac "$mac" >"$TMP/frames.txt" || return 1
-	ip netns exec "$NS_MIC" taskset -c 1 "$TOOL" micro --frames "$TMP/frames.txt" \
-		--repeat $MICRO_REPEAT --rounds $MICRO_ROUNDS --dev $dev "${peer[@]}" \
+	"$PY" "$REPO/bench/frames.py" --dmac "$mac" --fwd-dmac "$fwd_mac" >"$TMP/frames.txt" ||
+		return 1
+	lab_in "$HOLD_MIC" taskset -c 1 "$MICRO" --frames "$TMP/frames.txt" \
+		--repeat $MICRO_REPEAT --rounds $MICRO_ROUNDS --dev dut0 --fwd-dev fwd0 "${peer[@]}" \
 		>"$TMP/micro.out" 2>"$TMP/micro.err"
-	local rc=$?
-	ip netns del "$NS_MIC"
+	rc=$?
+	lab_ns_del mic HOLD_MIC
 	grep -v xdp_run_config "$TMP/micro.err" >&2
 	return $rc
 }
@@ -500,15 +460,13 @@ probe_v6_one() {
 	napi_mode closed || return 1
 	in_gen ethtool -K "$GEN_IF" tx "$tx" >/dev/null
 	in_dut cat /proc/net/stat/synproxy >"$TMP/sp0" 2>/dev/null
-	in_dut timeout 5 tcpdump -i "$DUT_IF" -nn -l 'ip6 and tcp port 80' >"$cap" 2>/dev/null &
-	tp=$!
-	PIDS+=("$tp")
+	lab_bg_in tp "$HOLD_DUT" timeout 5 tcpdump -i "$DUT_IF" -nn -l 'ip6 and tcp port 80' \
+		>"$cap" 2>/dev/null
 	sleep 0.3
-	c=$(in_gen taskset -c 0 "$TOOL" clients --dst fd00::2 --port 80 --secs 0.5 --gap-ms 10 \
+	c=$(in_gen taskset -c 0 "$CLIENTS" --dst fd00::2 --port 80 --secs 0.5 --gap-ms 10 \
 		--timeout-ms 1500 | awk '$1 != "samples_us" { printf "%s=%s ", $1, $2 }')
 	sleep 0.2
-	kill "$tp" 2>/dev/null
-	wait "$tp" 2>/dev/null
+	lab_kill "$tp"
 	in_dut cat /proc/net/stat/synproxy >"$TMP/sp1" 2>/dev/null
 	in_gen ethtool -K "$GEN_IF" tx off >/dev/null
 	printf 'v6probe_%s scenario=%s tx_offload=%s %scapture_in=%s capture_out=%s %s\n' \
@@ -540,8 +498,7 @@ probe_v6() {
 # profile SCN KIND: a split-mode flood with perf sampling the DUT's NAPI thread
 # only (CPU 1 also runs whatever else shares this machine).
 profile() {
-	local scn=$1 kind=$2 dst=198.18.0.2 tids ppid
-	case $kind in syn6 | ack6) dst=fd00::2 ;; esac
+	local scn=$1 kind=$2 tids ppid
 	scn_enter "$scn"
 	napi_mode split || return 1
 	tids=$(kthreads "napi/$DUT_IF-" | paste -sd, -)
@@ -549,10 +506,10 @@ profile() {
 	perf record -q -t "$tids" -e cpu-clock -F 4999 -o "$TMP/perf.data" -- sleep "$T_PROFILE" \
 		>/dev/null 2>&1 &
 	ppid=$!
-	PIDS+=("$ppid")
-	in_gen "$TOOL" gen "$GEN_IF" --kind "$kind" --smac "$GEN_MAC" --dmac "$DUT_MAC" \
-		--dst $dst --dport 80 --count $MAX_PKTS --secs "$T_PROFILE" --cpu 0 >/dev/null
-	wait $ppid
+	lab_track "$ppid"
+	in_gen "$GEN" "$GEN_IF" --kind "$kind" --frame "${TMPL[$kind]}" --count $MAX_PKTS \
+		--secs "$T_PROFILE" --cpu 0 >/dev/null
+	lab_reap "$ppid"
 	perf report -q -i "$TMP/perf.data" --stdio --sort sym 2>/dev/null |
 		awk 'NF && $1 ~ /%$/' | head -n 25 >"$TMP/profile-$scn-$kind.txt"
 	rm -f "$TMP/perf.data"
@@ -581,7 +538,7 @@ if [ $DO_MICRO = 1 ]; then
 	micro || die "micro-benchmark failed"
 fi
 if [ $DO_MACRO = 1 ]; then
-	lab_up || die "lab setup failed"
+	lab_bench_up || die "lab setup failed"
 	# The tests of one round, each run for every scenario in a rotated order.
 	# Clients run in their own closed-mode tests: their traffic would perturb
 	# the closed loop whose cost per frame is the headline.

@@ -10,6 +10,13 @@
 # The veth lab (two namespaces, real traffic between them):
 #   lab_init                      # root + tool checks, cleanup trap
 #   lab_up                        # client ns <-veth-> server ns
+# Its parts, for a caller with its own checks and ends (bench/run.sh):
+#   lab_start                     # names, LAB_TMP, cleanup trap (no checks)
+#   lab_pair                      # the two namespaces, holders, veth, addresses
+#   lab_neighbours                # MACs, static neighbours, IPv6 ready
+#   lab_ns_add / lab_ns_del       # one more namespace, and its early removal
+#   lab_track PID...              # a process started outside the namespaces
+#   lab_reap PID...               # wait for bounded processes, forget them
 #   lab_attach xdp                # synx on the server end (or xdpgeneric)
 #   lab_srv CMD...  lab_cli CMD...  lab_bg NS CMD...   (run in a namespace)
 #   lab_counters FILE             # `reason packets` lines, summed over CPUs
@@ -126,6 +133,12 @@ lab_init() {
 	"$PY" -c 'import scapy' 2>/dev/null || skip_all "missing python3-scapy" "$@"
 	[ -f "$SYNX_OBJ" ] || skip_all "no $SYNX_OBJ (run make)" "$@"
 
+	lab_start
+}
+
+# lab_start: what lab_init does after its checks: this run's names, its
+# temporary directory LAB_TMP and the trap that removes everything.
+lab_start() {
 	_lab_names
 	LAB_TMP=$(mktemp -d "/tmp/synx-lab-$LAB_ID.XXXXXX")
 	trap lab_down EXIT
@@ -186,7 +199,30 @@ lab_kill() {
 		kill "$p" 2>/dev/null
 		wait "$p" 2>/dev/null
 	done
+	_lab_forget "$@"
 	return 0
+}
+
+# lab_reap PID...: wait for processes this script started to end by
+# themselves (bounded loads); their exit status is the last one's.
+lab_reap() {
+	local p rc=0
+	for p in "$@"; do
+		wait "$p"
+		rc=$?
+	done
+	_lab_forget "$@"
+	return $rc
+}
+
+# Reaped PIDs leave the cleanup list: the kernel may give their numbers to
+# processes that are not ours.
+_lab_forget() {
+	local p i
+	for p in "$@"; do
+		for i in "${!LAB_PIDS[@]}"; do [ "${LAB_PIDS[i]}" = "$p" ] && unset 'LAB_PIDS[i]'; done
+	done
+	LAB_PIDS=("${LAB_PIDS[@]}")
 }
 
 # lab_wait NAME SECONDS CMD...: poll CMD (every 50 ms) until it succeeds.
@@ -224,6 +260,25 @@ lab_build_pass() {
 
 lab_up() {
 	lab_build_pass || return 1
+	lab_pair || return 1
+
+	# TX checksum offload off on both ends: with it on, the local stack hands
+	# veth CHECKSUM_PARTIAL packets whose TCP checksum field holds only the
+	# pseudo-header sum.  XDP sees those raw bytes, and synx verifies the
+	# checksums of the SYNs it answers, so it would count every real SYN as
+	# drop_tcp_csum.  Real NICs receive completed checksums; this makes veth
+	# look like one.
+	lab_cli ethtool -K "$CLI_IF" tx off >/dev/null
+	lab_srv ethtool -K "$SRV_IF" tx off >/dev/null
+
+	lab_cli ip link set dev "$CLI_IF" xdp obj "$LAB_PASS_OBJ" sec xdp || return 1
+	lab_neighbours
+}
+
+# lab_pair: the client and server namespaces with their holders, the veth
+# pair between them, addresses, the route back to the spoofed sources and
+# rp_filter off on the server.  No XDP program, offloads untouched.
+lab_pair() {
 	# Only namespaces this run created are ever deleted: on a name clash
 	# with a concurrent run, pick other names rather than share or delete.
 	for _ in 1 2 3 4 5; do
@@ -250,18 +305,11 @@ lab_up() {
 	lab_srv ip link set "$SRV_IF" up
 	lab_srv ip route add "$SPOOF_NET" via "$CLI_IP"
 	lab_srv sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0
+}
 
-	# TX checksum offload off on both ends: with it on, the local stack hands
-	# veth CHECKSUM_PARTIAL packets whose TCP checksum field holds only the
-	# pseudo-header sum.  XDP sees those raw bytes, and synx verifies the
-	# checksums of the SYNs it answers, so it would count every real SYN as
-	# drop_tcp_csum.  Real NICs receive completed checksums; this makes veth
-	# look like one.
-	lab_cli ethtool -K "$CLI_IF" tx off >/dev/null
-	lab_srv ethtool -K "$SRV_IF" tx off >/dev/null
-
-	lab_cli ip link set dev "$CLI_IF" xdp obj "$LAB_PASS_OBJ" sec xdp || return 1
-
+# lab_neighbours: CLI_MAC and SRV_MAC, each end the other's permanent
+# neighbour, and the server's IPv6 address out of DAD.
+lab_neighbours() {
 	CLI_MAC=$(lab_cli cat "/sys/class/net/$CLI_IF/address")
 	SRV_MAC=$(lab_srv cat "/sys/class/net/$SRV_IF/address")
 	# Static neighbours: raw frames and the first SYN need no ARP/ND round
@@ -354,6 +402,21 @@ lab_ns_add() {
 	_lab_holder "$ns" "$2" || return 1
 	nsenter -t "${!2}" -m -n -- ip link set lo up
 }
+
+# lab_ns_del SUFFIX VAR: remove a namespace of lab_ns_add before lab_down
+# would (before lab_pair, which may pick new names): its holder, PID in
+# VAR, stops first.
+lab_ns_del() {
+	local ns="synx-$LAB_ID-$1" i
+	lab_kill "${!2}"
+	ip netns del "$ns" || return 1
+	for i in "${!LAB_NS[@]}"; do [ "${LAB_NS[i]}" = "$ns" ] && unset 'LAB_NS[i]'; done
+	LAB_NS=("${LAB_NS[@]}")
+}
+
+# lab_track PID...: processes the caller started itself, outside the lab's
+# namespaces (a profiler): lab_down stops and reaps them with the others.
+lab_track() { LAB_PIDS+=("$@"); }
 
 # lab_in HOLDER_PID CMD...: run CMD in that holder's net + mount namespaces.
 lab_in() {

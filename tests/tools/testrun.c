@@ -105,6 +105,65 @@ int tr_run(int prog_fd, const void *in, size_t len, __u32 ifindex, __u32 repeat,
 	return 0;
 }
 
+/* The one's-complement sum of @len bytes as big-endian 16-bit words, plus @s, unfolded. */
+static __u32 sum16(const __u8 *b, size_t len, __u32 s)
+{
+	for (size_t i = 0; i + 1 < len; i += 2)
+		s += (__u32)b[i] << 8 | b[i + 1];
+	if (len & 1)
+		s += (__u32)b[len - 1] << 8;
+	return s;
+}
+
+static __u16 csum_fold(__u32 s)
+{
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	return ~s & 0xffff;
+}
+
+#define TR_ETH_HLEN 14
+#define TR_IP6_HLEN 40
+
+int tr_frame_fix_csums(__u8 *f, size_t len)
+{
+	size_t l4, seg;
+	__u32 pseudo;
+	__u16 ck;
+
+	if (len < TR_ETH_HLEN + 20)
+		return -EINVAL;
+	if (f[12] == 0x08 && f[13] == 0x00) {
+		size_t ihl = (f[14] & 0xf) * 4, tot = (size_t)f[16] << 8 | f[17];
+
+		if (ihl < 20 || f[23] != 6 || tot < ihl || TR_ETH_HLEN + tot > len)
+			return -EINVAL;
+		f[24] = f[25] = 0;
+		ck = csum_fold(sum16(f + TR_ETH_HLEN, ihl, 0));
+		f[24] = ck >> 8, f[25] = ck;
+		l4 = TR_ETH_HLEN + ihl;
+		seg = tot - ihl;
+		/* Source and destination addresses, protocol, TCP length. */
+		pseudo = sum16(f + TR_ETH_HLEN + 12, 8, 0) + 6 + seg;
+	} else if (f[12] == 0x86 && f[13] == 0xdd) {
+		if (len < TR_ETH_HLEN + TR_IP6_HLEN || f[20] != 6)
+			return -EINVAL;
+		l4 = TR_ETH_HLEN + TR_IP6_HLEN;
+		seg = (size_t)f[18] << 8 | f[19];
+		if (l4 + seg > len)
+			return -EINVAL;
+		pseudo = sum16(f + TR_ETH_HLEN + 8, 32, 0) + 6 + seg;
+	} else {
+		return -EINVAL;
+	}
+	if (seg < 20)
+		return -EINVAL;
+	f[l4 + 16] = f[l4 + 17] = 0;
+	ck = csum_fold(sum16(f + l4, seg, pseudo));
+	f[l4 + 16] = ck >> 8, f[l4 + 17] = ck;
+	return 0;
+}
+
 int tr_unpin_maps(struct bpf_object *obj)
 {
 	struct bpf_map *map;

@@ -2,8 +2,8 @@
 /*
  * Running the synx XDP program through BPF_PROG_TEST_RUN, and reading its
  * counters: the pieces every driver of the real object needs (the tests'
- * synx_testrun; the benchmark's micro runs could use the same).  No state
- * of its own: callers pass map and program fds.
+ * synx_testrun, the benchmark's bench_micro and bench_gen).  No state of
+ * its own: callers pass map and program fds.
  */
 #ifndef SYNX_TESTS_TESTRUN_H
 #define SYNX_TESTS_TESTRUN_H
@@ -45,6 +45,15 @@ int tr_counters_read(int reasons_fd, int verdicts_fd, struct tr_counters *c);
  */
 int tr_run(int prog_fd, const void *in, size_t len, __u32 ifindex, __u32 repeat, void *out,
 	   __u32 *out_len, __u32 *retval, __u32 *duration);
+
+/*
+ * Recompute the IPv4 header checksum and the TCP checksum of the Ethernet
+ * frame @f (no VLAN tag, no IPv6 extension header) after a caller changed
+ * its fields: RFC 1071 sums over the RFC 9293 / RFC 8200 pseudo-header, as
+ * tests/lib/synxtest/csum.py computes them.  -EINVAL for any other frame,
+ * or one whose lengths run past @len.
+ */
+int tr_frame_fix_csums(__u8 *f, size_t len);
 
 /* Clear every map's pin path, so that loading @obj pins nothing. */
 int tr_unpin_maps(struct bpf_object *obj);
