@@ -196,6 +196,20 @@ static __always_inline struct net *listener_net(const struct tcp_sock *tp)
 }
 
 /*
+ * The namespace whose sysctls shape the SYN-ACK: the listener's, or the
+ * ingress device's (the same one: the lookup is BPF_F_CURRENT_NETNS) on a
+ * kernel whose listener fields cannot be read.
+ */
+static __always_inline struct net *syn_net(const struct synx_ctx *sx, const struct tcp_sock *tp)
+{
+	if (tp)
+		return listener_net(tp);
+	if (sx->dev && (sx->feat & SYNX_K_SYSCTL))
+		return kdev_net(sx->dev);
+	return NULL;
+}
+
+/*
  * Ask the listener's kernel for its cookie: the ISN in the low 32 bits and
  * the MSS it encoded above them, or a negative error.
  */
@@ -371,7 +385,7 @@ static __always_inline struct synx_verdict syn_to_listener(struct synx_ctx *sx,
 	const struct tcphdr *syn = (const struct tcphdr *)s->hdr;
 	const struct synx_cookie_keys *keys = NULL;
 	struct tcp_sock *tp = listener_btf(sx, sk);
-	struct net *net = tp ? listener_net(tp) : NULL;
+	struct net *net = syn_net(sx, tp);
 	struct synx_server srv = {};
 	struct synx_verdict v;
 	__s64 cookie = 0;
