@@ -2,8 +2,10 @@
 /*
  * synx_testrun: run the real synx XDP object through BPF_PROG_TEST_RUN.
  *
- *   synx_testrun [-v] [-f FORGE_OBJ] [-p SIDE_OBJ]
+ *   synx_testrun [-v] [-f FORGE_OBJ] [-p SIDE_OBJ] [-B BTF]
  *
+ * -B relocates the object against BTF (a file of tests/tools/btf_strip)
+ * instead of the running kernel's: a kernel that lacks some fields.
  * Loads the object embedded in the skeleton with pinning cleared (nothing
  * touches bpffs), then serves a line protocol on stdin/stdout so that a test
  * driver (tests/lib/synxtest/testrun.py) can build packets in Python and
@@ -16,6 +18,7 @@
  *   keys C0 C1 P0 P1 ROT GEN SHIFT
  *                              write synx_keys[0]: current and previous
  *                              SipHash key, rotated_ns, generation, period_shift
+ *   state                      synx_state[0]: "state kernel K addr4 A addr6 B"
  *   forget                     empty the handshake follow-up cache, so that
  *                              a replayed handshake ACK is judged afresh
  *   run HEX [IFINDEX]          run the program once on the frame HEX
@@ -422,6 +425,20 @@ static void cmd_prun(char *args)
 	printf("\nend\n");
 }
 
+/* synx_state[0]: what the program learned of the kernel. */
+static void cmd_state(void)
+{
+	struct synx_state st = {};
+	__u32 key = 0;
+
+	if (bpf_map__lookup_elem(skel->maps.synx_state, &key, sizeof(key), &st, sizeof(st), 0)) {
+		reply_err(errno, "synx_state");
+		return;
+	}
+	printf("state kernel %u addr4 %u addr6 %u\nend\n", st.kernel, st.addr_hash[0],
+	       st.addr_hash[1]);
+}
+
 static void cmd_maps(void)
 {
 	struct bpf_prog_info pi = {};
@@ -454,11 +471,12 @@ static void cmd_maps(void)
 	printf("\nend\n");
 }
 
-static int load(void)
+static int load(const char *btf_path)
 {
+	LIBBPF_OPTS(bpf_object_open_opts, opts, .btf_custom_path = btf_path);
 	int err;
 
-	skel = synx__open();
+	skel = synx__open_opts(&opts);
 	if (!skel) {
 		err = -errno;
 		fprintf(stderr, "synx_testrun: open skeleton: %s\n", strerror(errno));
@@ -482,10 +500,11 @@ int main(int argc, char **argv)
 {
 	char *line = NULL;
 	size_t cap = 0;
+	const char *btf_path = NULL;
 	ssize_t n;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "vf:p:")) != -1) {
+	while ((opt = getopt(argc, argv, "vf:p:B:")) != -1) {
 		switch (opt) {
 		case 'v':
 			verbose = 1;
@@ -496,13 +515,17 @@ int main(int argc, char **argv)
 		case 'p':
 			side_path = optarg;
 			break;
+		case 'B':
+			btf_path = optarg;
+			break;
 		default:
-			fprintf(stderr, "usage: synx_testrun [-v] [-f FORGE_OBJ] [-p SIDE_OBJ]\n");
+			fprintf(stderr,
+				"usage: synx_testrun [-v] [-f FORGE_OBJ] [-p SIDE_OBJ] [-B BTF]\n");
 			return 2;
 		}
 	}
 	libbpf_set_print(libbpf_print);
-	if (load()) {
+	if (load(btf_path)) {
 		synx__destroy(skel);
 		/* Distinct exit code: the driver reports a load failure once. */
 		return 3;
@@ -536,6 +559,8 @@ int main(int argc, char **argv)
 			cmd_maps();
 		else if (!strcmp(cmd, "forget"))
 			cmd_forget();
+		else if (!strcmp(cmd, "state"))
+			cmd_state();
 		else if (!strcmp(cmd, "quit"))
 			break;
 		else

@@ -8,6 +8,7 @@ re-typed, so that a test cannot drift from what the program was built with.
   REASON_MAX      __SYNX_REASON_MAX
   VERDICT         {'aborted': 0, 'drop': 1, 'pass': 2, 'tx': 3, 'redirect': 4}
   F               {'ALL_PORTS': 1, ...}           (SYNX_F_*)
+  K               {'DEVICE': 1, ...}              (SYNX_K_*: synx_state.kernel)
   CONFIG_VERSION  SYNX_CONFIG_VERSION
   CONFIG_FIELDS   field names of struct synx_config, in order
   DEFAULTS        the built-in configuration (SYNX_DEFAULT_*), as a config dict
@@ -115,6 +116,7 @@ _kdefs = _defines(_cookie, {})
 _gdefs = _defines(_config, _kdefs)
 CONFIG_VERSION = _gdefs['SYNX_CONFIG_VERSION']
 F = {k[len('SYNX_F_'):]: v for k, v in _gdefs.items() if k.startswith('SYNX_F_')}
+K = {k[len('SYNX_K_'):]: v for k, v in _gdefs.items() if k.startswith('SYNX_K_')}
 _modes = _enum(_config, 'synx_cookie_mode')
 COOKIE_KERNEL, COOKIE_OWN = _modes['SYNX_COOKIE_KERNEL'], _modes['SYNX_COOKIE_OWN']
 _nolisten = _enum(_config, 'synx_no_listener')
@@ -192,7 +194,7 @@ def register(sub):
 
 
 if __name__ == '__main__':
-    for k in ('REASON_MAX', 'VERDICT', 'F', 'CONFIG_VERSION', 'CONFIG_FIELDS', 'DEFAULTS',
+    for k in ('REASON_MAX', 'VERDICT', 'F', 'K', 'CONFIG_VERSION', 'CONFIG_FIELDS', 'DEFAULTS',
               'OWN', 'MSS_TABLE', 'PERIOD_SHIFT', 'META_MAGIC', 'META_FIELDS', 'MAPS',
               'KEYS_FIELDS'):
         print(k, globals()[k])

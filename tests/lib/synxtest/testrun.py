@@ -63,8 +63,11 @@ def config_line(cfg):
 class TestRun:
     __test__ = False  # not a pytest class
 
-    def __init__(self, tool=TOOL, forge=FORGE_OBJ, side=None):
-        argv = [tool] + (['-f', forge] if forge else []) + (['-p', side] if side else [])
+    def __init__(self, tool=TOOL, forge=FORGE_OBJ, side=None, btf=None):
+        """btf: a BTF file to relocate the object against instead of the
+        running kernel's (tests/tools/btf_strip: a kernel lacking fields)."""
+        argv = ([tool] + (['-f', forge] if forge else []) + (['-p', side] if side else [])
+                + (['-B', btf] if btf else []))
         self.p = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                   stderr=subprocess.PIPE, text=True, bufsize=1 << 16)
         line = self.p.stdout.readline().strip()
@@ -240,6 +243,15 @@ class TestRun:
             elif f[0] == 'prog_maps':
                 ids = sorted(int(x) for x in f[1:])
         return maps, ids
+
+    def state(self):
+        """synx_state[0]: {'kernel': SYNX_K_* bits, 'addr4': .., 'addr6': ..}."""
+        self._feed(['state'])
+        for line in self._data():
+            f = line.split()
+            if f[0] == 'state':
+                return {f[i]: int(f[i + 1]) for i in range(1, len(f), 2)}
+        return {}
 
     def close(self):
         try:
