@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /* The command table.  See commands.h; options.c says which options each takes. */
+#include <stdio.h>
 #include <string.h>
 #include "commands.h"
 
@@ -104,4 +105,15 @@ const struct synx_command *synx_command_find(const char *word, bool *ambiguous)
 		found = &synx_commands[i];
 	}
 	return found;
+}
+
+void synx_command_candidates(const char *word, char *buf, size_t len)
+{
+	size_t n = strlen(word), used = 0;
+
+	buf[0] = '\0';
+	for (unsigned int i = 0; i < synx_nr_commands && used < len; i++)
+		if (!strncmp(synx_commands[i].name, word, n))
+			used += snprintf(buf + used, len - used, "%s%s", used ? " or " : "",
+					 synx_commands[i].name);
 }

@@ -48,6 +48,8 @@ extern const unsigned int synx_nr_commands;
 
 /* Exact name, else the only command @word is a prefix of (bpftool's rule). */
 const struct synx_command *synx_command_find(const char *word, bool *ambiguous);
+/* The commands @word is a prefix of, "status or stats", into @buf: for "ambiguous" errors. */
+void synx_command_candidates(const char *word, char *buf, size_t len);
 
 int synx_cmd_attach(struct synx_cmdline *cl);
 int synx_cmd_detach(struct synx_cmdline *cl);

@@ -126,9 +126,15 @@ int synx_cmd_help(int argc, char **argv)
 		return 0;
 	}
 	c = synx_command_find(argv[1], &amb);
+	if (!c && amb) {
+		char cands[128];
+
+		synx_command_candidates(argv[1], cands, sizeof(cands));
+		return synx_err(SYNX_EXIT_USAGE, "help: ambiguous command '%s': %s", argv[1],
+				cands);
+	}
 	if (!c)
-		return synx_err(SYNX_EXIT_USAGE, "help: %s command '%s'",
-				amb ? "ambiguous" : "unknown", argv[1]);
+		return synx_err(SYNX_EXIT_USAGE, "help: unknown command '%s'", argv[1]);
 	synx_usage(stdout, c);
 	return 0;
 }

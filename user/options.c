@@ -6,6 +6,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include "build_info.h"
 #include "cli.h"
 #include "keys.h"
 #include "options.h"
@@ -37,9 +38,13 @@ static int show_version(struct synx_cmdline *cl, const char *arg)
 	if (synx_cli.json) {
 		jw_start_object(synx_json());
 		jw_string_field(synx_json(), "version", SYNX_VERSION);
+		jw_string_field(synx_json(), "commit", SYNX_COMMIT);
+		jw_string_field(synx_json(), "object", SYNX_LIBDIR "/synx.bpf.o");
 		jw_end_object(synx_json());
 	} else {
-		printf("synx %s\n", SYNX_VERSION);
+		printf("synx %s (git %s)\n", SYNX_VERSION, SYNX_COMMIT);
+		printf("XDP object for 'ip link ... xdp obj': %s/synx.bpf.o (make install)\n",
+		       SYNX_LIBDIR);
 	}
 	return SYNX_CMDLINE_DONE;
 }

@@ -154,6 +154,16 @@ static const char *onoff(int v)
 	return v < 0 ? "n/a" : v ? "on" : "off";
 }
 
+/* An offload as JSON: true/false like every other flag, null when the driver does not say. */
+static void tristate_field(json_writer_t *jw, const char *name, int v)
+{
+	jw_name(jw, name);
+	if (v < 0)
+		jw_null(jw);
+	else
+		jw_bool(jw, v);
+}
+
 /* What status knows about own cookies on one interface. */
 struct own_state {
 	bool have_keys;
@@ -328,10 +338,10 @@ static void print_target(const struct synx_target *t, const struct target_info *
 			print_kernel_state(&ti->kstate, jw);
 		jw_name(jw, "offloads");
 		jw_start_object(jw);
-		jw_int_field(jw, "rx_checksum", off.rx_csum);
-		jw_int_field(jw, "tx_checksum", off.tx_csum);
-		jw_int_field(jw, "rx_vlan", off.rx_vlan);
-		jw_int_field(jw, "tx_vlan", off.tx_vlan);
+		tristate_field(jw, "rx_checksum", off.rx_csum);
+		tristate_field(jw, "tx_checksum", off.tx_csum);
+		tristate_field(jw, "rx_vlan", off.rx_vlan);
+		tristate_field(jw, "tx_vlan", off.tx_vlan);
 		jw_end_object(jw);
 		jw_name(jw, "warnings");
 		jw_start_array(jw);
@@ -447,7 +457,16 @@ int synx_cmd_status(struct synx_cmdline *cl)
 	if (!n && !synx_cli.json)
 		printf("synx is not attached to any interface\n");
 
-	nk = synx_kernel_warnings(&env.k, any_cfg ? &last : NULL, kwarn, MAX_WARN);
+	/*
+	 * Nothing running: warn about what the next 'synx attach' would
+	 * need, and that is own cookies where the kernel has the kfunc
+	 * (which need no TS cookies, so no tcp_timestamps advice).
+	 */
+	if (!any_cfg) {
+		last.version = SYNX_CONFIG_VERSION;
+		last.cookie_mode = env.kfunc ? SYNX_COOKIE_OWN : SYNX_COOKIE_KERNEL;
+	}
+	nk = synx_kernel_warnings(&env.k, &last, kwarn, MAX_WARN);
 	if (synx_cli.json) {
 		jw_end_array(synx_json());
 		jw_name(synx_json(), "warnings");

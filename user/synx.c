@@ -31,14 +31,27 @@ int main(int argc, char **argv)
 	synx_setup_logging();
 
 	if (next >= argc) {
-		synx_usage(stderr, NULL);
-		ret = SYNX_EXIT_USAGE;
+		/* In JSON mode even this is a JSON error: scripts parse stdout. */
+		if (synx_cli.json) {
+			ret = synx_err(SYNX_EXIT_USAGE, "no command given (see 'synx help')");
+		} else {
+			synx_usage(stderr, NULL);
+			ret = SYNX_EXIT_USAGE;
+		}
 		goto out;
 	}
 	c = synx_command_find(argv[next], &amb);
+	if (!c && amb) {
+		char cands[128];
+
+		synx_command_candidates(argv[next], cands, sizeof(cands));
+		ret = synx_err(SYNX_EXIT_USAGE, "ambiguous command '%s': %s (see 'synx help')",
+			       argv[next], cands);
+		goto out;
+	}
 	if (!c) {
-		ret = synx_err(SYNX_EXIT_USAGE, "%s command '%s' (see 'synx help')",
-			       amb ? "ambiguous" : "unknown", argv[next]);
+		ret = synx_err(SYNX_EXIT_USAGE, "unknown command '%s' (see 'synx help')",
+			       argv[next]);
 		goto out;
 	}
 
