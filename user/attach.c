@@ -4,7 +4,7 @@
  * own cookies, synx_tc at tc ingress), and put everything back on failure.
  *
  * No daemon: everything a later command needs is in the kernel.  The maps
- * are pinned under SYNX_PIN_ROOT/IFACE/, the program stays attached through
+ * are pinned under the interface's pin dir (pins.h), the program stays attached through
  * libxdp (its dispatcher pins itself under /sys/fs/bpf/xdp/, or the single
  * program is attached directly), and later commands find the program again
  * from the interface.
@@ -175,7 +175,7 @@ int synx_cmd_attach(struct synx_cmdline *cl)
 			[SYNX_MAP_IDX_KEYS] = skel->maps.synx_keys,
 		};
 
-		err = synx_pin_txn_check(txn, ifname, skel->obj, maps);
+		err = synx_pin_txn_check(txn, ifindex, ifname, skel->obj, maps);
 	}
 	if (err)
 		goto out;
@@ -189,10 +189,8 @@ int synx_cmd_attach(struct synx_cmdline *cl)
 
 	/* From here on the system changes: every failure goes through rollback. */
 	err = synx_pin_txn_mkdir(txn);
-	if (err) {
-		err = synx_err(SYNX_EXIT_FAIL, "cannot create %s: %s", txn->dir, strerror(-err));
+	if (err)
 		goto fail;
-	}
 	/*
 	 * Keys first, then ports, then the config that selects own cookies:
 	 * the program's first packet finds everything it needs.  In kernel
@@ -311,8 +309,11 @@ int synx_cmd_attach(struct synx_cmdline *cl)
 	goto out;
 
 fail:
-	if (tc_attached || qdisc_created)
-		synx_tc_detach(ifindex, qdisc_created);
+	if (tc_attached || qdisc_created) {
+		bool gone;
+
+		synx_tc_detach(ifindex, qdisc_created, &gone);
+	}
 	if (attached)
 		xdp_program__detach(prog, ifindex, mode, 0);
 	synx_pin_txn_rollback(txn);

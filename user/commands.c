@@ -14,7 +14,8 @@ const struct synx_command synx_commands[] = {
 		.run = synx_cmd_attach,
 		.doc = "Load synx and attach it to IFACE through libxdp (its multi-program dispatcher\n"
 		       "when the kernel allows it, else as the only program).  Maps are pinned under\n"
-		       "/sys/fs/bpf/synx/IFACE/; no process stays running.  The program reads the\n"
+		       "/sys/fs/bpf/synx/by-netns-ifindex/, keyed by what a rename keeps, with a link\n"
+		       "/sys/fs/bpf/synx/IFACE; no process stays running.  The program reads the\n"
 		       "kernel's TCP settings and the listener's at packet time; attach passes it\n"
 		       "the one it cannot read, net.core.rmem_max of the current network namespace.\n"
 		       "\n"
@@ -30,10 +31,11 @@ const struct synx_command synx_commands[] = {
 		.iface = SYNX_IFACE_REQUIRED,
 		.summary = "detach synx from IFACE and remove its pins",
 		.run = synx_cmd_detach,
-		.doc = "Detach synx from IFACE, remove its tc ingress filter (own cookies) and the\n"
-		       "clsact qdisc if synx created it, and remove /sys/fs/bpf/synx/IFACE/.  Other XDP\n"
-		       "programs on IFACE (behind the libxdp dispatcher) keep running.  Stale pins\n"
-		       "left by an interface that is gone are removed too.\n",
+		.doc = "Detach synx from IFACE, remove its tc ingress filter (own cookies), the clsact\n"
+		       "qdisc if synx created it and nobody else filters in it, and its pins.  Other\n"
+		       "XDP programs on IFACE (behind the libxdp dispatcher) keep running.  A renamed\n"
+		       "interface is detached by its new name; stale pins left by an interface that\n"
+		       "is gone are removed by the name it had.\n",
 	},
 	{
 		.name = "config",

@@ -32,7 +32,7 @@ int synx_cmd_config(struct synx_cmdline *cl)
 	struct synx_config cur = {}, cfg;
 	struct synx_cookie_keys keys = {};
 	struct synx_tc_info tci = {};
-	char dir[256];
+	struct synx_pins pins;
 	unsigned int mtu;
 	int ifindex, err;
 	bool have_keys, qdisc, kfunc;
@@ -124,8 +124,7 @@ int synx_cmd_config(struct synx_cmdline *cl)
 		goto out;
 	}
 	synx_tc_query(ifindex, &tci);
-	synx_pin_dir(dir, sizeof(dir), ifname);
-	qdisc = synx_clsact_marker_get(dir);
+	qdisc = !synx_pins_of(ifindex, &pins) && pins.exists && synx_clsact_marker_get(pins.dir);
 	kfunc = synx_kfunc_available();
 	if (synx_cli.json) {
 		jw_start_object(synx_json());

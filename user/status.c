@@ -191,7 +191,6 @@ static __u64 counter_packets(int fd, __u32 reason)
 static void own_state_read(const struct synx_target *t, const struct synx_maps *m,
 			   struct own_state *s)
 {
-	char dir[256];
 	__u32 key = 0;
 
 	memset(s, 0, sizeof(*s));
@@ -202,8 +201,7 @@ static void own_state_read(const struct synx_target *t, const struct synx_maps *
 		counter_packets(m->fd[SYNX_MAP_IDX_COUNTERS], SYNX_R_PASS_HANDOFF_FAILED);
 	if (t->a.ifindex)
 		synx_tc_query(t->a.ifindex, &s->tc);
-	synx_pin_dir(dir, sizeof(dir), t->ifname);
-	s->qdisc_created = t->pinned && synx_clsact_marker_get(dir);
+	s->qdisc_created = t->pinned && synx_clsact_marker_get(t->pins.dir);
 }
 
 /* What the whole namespace shares: sysctls, the kfunc, the firewall. */
@@ -259,11 +257,11 @@ static void print_target(const struct synx_target *t, const struct target_info *
 	bool own = have_cfg && cfg->version == SYNX_CONFIG_VERSION &&
 		   cfg->cookie_mode == SYNX_COOKIE_OWN;
 	json_writer_t *jw = synx_cli.json ? synx_json() : NULL;
-	char since[64], dir[256], drv[32], warn[MAX_WARN][SYNX_WARN_LEN];
+	const char *dir = t->pins.dir;
+	char since[64], drv[32], warn[MAX_WARN][SYNX_WARN_LEN];
 	struct synx_offloads off = { -1, -1, -1, -1 };
 	int nwarn = 0;
 
-	synx_pin_dir(dir, sizeof(dir), t->ifname);
 	drv[0] = '\0';
 	if (t->a.ifindex) {
 		synx_iface_offloads(t->ifname, &off);
