@@ -21,6 +21,27 @@
 #include "report.h"
 #include "sysctl.h"
 
+/*
+ * A program loaded by `ip link ... xdp obj` shares its config and port maps
+ * with iproute2's pins, which outlive it: the next plain `ip link` load
+ * would take this configuration over instead of the documented defaults.
+ * Unpinned, the maps stay with the programs that hold them, and the next
+ * load creates fresh ones.
+ */
+static void unpin_iproute2(const char *ifname, const struct synx_maps *m)
+{
+	static const enum synx_map_idx idx[] = { SYNX_MAP_IDX_CONFIG, SYNX_MAP_IDX_PORTS };
+	bool any = false;
+
+	for (unsigned int i = 0; i < sizeof(idx) / sizeof(idx[0]); i++)
+		if (synx_iproute2_unpin(m->fd[idx[i]]))
+			any = true;
+	if (any)
+		synx_note(
+			"%s: configuration unpinned from %s: it stays with this program, and the next plain 'ip link ... xdp obj' load starts from the defaults",
+			ifname, SYNX_IPROUTE2_GLOBALS);
+}
+
 int synx_cmd_config(struct synx_cmdline *cl)
 {
 	struct synx_opts *o = &cl->settings;
@@ -123,6 +144,7 @@ int synx_cmd_config(struct synx_cmdline *cl)
 		err = synx_err(SYNX_EXIT_FAIL, "cannot write the keys: %s", strerror(errno));
 		goto out;
 	}
+	unpin_iproute2(ifname, &m);
 	synx_tc_query(ifindex, &tci);
 	qdisc = !synx_pins_of(ifindex, &pins) && pins.exists && synx_clsact_marker_get(pins.dir);
 	kfunc = synx_kfunc_available();

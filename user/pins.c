@@ -327,6 +327,39 @@ int synx_pins_remove(const struct synx_pins *p)
 	return 0;
 }
 
+/* The path in SYNX_IPROUTE2_GLOBALS where map @fd would be pinned, if it is; "" else. */
+static bool iproute2_pin_of(int fd, char *path, size_t len)
+{
+	struct bpf_map_info info = {}, pinned = {};
+	__u32 ilen = sizeof(info), plen = sizeof(pinned);
+	int pfd;
+	bool same;
+
+	if (fd < 0 || bpf_obj_get_info_by_fd(fd, &info, &ilen) || !info.name[0])
+		return false;
+	snprintf(path, len, "%s/%s", SYNX_IPROUTE2_GLOBALS, info.name);
+	pfd = bpf_obj_get(path);
+	if (pfd < 0)
+		return false;
+	same = !bpf_obj_get_info_by_fd(pfd, &pinned, &plen) && pinned.id == info.id;
+	close(pfd);
+	return same;
+}
+
+bool synx_iproute2_pinned(int fd)
+{
+	char path[512];
+
+	return iproute2_pin_of(fd, path, sizeof(path));
+}
+
+bool synx_iproute2_unpin(int fd)
+{
+	char path[512];
+
+	return iproute2_pin_of(fd, path, sizeof(path)) && !unlink(path);
+}
+
 void synx_pin_txn_init(struct synx_pin_txn *t)
 {
 	memset(t, 0, sizeof(*t));

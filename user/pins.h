@@ -13,7 +13,7 @@
  * and a new interface that takes the old name starts clean.  (The directory
  * name is longer than any interface name, so no link can clash with it.)
  * `ip link ... xdp obj synx.bpf.o` pins the same names under
- * SYNX_TC_GLOBALS.  Attach fills the directory as a transaction that a
+ * SYNX_IPROUTE2_GLOBALS.  Attach fills the directory as a transaction that a
  * failure rolls back; detach removes it.
  *
  * Whoever can write these directories can swap a map under a root
@@ -33,7 +33,14 @@
 #define SYNX_BPFFS "/sys/fs/bpf"
 #define SYNX_PIN_ROOT SYNX_BPFFS "/synx"
 #define SYNX_PIN_STATE "by-netns-ifindex"
-#define SYNX_TC_GLOBALS SYNX_BPFFS "/tc/globals"
+/*
+ * iproute2's pin directory for `ip link ... xdp obj` (6.1, with libbpf):
+ * SYNX_BPFFS/xdp/globals.  Where iproute2 makes the tree itself, xdp is a
+ * link to tc, so the maps show under tc/globals too; where xdp/ exists
+ * already (libxdp makes it for its dispatcher, so after any `synx attach`)
+ * it is a directory of its own and tc/globals does not have them.
+ */
+#define SYNX_IPROUTE2_GLOBALS SYNX_BPFFS "/xdp/globals"
 
 /*
  * Marker under the pin dir: present iff `synx attach` created the clsact
@@ -79,6 +86,13 @@ bool synx_clsact_marker_get(const char *dir);
  */
 int synx_pins_remove(const struct synx_pins *p);
 
+/*
+ * Whether map @fd is the one pinned under its name in SYNX_IPROUTE2_GLOBALS
+ * (iproute2's), and if so, remove that pin: true when it did.
+ */
+bool synx_iproute2_unpin(int fd);
+/* Whether map @fd is pinned under its name in SYNX_IPROUTE2_GLOBALS. */
+bool synx_iproute2_pinned(int fd);
 
 /* A value of one of the single-entry maps attach writes. */
 union synx_pin_value {

@@ -96,7 +96,8 @@ void synx_report_config(json_writer_t *jw, const struct synx_config *cfg,
 	bool valid = cfg->version == SYNX_CONFIG_VERSION;
 	char plist[1024], ttl[16], hop[16];
 
-	if (!ports)
+	/* Never configured: the built-in defaults protect every port. */
+	if (!ports || !valid)
 		all = true;
 	synx_ports_format(ports, all, plist, sizeof(plist));
 	if (jw) {

@@ -218,7 +218,8 @@ struct target_info {
 	bool have_cfg;
 	const char *map_err;
 	struct own_state os;
-	bool have_kstate; /* the running program has a synx_state map */
+	bool iproute2_pinned; /* its config map is iproute2's pin: later ip link loads inherit it */
+	bool have_kstate;     /* the running program has a synx_state map */
 	struct synx_state kstate;
 };
 
@@ -234,6 +235,11 @@ static int program_warnings(const struct synx_target *t, const struct target_inf
 
 	if (!t->a.attached)
 		return 0;
+	if (valid && ti->iproute2_pinned && n < max)
+		snprintf(
+			warn[n++], SYNX_WARN_LEN,
+			"%s: this configuration is pinned at %s/%s: every later plain 'ip link ... xdp obj' load inherits it instead of the defaults; 'synx config %s' unpins it",
+			t->ifname, SYNX_IPROUTE2_GLOBALS, SYNX_MAP_CONFIG, t->ifname);
 	if (ti->have_kstate)
 		n += synx_state_warnings(t->ifname, &ti->kstate, warn + n, max - n);
 	if (ti->have_cfg)
@@ -440,6 +446,7 @@ int synx_cmd_status(struct synx_cmdline *cl)
 			if (m.fd[SYNX_MAP_IDX_PORTS] >= 0)
 				bpf_map_lookup_elem(m.fd[SYNX_MAP_IDX_PORTS], &key, ports);
 			own_state_read(&t[i], &m, &ti.os);
+			ti.iproute2_pinned = synx_iproute2_pinned(m.fd[SYNX_MAP_IDX_CONFIG]);
 			synx_maps_close(&m);
 		}
 		if (t[i].a.attached)

@@ -109,5 +109,5 @@ int synx_target_maps(const struct synx_target *t, struct synx_maps *m)
 		synx_maps_close(m);
 	}
 	/* A program loaded by iproute2 whose pins outlived it. */
-	return synx_maps_open_dir(SYNX_TC_GLOBALS, m);
+	return synx_maps_open_dir(SYNX_IPROUTE2_GLOBALS, m);
 }

@@ -26,7 +26,7 @@ int synx_targets_collect(const char *ifname, struct synx_target **out);
 
 /*
  * Open the maps of a target: those of the running program (works for
- * `ip link` too), else its pin dir, else iproute2's tc/globals.
+ * `ip link` too), else its pin dir, else iproute2's xdp/globals.
  */
 int synx_target_maps(const struct synx_target *t, struct synx_maps *m);
 
