@@ -128,6 +128,33 @@ static int set_no_listener(struct synx_cmdline *cl, const char *arg)
 	return synx_parse_no_listener(arg, &cl->settings.no_listener);
 }
 
+/* attach: a flag (@arg NULL); config: on|off. */
+static int set_monitor(struct synx_cmdline *cl, const char *arg)
+{
+	if (!arg) {
+		cl->settings.monitor = 1;
+		return 0;
+	}
+	return synx_parse_onoff("--monitor", arg, &cl->settings.monitor);
+}
+
+static int set_synack_limit(struct synx_cmdline *cl, const char *arg)
+{
+	int err = synx_parse_synack_limit(arg, &cl->settings.synack_limit,
+					  &cl->settings.synack_prefix_limit);
+
+	cl->settings.synack_limit_set = !err;
+	return err;
+}
+
+static int set_synack_prefix(struct synx_cmdline *cl, const char *arg)
+{
+	int err = synx_parse_synack_prefix(arg, &cl->settings.prefix4, &cl->settings.prefix6);
+
+	cl->settings.synack_prefix_set = !err;
+	return err;
+}
+
 static int set_watch(struct synx_cmdline *cl, const char *arg)
 {
 	return synx_parse_uint("--watch", arg, 1, 3600, &cl->stats.watch);
@@ -253,6 +280,30 @@ const struct synx_option synx_options[] = {
 	  .set = set_no_listener,
 	  .help = "segments to a protected port with no socket: pass\n"
 		  "lets the kernel answer RST, drop stays silent" },
+
+	{ .name = "monitor",
+	  .accepted_by = SYNX_CMD_ATTACH,
+	  .set = set_monitor,
+	  .help = "monitor only: decide and count as usual, but pass\n"
+		  "every packet untouched (no SYN-ACK, no drop)" },
+	{ .name = "monitor",
+	  .metavar = "on|off",
+	  .accepted_by = SYNX_CMD_CONFIG,
+	  .set = set_monitor,
+	  .help = "monitor only (on) or enforce (off), in place" },
+	{ .name = "synack-limit",
+	  .metavar = "PPS[,PREFIX_PPS]",
+	  .accepted_by = ATTACH_CONFIG,
+	  .set = set_synack_limit,
+	  .help = "SYN-ACKs per second the device sends at most, and\n"
+		  "per source prefix; 0 or off: no limit (default off);\n"
+		  "SYNs over it are dropped (drop_synack_budget)" },
+	{ .name = "synack-prefix",
+	  .metavar = "V4LEN,V6LEN",
+	  .accepted_by = ATTACH_CONFIG,
+	  .set = set_synack_prefix,
+	  .help = "source prefix lengths of the per-prefix limit, IPv4\n"
+		  "1-32 and IPv6 1-128 (default 24,48)" },
 
 	{ .name = "watch",
 	  .metavar = "SECONDS",

@@ -123,6 +123,12 @@ void synx_report_config(json_writer_t *jw, const struct synx_config *cfg,
 		jw_bool_field(jw, "timestamps", cfg->flags & SYNX_F_TIMESTAMPS);
 		jw_uint_field(jw, "rmem_max", cfg->rmem_max);
 		jw_string_field(jw, "cookie_mode", synx_cookie_mode_str(cfg->cookie_mode));
+		jw_bool_field(jw, "monitor", cfg->flags & SYNX_F_MONITOR);
+		jw_uint_field(jw, "synack_limit", cfg->synack_limit);
+		jw_uint_field(jw, "synack_prefix_limit", cfg->synack_prefix_limit);
+		jw_uint_field(jw, "prefix4", cfg->prefix4 ? cfg->prefix4 : SYNX_DEFAULT_PREFIX4);
+		jw_uint_field(jw, "prefix6", cfg->prefix6 ? cfg->prefix6 : SYNX_DEFAULT_PREFIX6);
+		jw_uint_field(jw, "ncpus", cfg->ncpus);
 		jw_end_object(jw);
 		return;
 	}
@@ -131,6 +137,8 @@ void synx_report_config(json_writer_t *jw, const struct synx_config *cfg,
 		       cfg->version);
 		return;
 	}
+	if (cfg->flags & SYNX_F_MONITOR)
+		printf("  monitor:     ON: synx decides and counts, but passes every packet untouched\n");
 	printf("  ports:       %s\n", plist);
 	/* 0: what the kernel would use (bpf/server.h reads it at packet time). */
 	if (cfg->mss4)
@@ -154,4 +162,25 @@ void synx_report_config(json_writer_t *jw, const struct synx_config *cfg,
 	       cfg->flags & SYNX_F_SACK ? "on" : "off", cfg->flags & SYNX_F_WSCALE ? "on" : "off",
 	       cfg->wscale, cfg->flags & SYNX_F_ECN ? "on" : "off");
 	printf("  no listener: %s\n", no_listener_str(cfg->no_listener));
+	synx_budget_format(cfg, plist, sizeof(plist));
+	printf("  budget:      %s\n", plist);
+}
+
+void synx_budget_format(const struct synx_config *cfg, char *buf, size_t len)
+{
+	unsigned int p4 = cfg->prefix4 ? cfg->prefix4 : SYNX_DEFAULT_PREFIX4;
+	unsigned int p6 = cfg->prefix6 ? cfg->prefix6 : SYNX_DEFAULT_PREFIX6;
+	int n;
+
+	if (!cfg->synack_limit && !cfg->synack_prefix_limit) {
+		snprintf(buf, len, "no SYN-ACK limit");
+		return;
+	}
+	n = cfg->synack_limit ? snprintf(buf, len, "%u SYN-ACKs/s", cfg->synack_limit)
+			      : snprintf(buf, len, "no total SYN-ACK limit");
+	if (cfg->synack_prefix_limit && n >= 0 && (size_t)n < len)
+		n += snprintf(buf + n, len - n, ", %u per source /%u (IPv4) or /%u (IPv6)",
+			      cfg->synack_prefix_limit, p4, p6);
+	if (n >= 0 && (size_t)n < len)
+		snprintf(buf + n, len - n, ", shared by %u CPUs", cfg->ncpus ? cfg->ncpus : 1);
 }

@@ -89,6 +89,13 @@ static int snap_read(const struct synx_maps *m, struct stats_snap *s)
 	return 0;
 }
 
+struct stats_src {
+	struct synx_target *t;
+	struct synx_maps m;
+	struct stats_snap cur, prev;
+	int monitor; /* SYNX_F_MONITOR in its config */
+};
+
 static double rate(__u64 now, __u64 before, double secs)
 {
 	return secs > 0 && now >= before ? (now - before) / secs : 0;
@@ -123,10 +130,12 @@ static void json_counter(json_writer_t *jw, const char *name, const char *verdic
 	jw_end_object(jw);
 }
 
-static void print_json(json_writer_t *jw, const struct synx_target *t, const struct synx_maps *m,
-		       const struct stats_snap *s, const struct stats_snap *prev, double secs,
-		       const struct synx_stats_opts *o)
+static void print_json(json_writer_t *jw, const struct stats_src *src,
+		       const struct stats_snap *prev, double secs, const struct synx_stats_opts *o)
 {
+	const struct synx_target *t = src->t;
+	const struct synx_maps *m = &src->m;
+	const struct stats_snap *s = &src->cur;
 	struct synx_counter total = {};
 	char key[64];
 
@@ -139,6 +148,7 @@ static void print_json(json_writer_t *jw, const struct synx_target *t, const str
 	else
 		jw_null(jw);
 	jw_string_field(jw, "source", m->where);
+	jw_bool_field(jw, "monitor", src->monitor);
 	if (prev)
 		jw_float_field(jw, "interval", secs);
 	jw_name(jw, "verdicts");
@@ -188,16 +198,20 @@ static void print_text_line(const char *name, const struct synx_counter *sum,
 				       (unsigned long long)pc[c].bytes);
 }
 
-static void print_text(const struct synx_target *t, const struct synx_maps *m,
-		       const struct stats_snap *s, const struct stats_snap *prev, double secs,
+static void print_text(const struct stats_src *src, const struct stats_snap *prev, double secs,
 		       const struct synx_stats_opts *o)
 {
+	const struct synx_target *t = src->t;
+	const struct synx_maps *m = &src->m;
+	const struct stats_snap *s = &src->cur;
 	char key[64];
 
 	if (t->a.attached)
 		printf("%s: program %u (maps of %s)\n", t->ifname, t->a.prog_id, m->where);
 	else
 		printf("%s: not running (maps in %s)\n", t->ifname, m->where);
+	if (src->monitor)
+		printf(" MONITOR ONLY: these are the decisions synx would make; every packet passed untouched\n");
 	printf(" verdicts:\n");
 	for (int v = 0; v < NR_VERDICTS; v++)
 		print_text_line(synx_verdict_name(v), &s->verdict[v],
@@ -265,12 +279,6 @@ static void print_prometheus(const struct synx_target *t, const struct stats_sna
 	}
 }
 
-struct stats_src {
-	struct synx_target *t;
-	struct synx_maps m;
-	struct stats_snap cur, prev;
-};
-
 static void emit(struct stats_src *src, int n, bool watching, const struct synx_stats_opts *o)
 {
 	json_writer_t *jw = NULL;
@@ -290,11 +298,11 @@ static void emit(struct stats_src *src, int n, bool watching, const struct synx_
 			secs = (s->cur.ts.tv_sec - s->prev.ts.tv_sec) +
 			       (s->cur.ts.tv_nsec - s->prev.ts.tv_nsec) / 1e9;
 		if (jw)
-			print_json(jw, s->t, &s->m, &s->cur, watching ? &s->prev : NULL, secs, o);
+			print_json(jw, s, watching ? &s->prev : NULL, secs, o);
 		else if (o->prometheus)
 			print_prometheus(s->t, &s->cur, i == 0);
 		else
-			print_text(s->t, &s->m, &s->cur, watching ? &s->prev : NULL, secs, o);
+			print_text(s, watching ? &s->prev : NULL, secs, o);
 	}
 	if (jw) {
 		jw_end_array(jw);
@@ -367,6 +375,14 @@ int synx_cmd_stats(struct synx_cmdline *cl)
 		if (!err && (err = snap_read(&s->m, &s->cur)))
 			err = synx_err(SYNX_EXIT_FAIL, "reading counters of %s: %s", t[i].ifname,
 				       strerror(-err));
+		if (!err && s->m.fd[SYNX_MAP_IDX_CONFIG] >= 0) {
+			struct synx_config cfg = {};
+			__u32 key = 0;
+
+			if (!bpf_map_lookup_elem(s->m.fd[SYNX_MAP_IDX_CONFIG], &key, &cfg))
+				s->monitor = cfg.version == SYNX_CONFIG_VERSION &&
+					     (cfg.flags & SYNX_F_MONITOR);
+		}
 		if (err)
 			goto out;
 	}

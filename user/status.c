@@ -235,6 +235,11 @@ static int program_warnings(const struct synx_target *t, const struct target_inf
 
 	if (!t->a.attached)
 		return 0;
+	if (valid && (ti->cfg.flags & SYNX_F_MONITOR) && n < max)
+		snprintf(
+			warn[n++], SYNX_WARN_LEN,
+			"%s: MONITOR ONLY: synx decides and counts, but passes every packet untouched (no SYN-ACK, no drop); 'synx config %s --monitor off' enforces",
+			t->ifname, t->ifname);
 	if (valid && ti->iproute2_pinned && n < max)
 		snprintf(
 			warn[n++], SYNX_WARN_LEN,
@@ -357,11 +362,15 @@ static void print_target(const struct synx_target *t, const struct target_info *
 	}
 
 	if (t->a.attached)
-		printf("%s: program %u, %s mode, %s, since %s\n", t->ifname, t->a.prog_id,
+		printf("%s: program %u, %s mode, %s, since %s%s\n", t->ifname, t->a.prog_id,
 		       synx_mode_str(t->a.mode),
 		       t->a.dispatcher ? "libxdp dispatcher"
 				       : "single program (libxdp dispatcher unavailable)",
-		       since);
+		       since,
+		       have_cfg && cfg->version == SYNX_CONFIG_VERSION &&
+				       (cfg->flags & SYNX_F_MONITOR)
+			       ? " [MONITOR ONLY]"
+			       : "");
 	else
 		printf("%s: synx not running\n", t->ifname);
 	if (t->pinned)
