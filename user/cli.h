@@ -38,6 +38,7 @@ struct synx_cli {
 	json_writer_t *jw; /* stdout writer in JSON mode, see synx_json() */
 	bool quiet;        /* synx_err() only records, for callers that report it themselves */
 	char last_err[512];
+	const char *context; /* put in front of every error ("FILE:LINE"), NULL: none */
 };
 
 extern struct synx_cli synx_cli;

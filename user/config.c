@@ -22,6 +22,34 @@
 #include "sysctl.h"
 
 /*
+ * A configuration file names the load-time settings too (the unit's start
+ * reads the same file): on a reload they must be what runs, since config
+ * cannot change them.  auto matches whatever attach chose.
+ */
+static int check_load_time(struct synx_opts *o, const struct synx_attachment *a, bool own,
+			   const char *ifname)
+{
+	if (o->mode_set && o->mode != XDP_MODE_UNSPEC && o->mode != a->mode)
+		return synx_err(
+			SYNX_EXIT_USAGE,
+			"mode %s: synx on %s runs in %s mode, which only a new attach changes (systemctl restart synx@%s)",
+			synx_mode_str(o->mode), ifname, synx_mode_str(a->mode), ifname);
+	if (o->cookies_set && o->cookies != SYNX_COOKIES_AUTO &&
+	    (o->cookies == SYNX_COOKIES_OWN) != own)
+		return synx_err(
+			SYNX_EXIT_USAGE,
+			"cookies %s: synx on %s uses %s cookies, which only a new attach changes (systemctl restart synx@%s)",
+			o->cookies == SYNX_COOKIES_OWN ? "own" : "kernel", ifname,
+			own ? "own" : "kernel", ifname);
+	/* As attach does: auto settled for kernel cookies, so their period is moot. */
+	if (!own && o->cookie_period && o->cookies != SYNX_COOKIES_OWN) {
+		synx_warn("%s: cookie-period ignored: synx runs with kernel cookies", ifname);
+		o->cookie_period = 0;
+	}
+	return 0;
+}
+
+/*
  * A program loaded by `ip link ... xdp obj` shares its config and port maps
  * with iproute2's pins, which outlive it: the next plain `ip link` load
  * would take this configuration over instead of the documented defaults.
@@ -56,7 +84,8 @@ int synx_cmd_config(struct synx_cmdline *cl)
 	struct synx_pins pins;
 	unsigned int mtu;
 	int ifindex, err;
-	bool have_keys, qdisc, kfunc;
+	struct synx_cookie_keys old_keys;
+	bool have_keys, qdisc, kfunc, own;
 	__u32 key = 0;
 
 	synx_maps_init(&m);
@@ -96,9 +125,16 @@ int synx_cmd_config(struct synx_cmdline *cl)
 	}
 	have_keys = m.fd[SYNX_MAP_IDX_KEYS] >= 0 &&
 		    !bpf_map_lookup_elem(m.fd[SYNX_MAP_IDX_KEYS], &key, &keys);
+	own = cur.version == SYNX_CONFIG_VERSION && cur.cookie_mode == SYNX_COOKIE_OWN &&
+	      have_keys && keys.generation;
+	old_keys = keys;
+	if (o->from_file) {
+		err = check_load_time(o, &a, own, ifname);
+		if (err)
+			goto out;
+	}
 	if (o->rotate_key || o->cookie_period) {
-		if (cur.version != SYNX_CONFIG_VERSION || cur.cookie_mode != SYNX_COOKIE_OWN ||
-		    !have_keys || !keys.generation) {
+		if (!own) {
 			err = synx_err(
 				SYNX_EXIT_USAGE,
 				"%s: synx on %s uses kernel cookies, which have no synx keys; 'synx detach %s' and attach with --cookies own",
@@ -115,6 +151,8 @@ int synx_cmd_config(struct synx_cmdline *cl)
 		}
 		if (o->cookie_period)
 			keys.period_shift = synx_period_shift(o->cookie_period);
+	} else if (o->from_file && own) {
+		keys.period_shift = 0; /* the file leaves the period at its default */
 	}
 
 	synx_sysctls_read(&k);
@@ -139,7 +177,7 @@ int synx_cmd_config(struct synx_cmdline *cl)
 	 * The whole key struct in one update: the program copies it whole
 	 * too, so it never mixes a new cur with an old prev or generation.
 	 */
-	if ((o->rotate_key || o->cookie_period) &&
+	if (own && memcmp(&keys, &old_keys, sizeof(keys)) &&
 	    bpf_map_update_elem(m.fd[SYNX_MAP_IDX_KEYS], &key, &keys, BPF_ANY)) {
 		err = synx_err(SYNX_EXIT_FAIL, "cannot write the keys: %s", strerror(errno));
 		goto out;

@@ -8,6 +8,7 @@
 #include <string.h>
 #include "build_info.h"
 #include "cli.h"
+#include "conffile.h"
 #include "keys.h"
 #include "options.h"
 #include "ports.h"
@@ -58,7 +59,10 @@ static int show_help(struct synx_cmdline *cl, const char *arg)
 
 static int set_mode(struct synx_cmdline *cl, const char *arg)
 {
-	return synx_parse_mode(arg, &cl->settings.mode);
+	int err = synx_parse_mode(arg, &cl->settings.mode);
+
+	cl->settings.mode_set = !err;
+	return err;
 }
 
 static int set_cookies(struct synx_cmdline *cl, const char *arg)
@@ -155,6 +159,11 @@ static int set_synack_prefix(struct synx_cmdline *cl, const char *arg)
 	return err;
 }
 
+static int set_config_file(struct synx_cmdline *cl, const char *arg)
+{
+	return synx_conffile_apply(cl, arg);
+}
+
 static int set_watch(struct synx_cmdline *cl, const char *arg)
 {
 	return synx_parse_uint("--watch", arg, 1, 3600, &cl->stats.watch);
@@ -213,6 +222,15 @@ const struct synx_option synx_options[] = {
 	  .set = show_help,
 	  .help = "show help" },
 
+	{ .name = "config-file",
+	  .metavar = "PATH",
+	  .accepted_by = ATTACH_CONFIG,
+	  .set = set_config_file,
+	  .not_in_file = "cannot be used in a configuration file (no includes)",
+	  .help = "read settings from PATH, one 'KEY = VALUE' a line,\n"
+		  "KEY an option below without '--' (synx(8), CONFIG\n"
+		  "FILE); options after it override it.  config: what\n"
+		  "the file leaves out goes back to its default" },
 	{ .name = "mode",
 	  .metavar = "native|skb|auto",
 	  .accepted_by = SYNX_CMD_ATTACH,
@@ -233,6 +251,7 @@ const struct synx_option synx_options[] = {
 	  .refused_by = SYNX_CMD_ATTACH,
 	  .refusal = "is a 'synx config' option; attach always makes fresh keys",
 	  .set = set_rotate_key,
+	  .not_in_file = "is an action, not a setting: run 'synx config IFACE --rotate-key'",
 	  .help = "own cookies: new current key; the previous one is\n"
 		  "still accepted for the cookies it issued (2 periods)" },
 	{ .name = "cookie-period",

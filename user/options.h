@@ -40,6 +40,11 @@ struct synx_option {
 	 */
 	unsigned int refused_by;
 	const char *refusal;
+	/*
+	 * An attach or config option that a configuration file (conffile.h)
+	 * refuses, and why; NULL: every attach and config option is a key.
+	 */
+	const char *not_in_file;
 	/* Store the value: 0, SYNX_CMDLINE_DONE, or an exit code already reported. */
 	int (*set)(struct synx_cmdline *cl, const char *arg);
 };

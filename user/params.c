@@ -206,16 +206,20 @@ bool synx_opts_apply(const struct synx_opts *o, const struct synx_config *cur,
 	bool valid = cur && cur->version == SYNX_CONFIG_VERSION;
 	int ncpus = libbpf_num_possible_cpus();
 
-	if (valid) {
+	if (valid && !o->from_file) {
 		*cfg = *cur;
 	} else {
+		/* Defaults; a config file starts from them too, but the cookie mode stays. */
 		memset(cfg, 0, sizeof(*cfg));
 		cfg->flags = SYNX_F_ALL_PORTS;
 		cfg->no_listener = SYNX_NOLISTEN_PASS;
 		cfg->prefix4 = SYNX_DEFAULT_PREFIX4;
 		cfg->prefix6 = SYNX_DEFAULT_PREFIX6;
-		cfg->cookie_mode = o->cookies == SYNX_COOKIES_OWN ? SYNX_COOKIE_OWN
-								  : SYNX_COOKIE_KERNEL;
+		if (valid)
+			cfg->cookie_mode = cur->cookie_mode;
+		else
+			cfg->cookie_mode = o->cookies == SYNX_COOKIES_OWN ? SYNX_COOKIE_OWN
+									  : SYNX_COOKIE_KERNEL;
 	}
 	cfg->version = SYNX_CONFIG_VERSION;
 	/* The program splits the budget evenly over the CPUs that can run it. */

@@ -19,6 +19,7 @@ enum synx_cookie_choice {
 /* What the user typed; "unset" fields keep their current value on `config`. */
 struct synx_opts {
 	enum xdp_attach_mode mode; /* XDP_MODE_UNSPEC = auto */
+	bool mode_set;
 	bool ports_set;
 	bool all_ports; /* --ports all */
 	struct synx_ports ports;
@@ -34,6 +35,12 @@ struct synx_opts {
 	__u32 synack_limit, synack_prefix_limit; /* SYN-ACKs per second; 0: none */
 	bool synack_prefix_set;
 	__u8 prefix4, prefix6;
+	/*
+	 * Set by --config-file: the file is the whole configuration, so on
+	 * `config` what it leaves unset goes back to its default instead of
+	 * keeping its value (a line removed and reloaded is undone).
+	 */
+	bool from_file;
 };
 
 void synx_opts_init(struct synx_opts *o);
