@@ -23,9 +23,11 @@
 #include "handoff.h"
 #include "iface.h"
 #include "keys.h"
+#include "log.h"
 #include "options.h"
 #include "params.h"
 #include "pins.h"
+#include "ports.h"
 #include "prereqs.h"
 #include "report.h"
 #include "sysctl.h"
@@ -298,6 +300,17 @@ int synx_cmd_attach(struct synx_cmdline *cl)
 				    : "single program (libxdp dispatcher unavailable)");
 		synx_report_config(NULL, &cfg, &o->ports);
 		synx_report_cookies(NULL, &cfg, &keys, &tci, qdisc_created, kfunc);
+	}
+	{
+		char plist[1024], budget[256];
+
+		synx_ports_format(&o->ports, cfg.flags & SYNX_F_ALL_PORTS, plist, sizeof(plist));
+		synx_budget_format(&cfg, budget, sizeof(budget));
+		synx_log(LOG_NOTICE, ifname,
+			 "attached: program %u, %s mode, %s, %s cookies, ports %s, %s%s", a.prog_id,
+			 synx_mode_str(a.mode), a.dispatcher ? "dispatcher" : "single program",
+			 own ? "own" : "kernel", plist, budget,
+			 cfg.flags & SYNX_F_MONITOR ? ", MONITOR ONLY" : "");
 	}
 	if (note)
 		synx_note("%s", note);

@@ -12,6 +12,7 @@ const struct synx_command synx_commands[] = {
 		.iface = SYNX_IFACE_REQUIRED,
 		.summary = "load synx and attach it to IFACE",
 		.run = synx_cmd_attach,
+		.logged = true,
 		.doc = "Load synx and attach it to IFACE through libxdp (its multi-program dispatcher\n"
 		       "when the kernel allows it, else as the only program).  Maps are pinned under\n"
 		       "/sys/fs/bpf/synx/by-netns-ifindex/, keyed by what a rename keeps, with a link\n"
@@ -22,7 +23,10 @@ const struct synx_command synx_commands[] = {
 		       "Own cookies: synx's keyed cookie (random key from getrandom) carries MSS,\n"
 		       "window scale, SACK and ECN; the XDP program checks the ACK and the tc ingress\n"
 		       "program synx_tc hands the kernel a request socket (bpf_sk_assign_tcp_reqsk,\n"
-		       "Linux 6.9+).  A clsact qdisc is created if IFACE has none.\n",
+		       "Linux 6.9+).  A clsact qdisc is created if IFACE has none.\n"
+		       "\n"
+		       "Attach, detach, config changes, key rotations and refusals are logged to\n"
+		       "syslog (facility daemon), one line each with the interface.\n",
 	},
 	{
 		.name = "detach",
@@ -31,6 +35,7 @@ const struct synx_command synx_commands[] = {
 		.iface = SYNX_IFACE_REQUIRED,
 		.summary = "detach synx from IFACE and remove its pins",
 		.run = synx_cmd_detach,
+		.logged = true,
 		.doc = "Detach synx from IFACE, remove its tc ingress filter (own cookies), the clsact\n"
 		       "qdisc if synx created it and nobody else filters in it, and its pins.  Other\n"
 		       "XDP programs on IFACE (behind the libxdp dispatcher) keep running.  A renamed\n"
@@ -44,10 +49,13 @@ const struct synx_command synx_commands[] = {
 		.iface = SYNX_IFACE_REQUIRED,
 		.summary = "change the configuration of a running synx",
 		.run = synx_cmd_config,
+		.logged = true,
 		.doc = "Change the configuration of the synx running on IFACE in place, through its\n"
-		       "maps: no detach, no packet lost.  Options not given keep their value;\n"
-		       "net.core.rmem_max (which the program cannot read itself) is passed again.\n"
-		       "The cookie mode (own or kernel) cannot change here: detach and attach again.\n",
+		       "maps: no detach, no packet lost.  Options not given keep their value, except\n"
+		       "with --config-file, whose file is the whole configuration (the synx@IFACE\n"
+		       "unit's reload); net.core.rmem_max (which the program cannot read itself) is\n"
+		       "passed again.  The cookie mode (own or kernel) and the XDP mode cannot change\n"
+		       "here: detach and attach again.\n",
 	},
 	{
 		.name = "status",

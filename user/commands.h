@@ -41,6 +41,8 @@ struct synx_command {
 	int (*run)(struct synx_cmdline *cl);
 	/* Instead of run, for help: takes its words as they are (command names). */
 	int (*run_words)(int argc, char **argv);
+	/* It changes the system: its outcome, refusals included, goes to syslog. */
+	bool logged;
 };
 
 extern const struct synx_command synx_commands[];

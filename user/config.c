@@ -14,6 +14,7 @@
 #include "commands.h"
 #include "handoff.h"
 #include "keys.h"
+#include "log.h"
 #include "maps.h"
 #include "options.h"
 #include "params.h"
@@ -70,6 +71,35 @@ static void unpin_iproute2(const char *ifname, const struct synx_maps *m)
 			ifname, SYNX_IPROUTE2_GLOBALS);
 }
 
+/* One line for each change: the settings, the key. */
+static void log_changes(const char *ifname, const struct synx_config *cur,
+			const struct synx_ports *cur_ports, const struct synx_config *cfg,
+			const struct synx_ports *ports, const struct synx_cookie_keys *old_keys,
+			const struct synx_cookie_keys *keys, bool from_file)
+{
+	struct synx_config before = *cur;
+	char diff[1536];
+
+	/* A program that never had a config runs on the defaults: compare with those. */
+	if (before.version != SYNX_CONFIG_VERSION) {
+		memset(&before, 0, sizeof(before));
+		before.flags = SYNX_F_ALL_PORTS;
+	}
+	synx_config_diff(&before, cur_ports, cfg, ports, diff, sizeof(diff));
+	if (old_keys->period_shift != keys->period_shift)
+		snprintf(diff + strlen(diff), sizeof(diff) - strlen(diff),
+			 "%scookie-period %.1f s -> %.1f s", diff[0] ? "; " : "",
+			 synx_period_seconds(old_keys->period_shift),
+			 synx_period_seconds(keys->period_shift));
+	/* A rotation alone is one event, not also an unchanged config. */
+	if (diff[0] || keys->generation == old_keys->generation)
+		synx_log(LOG_NOTICE, ifname, "config %s%s%s", diff[0] ? "changed: " : "unchanged",
+			 diff, from_file ? " (from a configuration file)" : "");
+	if (keys->generation != old_keys->generation)
+		synx_log(LOG_NOTICE, ifname, "own-cookie key rotated: generation %u -> %u",
+			 old_keys->generation, keys->generation);
+}
+
 int synx_cmd_config(struct synx_cmdline *cl)
 {
 	struct synx_opts *o = &cl->settings;
@@ -84,12 +114,13 @@ int synx_cmd_config(struct synx_cmdline *cl)
 	struct synx_pins pins;
 	unsigned int mtu;
 	int ifindex, err;
+	struct synx_ports *old_ports = calloc(1, sizeof(*old_ports));
 	struct synx_cookie_keys old_keys;
 	bool have_keys, qdisc, kfunc, own;
 	__u32 key = 0;
 
 	synx_maps_init(&m);
-	if (!cur_ports) {
+	if (!cur_ports || !old_ports) {
 		err = synx_err(SYNX_EXIT_FAIL, "out of memory");
 		goto out;
 	}
@@ -123,6 +154,7 @@ int synx_cmd_config(struct synx_cmdline *cl)
 			       strerror(errno));
 		goto out;
 	}
+	memcpy(old_ports, cur_ports, sizeof(*old_ports));
 	have_keys = m.fd[SYNX_MAP_IDX_KEYS] >= 0 &&
 		    !bpf_map_lookup_elem(m.fd[SYNX_MAP_IDX_KEYS], &key, &keys);
 	own = cur.version == SYNX_CONFIG_VERSION && cur.cookie_mode == SYNX_COOKIE_OWN &&
@@ -182,6 +214,7 @@ int synx_cmd_config(struct synx_cmdline *cl)
 		err = synx_err(SYNX_EXIT_FAIL, "cannot write the keys: %s", strerror(errno));
 		goto out;
 	}
+	log_changes(ifname, &cur, old_ports, &cfg, cur_ports, &old_keys, &keys, o->from_file);
 	unpin_iproute2(ifname, &m);
 	synx_tc_query(ifindex, &tci);
 	qdisc = !synx_pins_of(ifindex, &pins) && pins.exists && synx_clsact_marker_get(pins.dir);
@@ -204,5 +237,6 @@ int synx_cmd_config(struct synx_cmdline *cl)
 out:
 	synx_maps_close(&m);
 	free(cur_ports);
+	free(old_ports);
 	return err;
 }

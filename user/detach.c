@@ -11,6 +11,7 @@
 #include "commands.h"
 #include "handoff.h"
 #include "iface.h"
+#include "log.h"
 #include "options.h"
 #include "pins.h"
 #include "prereqs.h"
@@ -103,6 +104,12 @@ int synx_cmd_detach(struct synx_cmdline *cl)
 					"program detached, but removing %s failed: %s", p.dir,
 					strerror(-err));
 	}
+	if (a.attached)
+		synx_log(LOG_NOTICE, ifname, "detached: program %u%s%s", a.prog_id,
+			 tci.attached ? ", tc hand-off" : "", qdisc ? ", clsact qdisc" : "");
+	else
+		synx_log(LOG_NOTICE, ifname, "removed stale %s (synx was not running)",
+			 tci.attached ? "tc filter and pins" : "pins");
 	if (synx_cli.json) {
 		jw_start_object(synx_json());
 		jw_string_field(synx_json(), "ifname", ifname);

@@ -184,3 +184,47 @@ void synx_budget_format(const struct synx_config *cfg, char *buf, size_t len)
 	if (n >= 0 && (size_t)n < len)
 		snprintf(buf + n, len - n, ", shared by %u CPUs", cfg->ncpus ? cfg->ncpus : 1);
 }
+
+/* "ttl 64 -> auto; " and the like, for each setting that differs. */
+void synx_config_diff(const struct synx_config *a, const struct synx_ports *pa,
+		      const struct synx_config *b, const struct synx_ports *pb, char *buf,
+		      size_t len)
+{
+	char x[1024], y[1024];
+	size_t n = 0;
+
+#define ADD(...)                                                              \
+	do {                                                                  \
+		if (n < len)                                                  \
+			n += snprintf(buf + n, len - n, "%s", n ? "; " : ""); \
+		if (n < len)                                                  \
+			n += snprintf(buf + n, len - n, __VA_ARGS__);         \
+	} while (0)
+	buf[0] = '\0';
+	synx_ports_format(pa, !pa || (a->flags & SYNX_F_ALL_PORTS), x, sizeof(x));
+	synx_ports_format(pb, !pb || (b->flags & SYNX_F_ALL_PORTS), y, sizeof(y));
+	if (strcmp(x, y))
+		ADD("ports %s -> %s", x, y);
+	if ((a->flags ^ b->flags) & SYNX_F_MONITOR)
+		ADD("monitor %s -> %s", a->flags & SYNX_F_MONITOR ? "on" : "off",
+		    b->flags & SYNX_F_MONITOR ? "on" : "off");
+	if (a->mss4 != b->mss4)
+		ADD("mss4 %u -> %u", a->mss4, b->mss4);
+	if (a->mss6 != b->mss6)
+		ADD("mss6 %u -> %u", a->mss6, b->mss6);
+	if (a->ttl != b->ttl)
+		ADD("ttl %u -> %u", a->ttl, b->ttl);
+	if (a->hop_limit != b->hop_limit)
+		ADD("hop-limit %u -> %u", a->hop_limit, b->hop_limit);
+	if (a->no_listener != b->no_listener)
+		ADD("no-listener %s -> %s", no_listener_str(a->no_listener),
+		    no_listener_str(b->no_listener));
+	if (a->synack_limit != b->synack_limit || a->synack_prefix_limit != b->synack_prefix_limit)
+		ADD("synack-limit %u,%u -> %u,%u", a->synack_limit, a->synack_prefix_limit,
+		    b->synack_limit, b->synack_prefix_limit);
+	if (a->prefix4 != b->prefix4 || a->prefix6 != b->prefix6)
+		ADD("synack-prefix %u,%u -> %u,%u", a->prefix4, a->prefix6, b->prefix4, b->prefix6);
+	if (a->rmem_max != b->rmem_max)
+		ADD("rmem_max %u -> %u", a->rmem_max, b->rmem_max);
+#undef ADD
+}

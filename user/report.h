@@ -19,6 +19,14 @@ void synx_report_config(json_writer_t *jw, const struct synx_config *cfg,
 void synx_budget_format(const struct synx_config *cfg, char *buf, size_t len);
 
 /*
+ * What differs between config @a (ports @pa) and @b (@pb), "ttl 0 -> 64;
+ * ports all -> 80", for the log; "" when nothing a user sets differs.
+ */
+void synx_config_diff(const struct synx_config *a, const struct synx_ports *pa,
+		      const struct synx_config *b, const struct synx_ports *pb, char *buf,
+		      size_t len);
+
+/*
  * The cookie mode, key state (never the keys themselves) and the tc
  * hand-off: a "cookies" JSON object, or text lines.  @keys and @tc may be
  * NULL when unknown; @qdisc_created: synx made the clsact qdisc; @kfunc:
