@@ -164,6 +164,14 @@ static int set_config_file(struct synx_cmdline *cl, const char *arg)
 	return synx_conffile_apply(cl, arg);
 }
 
+static int set_output(struct synx_cmdline *cl, const char *arg)
+{
+	if (!*arg)
+		return synx_err(SYNX_EXIT_USAGE, "--output: empty file name");
+	cl->stats.output = arg;
+	return 0;
+}
+
 static int set_watch(struct synx_cmdline *cl, const char *arg)
 {
 	return synx_parse_uint("--watch", arg, 1, 3600, &cl->stats.watch);
@@ -328,7 +336,8 @@ const struct synx_option synx_options[] = {
 	  .metavar = "SECONDS",
 	  .accepted_by = SYNX_CMD_STATS,
 	  .set = set_watch,
-	  .help = "redraw every SECONDS with per-second rates; Ctrl-C exits" },
+	  .help = "redraw every SECONDS with per-second rates; Ctrl-C exits\n"
+		  "(with --prometheus: rewrite --output every SECONDS)" },
 	{ .name = "per-cpu",
 	  .accepted_by = SYNX_CMD_STATS,
 	  .set = set_per_cpu,
@@ -337,6 +346,13 @@ const struct synx_option synx_options[] = {
 	  .accepted_by = SYNX_CMD_STATS,
 	  .set = set_prometheus,
 	  .help = "Prometheus text exposition format" },
+	{ .name = "output",
+	  .metavar = "FILE",
+	  .accepted_by = SYNX_CMD_STATS,
+	  .set = set_output,
+	  .help = "with --prometheus or --json: write FILE atomically\n"
+		  "(a temporary file renamed over it), e.g. for\n"
+		  "node_exporter's textfile collector" },
 };
 
 #define NR_OPTIONS (sizeof(synx_options) / sizeof(synx_options[0]))

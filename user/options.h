@@ -18,6 +18,7 @@ struct synx_stats_opts {
 	unsigned long watch; /* seconds between redraws; 0: print once */
 	bool per_cpu;
 	bool prometheus;
+	const char *output; /* --output FILE: written atomically; NULL: stdout */
 };
 
 /* One command line, as the option handlers fill it in. */
