@@ -28,6 +28,7 @@ enum synx_exit {
 	SYNX_EXIT_NOBTF = 9,        /* kernel without BTF (/sys/kernel/btf/vmlinux) */
 	SYNX_EXIT_INCOMPAT = 10,    /* a pinned map does not match this synx */
 	SYNX_EXIT_NOOWN = 11,       /* --cookies own: kernel or object cannot do it */
+	SYNX_EXIT_UNHEALTHY = 12,   /* synx doctor found a problem */
 	SYNX_EXIT_UNSAFE = 13,      /* a pin directory others could write to */
 };
 

@@ -85,6 +85,22 @@ const struct synx_command synx_commands[] = {
 		       "XDP verdict.  Also reads a synx loaded with 'ip link set dev IFACE xdp obj'.\n",
 	},
 	{
+		.name = "doctor",
+		.bit = SYNX_CMD_DOCTOR,
+		.args = "IFACE",
+		.iface = SYNX_IFACE_REQUIRED,
+		.summary = "why SYNs on IFACE would go unanswered, and the fixes",
+		.run = synx_cmd_doctor,
+		.doc = "Check, from live state, what would keep synx on IFACE from answering SYNs or\n"
+		       "make connections stall, and say for each problem how to fix it: synx not\n"
+		       "attached, monitor-only mode, no listener on a protected port,\n"
+		       "net.ipv4.tcp_syncookies=0, TX checksum offload on the veth peer that sends,\n"
+		       "a veth peer without an XDP program, generic mode on a driver with native\n"
+		       "support, GRO/LRO, an MSS above what the MTU carries, other XDP programs, the\n"
+		       "dispatcher refused, own cookies without the kfunc or the tc hand-off, stale\n"
+		       "pins.  Exit status 0 when nothing is wrong, 12 when a problem was found.\n",
+	},
+	{
 		.name = "help",
 		.bit = SYNX_CMD_HELP,
 		.args = "[COMMAND]",

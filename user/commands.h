@@ -22,6 +22,7 @@ enum synx_cmd_bit {
 	SYNX_CMD_STATUS = 1U << 4,
 	SYNX_CMD_STATS = 1U << 5,
 	SYNX_CMD_HELP = 1U << 6,
+	SYNX_CMD_DOCTOR = 1U << 7,
 };
 
 /* The interface argument of a command: every command takes at most one. */
@@ -58,6 +59,7 @@ int synx_cmd_detach(struct synx_cmdline *cl);
 int synx_cmd_config(struct synx_cmdline *cl);
 int synx_cmd_status(struct synx_cmdline *cl);
 int synx_cmd_stats(struct synx_cmdline *cl);
+int synx_cmd_doctor(struct synx_cmdline *cl);
 int synx_cmd_help(int argc, char **argv);
 
 /* Usage of @cmd (NULL: the overview), generated from the two tables, on @f. */

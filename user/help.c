@@ -26,6 +26,7 @@ static const char exit_codes[] =
 	"  3 no such interface     9 kernel without BTF\n"
 	"  4 already attached     10 incompatible pinned map\n"
 	"  5 not attached         11 own cookies unsupported (kernel or object)\n"
+	"                         12 doctor found a problem\n"
 	"                         13 unsafe pin directory (not root's, or writable)\n";
 
 /* Column of the text after the options of a command, and of the overview's lists. */

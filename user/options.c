@@ -194,7 +194,7 @@ static int set_prometheus(struct synx_cmdline *cl, const char *arg)
 #define ATTACH_CONFIG (SYNX_CMD_ATTACH | SYNX_CMD_CONFIG)
 #define EVERYWHERE                                                                                 \
 	(SYNX_CMD_GLOBAL | SYNX_CMD_ATTACH | SYNX_CMD_DETACH | SYNX_CMD_CONFIG | SYNX_CMD_STATUS | \
-	 SYNX_CMD_STATS)
+	 SYNX_CMD_STATS | SYNX_CMD_DOCTOR)
 
 /*
  * The cookie mode and the XDP mode are fixed when the programs are loaded
