@@ -73,8 +73,8 @@ AUX_BPF   := $(patsubst %.bpf.c,$(BUILD)/%.bpf.o,$(wildcard tests/lab/*.bpf.c be
 
 .DELETE_ON_ERROR:
 .SECONDARY:
-	clean help
 .PHONY: FORCE all bpf user tools aux check test deps demo bench bench-quick bench-deps bench-peer fuzz \
+	clean help install uninstall
 
 all: bpf user tools aux ## Build the XDP object, the CLI and the test helpers
 
@@ -138,6 +138,30 @@ $(BUILD)/tests/%: $(BUILD)/tests/%.o $(TOOL_LIB_OBJS) $(LIB_OBJS)
 
 $(BUILD) $(BUILD)/user $(BUILD)/tests:
 	$(Q)mkdir -p $@
+
+# What `make install` puts where: the unit is written with the paths of
+# this install (ExecStart= needs an absolute path), the man page too.
+INSTALLED := $(SBINDIR)/synx $(LIBDIR)/synx.bpf.o $(MANDIR)/man8/synx.8 \
+	$(COMPLETIONDIR)/synx $(UNITDIR)/synx@.service $(DOCDIR)/example.conf
+
+install: bpf user ## Install the CLI, object, man page, completion, unit, example (PREFIX, DESTDIR)
+	$(call msg,INSTALL,$(DESTDIR)$(PREFIX))
+	$(Q)install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(MANDIR)/man8 \
+		$(DESTDIR)$(COMPLETIONDIR) $(DESTDIR)$(UNITDIR) $(DESTDIR)$(DOCDIR)
+	$(Q)install -d -m 0755 $(DESTDIR)$(SYSCONFDIR)/synx
+	$(Q)install -m 0755 $(BUILD)/synx $(DESTDIR)$(SBINDIR)/synx
+	$(Q)install -m 0644 $(BUILD)/synx.bpf.o $(DESTDIR)$(LIBDIR)/synx.bpf.o
+	$(Q)sed -e 's|\$$(PREFIX)|$(PREFIX)|g' docs/synx.8 >$(DESTDIR)$(MANDIR)/man8/synx.8
+	$(Q)install -m 0644 scripts/bash-completion/synx $(DESTDIR)$(COMPLETIONDIR)/synx
+	$(Q)sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
+		scripts/systemd/synx@.service.in >$(DESTDIR)$(UNITDIR)/synx@.service
+	$(Q)install -m 0644 docs/example.conf $(DESTDIR)$(DOCDIR)/example.conf
+	$(Q)chmod 0644 $(DESTDIR)$(MANDIR)/man8/synx.8 $(DESTDIR)$(UNITDIR)/synx@.service
+
+uninstall: ## Remove what install put there (and its directories, when empty)
+	$(call msg,UNINSTALL,$(DESTDIR)$(PREFIX))
+	$(Q)rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	$(Q)rmdir $(DESTDIR)$(LIBDIR) $(DESTDIR)$(DOCDIR) $(DESTDIR)$(SYSCONFDIR)/synx 2>/dev/null || true
 
 deps: ## Install missing build and test packages (Debian 12, needs root)
 	$(Q)scripts/deps.sh

@@ -38,6 +38,7 @@ PACKAGES=(
 	coreutils       # timeout, sha256sum
 	util-linux      # nsenter, mount
 	xdp-tools       # xdp-loader, for looking at what is attached
+	systemd         # systemd-analyze verify of the synx@ unit (tests/cli/test_install)
 )
 
 # Programs taken out of a Debian package rather than installing it, into
