@@ -454,9 +454,12 @@ static void check_own(struct doctor *d)
 	bool own = d->have_cfg && d->cfg.cookie_mode == SYNX_COOKIE_OWN;
 	struct finding *f;
 
-	if (!d->a.attached || !own) {
-		add(d, "own_cookies", OK, "%s",
-		    own ? "synx not attached" : "kernel cookies: no hand-off needed");
+	if (!d->a.attached) {
+		add(d, "own_cookies", SKIPPED, "synx not attached");
+		return;
+	}
+	if (!own) {
+		add(d, "own_cookies", OK, "kernel cookies: no hand-off needed");
 		return;
 	}
 	if (!kfunc) {
