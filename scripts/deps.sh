@@ -38,7 +38,17 @@ PACKAGES=(
 	coreutils       # timeout, sha256sum
 	util-linux      # nsenter, mount
 	xdp-tools       # xdp-loader, for looking at what is attached
+	systemd         # systemd-analyze verify of the synx@ unit (tests/cli/test_install)
 )
+
+# Programs taken out of a Debian package rather than installing it, into
+# build/tools/: the package would also start a service, on a machine whose
+# only need is the tool.  PACKAGE:PATH-IN-PACKAGE.
+EXTRACT=(
+	prometheus:usr/bin/promtool # `promtool check metrics` (tests/cli/test_prometheus);
+	                            # the package itself would start a Prometheus server
+)
+TOOLS=$(cd "$(dirname "$0")/.." && pwd)/build/tools
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do
@@ -48,9 +58,33 @@ for pkg in "${PACKAGES[@]}"; do
 	[ "$status" = installed ] || missing+=("$pkg")
 done
 
+extract_missing=()
+for e in "${EXTRACT[@]}"; do
+	[ -x "$TOOLS/$(basename "${e#*:}")" ] || extract_missing+=("$e")
+done
+
 if [ "${1:-}" = --list ]; then
 	[ ${#missing[@]} -eq 0 ] || printf '%s\n' "${missing[@]}"
+	for e in "${extract_missing[@]}"; do echo "${e%%:*} (only ${e#*:}, into build/tools)"; done
 	exit 0
+fi
+
+# apt-get download: the package file only, nothing installed, nothing started.
+extract() {
+	local pkg=${1%%:*} path=${1#*:} tmp
+	tmp=$(mktemp -d) || return 1
+	if (cd "$tmp" && apt-get download -qq "$pkg" 2>/dev/null ||
+		{ apt-get -qq update && apt-get download -qq "$pkg"; }) >/dev/null 2>&1 &&
+		dpkg-deb --fsys-tarfile "$tmp"/*.deb | tar -x -C "$tmp" "./$path" &&
+		install -D -m 0755 "$tmp/$path" "$TOOLS/$(basename "$path")"; then
+		echo "deps: $path from $pkg into build/tools"
+	else
+		echo "deps: could not take $path out of $pkg; the tests that need it skip" >&2
+	fi
+	rm -rf "$tmp"
+}
+if [ ${#extract_missing[@]} -gt 0 ] && [ "$(id -u)" = 0 ]; then
+	for e in "${extract_missing[@]}"; do extract "$e"; done
 fi
 
 [ ${#missing[@]} -eq 0 ] && exit 0

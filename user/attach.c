@@ -4,7 +4,7 @@
  * own cookies, synx_tc at tc ingress), and put everything back on failure.
  *
  * No daemon: everything a later command needs is in the kernel.  The maps
- * are pinned under SYNX_PIN_ROOT/IFACE/, the program stays attached through
+ * are pinned under the interface's pin dir (pins.h), the program stays attached through
  * libxdp (its dispatcher pins itself under /sys/fs/bpf/xdp/, or the single
  * program is attached directly), and later commands find the program again
  * from the interface.
@@ -23,9 +23,11 @@
 #include "handoff.h"
 #include "iface.h"
 #include "keys.h"
+#include "log.h"
 #include "options.h"
 #include "params.h"
 #include "pins.h"
+#include "ports.h"
 #include "prereqs.h"
 #include "report.h"
 #include "sysctl.h"
@@ -175,7 +177,7 @@ int synx_cmd_attach(struct synx_cmdline *cl)
 			[SYNX_MAP_IDX_KEYS] = skel->maps.synx_keys,
 		};
 
-		err = synx_pin_txn_check(txn, ifname, skel->obj, maps);
+		err = synx_pin_txn_check(txn, ifindex, ifname, skel->obj, maps);
 	}
 	if (err)
 		goto out;
@@ -189,10 +191,8 @@ int synx_cmd_attach(struct synx_cmdline *cl)
 
 	/* From here on the system changes: every failure goes through rollback. */
 	err = synx_pin_txn_mkdir(txn);
-	if (err) {
-		err = synx_err(SYNX_EXIT_FAIL, "cannot create %s: %s", txn->dir, strerror(-err));
+	if (err)
 		goto fail;
-	}
 	/*
 	 * Keys first, then ports, then the config that selects own cookies:
 	 * the program's first packet finds everything it needs.  In kernel
@@ -301,6 +301,17 @@ int synx_cmd_attach(struct synx_cmdline *cl)
 		synx_report_config(NULL, &cfg, &o->ports);
 		synx_report_cookies(NULL, &cfg, &keys, &tci, qdisc_created, kfunc);
 	}
+	{
+		char plist[1024], budget[256];
+
+		synx_ports_format(&o->ports, cfg.flags & SYNX_F_ALL_PORTS, plist, sizeof(plist));
+		synx_budget_format(&cfg, budget, sizeof(budget));
+		synx_log(LOG_NOTICE, ifname,
+			 "attached: program %u, %s mode, %s, %s cookies, ports %s, %s%s", a.prog_id,
+			 synx_mode_str(a.mode), a.dispatcher ? "dispatcher" : "single program",
+			 own ? "own" : "kernel", plist, budget,
+			 cfg.flags & SYNX_F_MONITOR ? ", MONITOR ONLY" : "");
+	}
 	if (note)
 		synx_note("%s", note);
 	if (!a.dispatcher)
@@ -311,8 +322,11 @@ int synx_cmd_attach(struct synx_cmdline *cl)
 	goto out;
 
 fail:
-	if (tc_attached || qdisc_created)
-		synx_tc_detach(ifindex, qdisc_created);
+	if (tc_attached || qdisc_created) {
+		bool gone;
+
+		synx_tc_detach(ifindex, qdisc_created, &gone);
+	}
 	if (attached)
 		xdp_program__detach(prog, ifindex, mode, 0);
 	synx_pin_txn_rollback(txn);

@@ -19,10 +19,13 @@ json_writer_t *synx_json(void)
 int synx_err(int code, const char *fmt, ...)
 {
 	char msg[512];
+	int n = 0;
 	va_list ap;
 
+	if (synx_cli.context)
+		n = snprintf(msg, sizeof(msg), "%s: ", synx_cli.context);
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vsnprintf(msg + n, sizeof(msg) - n, fmt, ap);
 	va_end(ap);
 	snprintf(synx_cli.last_err, sizeof(synx_cli.last_err), "%s", msg);
 	if (synx_cli.quiet)

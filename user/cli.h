@@ -28,6 +28,8 @@ enum synx_exit {
 	SYNX_EXIT_NOBTF = 9,        /* kernel without BTF (/sys/kernel/btf/vmlinux) */
 	SYNX_EXIT_INCOMPAT = 10,    /* a pinned map does not match this synx */
 	SYNX_EXIT_NOOWN = 11,       /* --cookies own: kernel or object cannot do it */
+	SYNX_EXIT_UNHEALTHY = 12,   /* synx doctor found a problem */
+	SYNX_EXIT_UNSAFE = 13,      /* a pin directory others could write to */
 };
 
 struct synx_cli {
@@ -37,6 +39,7 @@ struct synx_cli {
 	json_writer_t *jw; /* stdout writer in JSON mode, see synx_json() */
 	bool quiet;        /* synx_err() only records, for callers that report it themselves */
 	char last_err[512];
+	const char *context; /* put in front of every error ("FILE:LINE"), NULL: none */
 };
 
 extern struct synx_cli synx_cli;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /* The command table.  See commands.h; options.c says which options each takes. */
+#include <stdio.h>
 #include <string.h>
 #include "commands.h"
 
@@ -11,16 +12,21 @@ const struct synx_command synx_commands[] = {
 		.iface = SYNX_IFACE_REQUIRED,
 		.summary = "load synx and attach it to IFACE",
 		.run = synx_cmd_attach,
+		.logged = true,
 		.doc = "Load synx and attach it to IFACE through libxdp (its multi-program dispatcher\n"
 		       "when the kernel allows it, else as the only program).  Maps are pinned under\n"
-		       "/sys/fs/bpf/synx/IFACE/; no process stays running.  The program reads the\n"
+		       "/sys/fs/bpf/synx/by-netns-ifindex/, keyed by what a rename keeps, with a link\n"
+		       "/sys/fs/bpf/synx/IFACE; no process stays running.  The program reads the\n"
 		       "kernel's TCP settings and the listener's at packet time; attach passes it\n"
 		       "the one it cannot read, net.core.rmem_max of the current network namespace.\n"
 		       "\n"
 		       "Own cookies: synx's keyed cookie (random key from getrandom) carries MSS,\n"
 		       "window scale, SACK and ECN; the XDP program checks the ACK and the tc ingress\n"
 		       "program synx_tc hands the kernel a request socket (bpf_sk_assign_tcp_reqsk,\n"
-		       "Linux 6.9+).  A clsact qdisc is created if IFACE has none.\n",
+		       "Linux 6.9+).  A clsact qdisc is created if IFACE has none.\n"
+		       "\n"
+		       "Attach, detach, config changes, key rotations and refusals are logged to\n"
+		       "syslog (facility daemon), one line each with the interface.\n",
 	},
 	{
 		.name = "detach",
@@ -29,10 +35,12 @@ const struct synx_command synx_commands[] = {
 		.iface = SYNX_IFACE_REQUIRED,
 		.summary = "detach synx from IFACE and remove its pins",
 		.run = synx_cmd_detach,
-		.doc = "Detach synx from IFACE, remove its tc ingress filter (own cookies) and the\n"
-		       "clsact qdisc if synx created it, and remove /sys/fs/bpf/synx/IFACE/.  Other XDP\n"
-		       "programs on IFACE (behind the libxdp dispatcher) keep running.  Stale pins\n"
-		       "left by an interface that is gone are removed too.\n",
+		.logged = true,
+		.doc = "Detach synx from IFACE, remove its tc ingress filter (own cookies), the clsact\n"
+		       "qdisc if synx created it and nobody else filters in it, and its pins.  Other\n"
+		       "XDP programs on IFACE (behind the libxdp dispatcher) keep running.  A renamed\n"
+		       "interface is detached by its new name; stale pins left by an interface that\n"
+		       "is gone are removed by the name it had.\n",
 	},
 	{
 		.name = "config",
@@ -41,10 +49,13 @@ const struct synx_command synx_commands[] = {
 		.iface = SYNX_IFACE_REQUIRED,
 		.summary = "change the configuration of a running synx",
 		.run = synx_cmd_config,
+		.logged = true,
 		.doc = "Change the configuration of the synx running on IFACE in place, through its\n"
-		       "maps: no detach, no packet lost.  Options not given keep their value;\n"
-		       "net.core.rmem_max (which the program cannot read itself) is passed again.\n"
-		       "The cookie mode (own or kernel) cannot change here: detach and attach again.\n",
+		       "maps: no detach, no packet lost.  Options not given keep their value, except\n"
+		       "with --config-file, whose file is the whole configuration (the synx@IFACE\n"
+		       "unit's reload); net.core.rmem_max (which the program cannot read itself) is\n"
+		       "passed again.  The cookie mode (own or kernel) and the XDP mode cannot change\n"
+		       "here: detach and attach again.\n",
 	},
 	{
 		.name = "status",
@@ -72,6 +83,22 @@ const struct synx_command synx_commands[] = {
 		.run = synx_cmd_stats,
 		.doc = "Print every decision counter by name (packets and bytes) and the totals per\n"
 		       "XDP verdict.  Also reads a synx loaded with 'ip link set dev IFACE xdp obj'.\n",
+	},
+	{
+		.name = "doctor",
+		.bit = SYNX_CMD_DOCTOR,
+		.args = "IFACE",
+		.iface = SYNX_IFACE_REQUIRED,
+		.summary = "why SYNs on IFACE would go unanswered, and the fixes",
+		.run = synx_cmd_doctor,
+		.doc = "Check, from live state, what would keep synx on IFACE from answering SYNs or\n"
+		       "make connections stall, and say for each problem how to fix it: synx not\n"
+		       "attached, monitor-only mode, no listener on a protected port,\n"
+		       "net.ipv4.tcp_syncookies=0, TX checksum offload on the veth peer that sends,\n"
+		       "a veth peer without an XDP program, generic mode on a driver with native\n"
+		       "support, GRO/LRO, an MSS above what the MTU carries, other XDP programs, the\n"
+		       "dispatcher refused, own cookies without the kfunc or the tc hand-off, stale\n"
+		       "pins.  Exit status 0 when nothing is wrong, 12 when a problem was found.\n",
 	},
 	{
 		.name = "help",
@@ -104,4 +131,15 @@ const struct synx_command *synx_command_find(const char *word, bool *ambiguous)
 		found = &synx_commands[i];
 	}
 	return found;
+}
+
+void synx_command_candidates(const char *word, char *buf, size_t len)
+{
+	size_t n = strlen(word), used = 0;
+
+	buf[0] = '\0';
+	for (unsigned int i = 0; i < synx_nr_commands && used < len; i++)
+		if (!strncmp(synx_commands[i].name, word, n))
+			used += snprintf(buf + used, len - used, "%s%s", used ? " or " : "",
+					 synx_commands[i].name);
 }

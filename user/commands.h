@@ -22,6 +22,7 @@ enum synx_cmd_bit {
 	SYNX_CMD_STATUS = 1U << 4,
 	SYNX_CMD_STATS = 1U << 5,
 	SYNX_CMD_HELP = 1U << 6,
+	SYNX_CMD_DOCTOR = 1U << 7,
 };
 
 /* The interface argument of a command: every command takes at most one. */
@@ -41,6 +42,8 @@ struct synx_command {
 	int (*run)(struct synx_cmdline *cl);
 	/* Instead of run, for help: takes its words as they are (command names). */
 	int (*run_words)(int argc, char **argv);
+	/* It changes the system: its outcome, refusals included, goes to syslog. */
+	bool logged;
 };
 
 extern const struct synx_command synx_commands[];
@@ -48,12 +51,15 @@ extern const unsigned int synx_nr_commands;
 
 /* Exact name, else the only command @word is a prefix of (bpftool's rule). */
 const struct synx_command *synx_command_find(const char *word, bool *ambiguous);
+/* The commands @word is a prefix of, "status or stats", into @buf: for "ambiguous" errors. */
+void synx_command_candidates(const char *word, char *buf, size_t len);
 
 int synx_cmd_attach(struct synx_cmdline *cl);
 int synx_cmd_detach(struct synx_cmdline *cl);
 int synx_cmd_config(struct synx_cmdline *cl);
 int synx_cmd_status(struct synx_cmdline *cl);
 int synx_cmd_stats(struct synx_cmdline *cl);
+int synx_cmd_doctor(struct synx_cmdline *cl);
 int synx_cmd_help(int argc, char **argv);
 
 /* Usage of @cmd (NULL: the overview), generated from the two tables, on @f. */

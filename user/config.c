@@ -14,12 +14,91 @@
 #include "commands.h"
 #include "handoff.h"
 #include "keys.h"
+#include "log.h"
 #include "maps.h"
 #include "options.h"
 #include "params.h"
 #include "pins.h"
 #include "report.h"
 #include "sysctl.h"
+
+/*
+ * A configuration file names the load-time settings too (the unit's start
+ * reads the same file): on a reload they must be what runs, since config
+ * cannot change them.  auto matches whatever attach chose.
+ */
+static int check_load_time(struct synx_opts *o, const struct synx_attachment *a, bool own,
+			   const char *ifname)
+{
+	if (o->mode_set && o->mode != XDP_MODE_UNSPEC && o->mode != a->mode)
+		return synx_err(
+			SYNX_EXIT_USAGE,
+			"mode %s: synx on %s runs in %s mode, which only a new attach changes (systemctl restart synx@%s)",
+			synx_mode_str(o->mode), ifname, synx_mode_str(a->mode), ifname);
+	if (o->cookies_set && o->cookies != SYNX_COOKIES_AUTO &&
+	    (o->cookies == SYNX_COOKIES_OWN) != own)
+		return synx_err(
+			SYNX_EXIT_USAGE,
+			"cookies %s: synx on %s uses %s cookies, which only a new attach changes (systemctl restart synx@%s)",
+			o->cookies == SYNX_COOKIES_OWN ? "own" : "kernel", ifname,
+			own ? "own" : "kernel", ifname);
+	/* As attach does: auto settled for kernel cookies, so their period is moot. */
+	if (!own && o->cookie_period && o->cookies != SYNX_COOKIES_OWN) {
+		synx_warn("%s: cookie-period ignored: synx runs with kernel cookies", ifname);
+		o->cookie_period = 0;
+	}
+	return 0;
+}
+
+/*
+ * A program loaded by `ip link ... xdp obj` shares its config and port maps
+ * with iproute2's pins, which outlive it: the next plain `ip link` load
+ * would take this configuration over instead of the documented defaults.
+ * Unpinned, the maps stay with the programs that hold them, and the next
+ * load creates fresh ones.
+ */
+static void unpin_iproute2(const char *ifname, const struct synx_maps *m)
+{
+	static const enum synx_map_idx idx[] = { SYNX_MAP_IDX_CONFIG, SYNX_MAP_IDX_PORTS };
+	bool any = false;
+
+	for (unsigned int i = 0; i < sizeof(idx) / sizeof(idx[0]); i++)
+		if (synx_iproute2_unpin(m->fd[idx[i]]))
+			any = true;
+	if (any)
+		synx_note(
+			"%s: configuration unpinned from %s: it stays with this program, and the next plain 'ip link ... xdp obj' load starts from the defaults",
+			ifname, SYNX_IPROUTE2_GLOBALS);
+}
+
+/* One line for each change: the settings, the key. */
+static void log_changes(const char *ifname, const struct synx_config *cur,
+			const struct synx_ports *cur_ports, const struct synx_config *cfg,
+			const struct synx_ports *ports, const struct synx_cookie_keys *old_keys,
+			const struct synx_cookie_keys *keys, bool from_file)
+{
+	struct synx_config before = *cur;
+	char diff[1536];
+
+	/* A program that never had a config runs on the defaults: compare with those. */
+	if (before.version != SYNX_CONFIG_VERSION) {
+		memset(&before, 0, sizeof(before));
+		before.flags = SYNX_F_ALL_PORTS;
+	}
+	synx_config_diff(&before, cur_ports, cfg, ports, diff, sizeof(diff));
+	if (old_keys->period_shift != keys->period_shift)
+		snprintf(diff + strlen(diff), sizeof(diff) - strlen(diff),
+			 "%scookie-period %.1f s -> %.1f s", diff[0] ? "; " : "",
+			 synx_period_seconds(old_keys->period_shift),
+			 synx_period_seconds(keys->period_shift));
+	/* A rotation alone is one event, not also an unchanged config. */
+	if (diff[0] || keys->generation == old_keys->generation)
+		synx_log(LOG_NOTICE, ifname, "config %s%s%s", diff[0] ? "changed: " : "unchanged",
+			 diff, from_file ? " (from a configuration file)" : "");
+	if (keys->generation != old_keys->generation)
+		synx_log(LOG_NOTICE, ifname, "own-cookie key rotated: generation %u -> %u",
+			 old_keys->generation, keys->generation);
+}
 
 int synx_cmd_config(struct synx_cmdline *cl)
 {
@@ -32,14 +111,16 @@ int synx_cmd_config(struct synx_cmdline *cl)
 	struct synx_config cur = {}, cfg;
 	struct synx_cookie_keys keys = {};
 	struct synx_tc_info tci = {};
-	char dir[256];
+	struct synx_pins pins;
 	unsigned int mtu;
 	int ifindex, err;
-	bool have_keys, qdisc, kfunc;
+	struct synx_ports *old_ports = calloc(1, sizeof(*old_ports));
+	struct synx_cookie_keys old_keys;
+	bool have_keys, qdisc, kfunc, own;
 	__u32 key = 0;
 
 	synx_maps_init(&m);
-	if (!cur_ports) {
+	if (!cur_ports || !old_ports) {
 		err = synx_err(SYNX_EXIT_FAIL, "out of memory");
 		goto out;
 	}
@@ -73,11 +154,19 @@ int synx_cmd_config(struct synx_cmdline *cl)
 			       strerror(errno));
 		goto out;
 	}
+	memcpy(old_ports, cur_ports, sizeof(*old_ports));
 	have_keys = m.fd[SYNX_MAP_IDX_KEYS] >= 0 &&
 		    !bpf_map_lookup_elem(m.fd[SYNX_MAP_IDX_KEYS], &key, &keys);
+	own = cur.version == SYNX_CONFIG_VERSION && cur.cookie_mode == SYNX_COOKIE_OWN &&
+	      have_keys && keys.generation;
+	old_keys = keys;
+	if (o->from_file) {
+		err = check_load_time(o, &a, own, ifname);
+		if (err)
+			goto out;
+	}
 	if (o->rotate_key || o->cookie_period) {
-		if (cur.version != SYNX_CONFIG_VERSION || cur.cookie_mode != SYNX_COOKIE_OWN ||
-		    !have_keys || !keys.generation) {
+		if (!own) {
 			err = synx_err(
 				SYNX_EXIT_USAGE,
 				"%s: synx on %s uses kernel cookies, which have no synx keys; 'synx detach %s' and attach with --cookies own",
@@ -94,6 +183,8 @@ int synx_cmd_config(struct synx_cmdline *cl)
 		}
 		if (o->cookie_period)
 			keys.period_shift = synx_period_shift(o->cookie_period);
+	} else if (o->from_file && own) {
+		keys.period_shift = 0; /* the file leaves the period at its default */
 	}
 
 	synx_sysctls_read(&k);
@@ -118,14 +209,15 @@ int synx_cmd_config(struct synx_cmdline *cl)
 	 * The whole key struct in one update: the program copies it whole
 	 * too, so it never mixes a new cur with an old prev or generation.
 	 */
-	if ((o->rotate_key || o->cookie_period) &&
+	if (own && memcmp(&keys, &old_keys, sizeof(keys)) &&
 	    bpf_map_update_elem(m.fd[SYNX_MAP_IDX_KEYS], &key, &keys, BPF_ANY)) {
 		err = synx_err(SYNX_EXIT_FAIL, "cannot write the keys: %s", strerror(errno));
 		goto out;
 	}
+	log_changes(ifname, &cur, old_ports, &cfg, cur_ports, &old_keys, &keys, o->from_file);
+	unpin_iproute2(ifname, &m);
 	synx_tc_query(ifindex, &tci);
-	synx_pin_dir(dir, sizeof(dir), ifname);
-	qdisc = synx_clsact_marker_get(dir);
+	qdisc = !synx_pins_of(ifindex, &pins) && pins.exists && synx_clsact_marker_get(pins.dir);
 	kfunc = synx_kfunc_available();
 	if (synx_cli.json) {
 		jw_start_object(synx_json());
@@ -145,5 +237,6 @@ int synx_cmd_config(struct synx_cmdline *cl)
 out:
 	synx_maps_close(&m);
 	free(cur_ports);
+	free(old_ports);
 	return err;
 }

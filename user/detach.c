@@ -10,6 +10,8 @@
 #include "cli.h"
 #include "commands.h"
 #include "handoff.h"
+#include "iface.h"
+#include "log.h"
 #include "options.h"
 #include "pins.h"
 #include "prereqs.h"
@@ -36,20 +38,27 @@ int synx_cmd_detach(struct synx_cmdline *cl)
 	const char *ifname = cl->ifname;
 	struct synx_attachment a = {};
 	struct synx_tc_info tci = {};
-	char dir[256];
-	bool pins, qdisc = false;
-	int ifindex, err;
+	struct synx_pins p;
+	bool marker, qdisc = false;
+	int ifindex = 0, err;
 
 	err = synx_check_root();
 	if (!err)
 		err = synx_check_bpffs();
+	if (!err && !synx_ifname_valid(ifname))
+		err = synx_err(SYNX_EXIT_NODEV, "not a valid interface name: %s", ifname);
+	/* By ifindex: the pins follow a renamed interface, not its old name. */
 	if (!err)
-		err = synx_pin_dir(dir, sizeof(dir), ifname);
+		err = synx_pins_find(ifname, &p);
 	if (err)
 		return err;
-	pins = synx_pin_dir_exists(ifname);
-	ifindex = if_nametoindex(ifname);
-	if (!ifindex && !pins)
+	if (p.renamed[0])
+		return synx_err(SYNX_EXIT_NODEV,
+				"no such interface: %s (it was renamed: run 'synx detach %s')",
+				ifname, p.renamed);
+	if (!p.gone)
+		ifindex = p.ifindex;
+	if (!ifindex && !p.exists)
 		return synx_err(SYNX_EXIT_NODEV, "no such interface: %s", ifname);
 	if (ifindex) {
 		err = synx_attachment_query(ifindex, &a);
@@ -62,7 +71,7 @@ int synx_cmd_detach(struct synx_cmdline *cl)
 					strerror(-err));
 		tci.attached = tci.attached && tci.is_synx; /* someone else's filter stays */
 	}
-	if (!a.attached && !pins && !tci.attached)
+	if (!a.attached && !p.exists && !tci.attached)
 		return synx_err(SYNX_EXIT_NOT_ATTACHED, "synx is not attached to %s", ifname);
 
 	/* XDP first: no new own cookie is issued once the hand-off is gone. */
@@ -72,25 +81,42 @@ int synx_cmd_detach(struct synx_cmdline *cl)
 			return synx_err(SYNX_EXIT_FAIL, "detaching program %u from %s failed: %s",
 					a.prog_id, ifname, strerror(-err));
 	}
-	qdisc = pins && synx_clsact_marker_get(dir);
-	if (ifindex && (tci.attached || qdisc)) {
-		err = synx_tc_detach(ifindex, qdisc);
+	/*
+	 * The qdisc goes only if synx made it (the marker), it is still that
+	 * qdisc (synx's filter is in it: a qdisc deleted and made again since
+	 * lost it) and nobody else filters in it.
+	 */
+	marker = p.exists && synx_clsact_marker_get(p.dir);
+	if (ifindex && tci.attached) {
+		err = synx_tc_detach(ifindex, marker, &qdisc);
 		if (err)
 			return synx_err(SYNX_EXIT_FAIL,
 					"removing %s from tc ingress of %s failed: %s",
 					SYNX_TC_PROG, ifname, strerror(-err));
+		if (marker && !qdisc)
+			synx_note("%s: the clsact qdisc synx created stays: other tc filters use it",
+				  ifname);
 	}
-	err = synx_pins_remove(ifname);
-	if (err)
-		return synx_err(SYNX_EXIT_FAIL, "program detached, but removing %s failed: %s", dir,
-				strerror(-err));
+	if (p.exists) {
+		err = synx_pins_remove(&p);
+		if (err)
+			return synx_err(SYNX_EXIT_FAIL,
+					"program detached, but removing %s failed: %s", p.dir,
+					strerror(-err));
+	}
+	if (a.attached)
+		synx_log(LOG_NOTICE, ifname, "detached: program %u%s%s", a.prog_id,
+			 tci.attached ? ", tc hand-off" : "", qdisc ? ", clsact qdisc" : "");
+	else
+		synx_log(LOG_NOTICE, ifname, "removed stale %s (synx was not running)",
+			 tci.attached ? "tc filter and pins" : "pins");
 	if (synx_cli.json) {
 		jw_start_object(synx_json());
 		jw_string_field(synx_json(), "ifname", ifname);
 		jw_bool_field(synx_json(), "detached", a.attached);
 		jw_bool_field(synx_json(), "tc_detached", tci.attached);
-		jw_bool_field(synx_json(), "qdisc_removed", qdisc && ifindex);
-		jw_bool_field(synx_json(), "pins_removed", pins);
+		jw_bool_field(synx_json(), "qdisc_removed", qdisc);
+		jw_bool_field(synx_json(), "pins_removed", p.exists);
 		jw_end_object(synx_json());
 	} else if (a.attached) {
 		printf("synx detached from %s (program %u%s%s)\n", ifname, a.prog_id,

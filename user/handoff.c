@@ -7,6 +7,7 @@
 #include <bpf/libbpf.h>
 #include "attachment.h"
 #include "handoff.h"
+#include "netlink.h"
 
 bool synx_kfunc_available(void)
 {
@@ -81,13 +82,14 @@ int synx_tc_attach(int ifindex, int prog_fd, bool *created)
 	return err;
 }
 
-int synx_tc_detach(int ifindex, bool destroy_qdisc)
+int synx_tc_detach(int ifindex, bool destroy_qdisc, bool *destroyed)
 {
 	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = BPF_TC_INGRESS);
 	LIBBPF_OPTS(bpf_tc_opts, opts, .handle = SYNX_TC_HANDLE, .priority = SYNX_TC_PRIO);
 	struct synx_tc_info cur;
-	int err;
+	int err, others = 0;
 
+	*destroyed = false;
 	err = synx_tc_query(ifindex, &cur);
 	if (err)
 		return err;
@@ -96,12 +98,15 @@ int synx_tc_detach(int ifindex, bool destroy_qdisc)
 		if (err && err != -ENOENT)
 			return err;
 	}
-	if (destroy_qdisc) {
+	/* Someone filters in it since: the qdisc is theirs too now, and stays. */
+	if (destroy_qdisc &&
+	    !synx_nl_foreign_filters(ifindex, SYNX_TC_PRIO, SYNX_TC_HANDLE, &others) && !others) {
 		/* Both directions: that is how libbpf names the clsact qdisc itself. */
 		hook.attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS;
 		err = bpf_tc_hook_destroy(&hook);
 		if (err && err != -ENOENT && err != -EINVAL)
 			return err;
+		*destroyed = !err;
 	}
 	return 0;
 }

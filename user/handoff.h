@@ -49,9 +49,11 @@ int synx_tc_query(int ifindex, struct synx_tc_info *t);
 int synx_tc_attach(int ifindex, int prog_fd, bool *created);
 
 /*
- * Remove our filter (only if it runs synx_tc), then the clsact qdisc when
- * @destroy_qdisc.  Missing pieces are not errors.  0 or -errno.
+ * Remove our filter (only if it runs synx_tc), then, when @destroy_qdisc,
+ * the clsact qdisc, but only while no filter of anyone else is in it
+ * (ingress or egress): *@destroyed says whether it went.  Missing pieces
+ * are not errors.  0 or -errno.
  */
-int synx_tc_detach(int ifindex, bool destroy_qdisc);
+int synx_tc_detach(int ifindex, bool destroy_qdisc, bool *destroyed);
 
 #endif

@@ -25,7 +25,9 @@ static const char exit_codes[] =
 	"  2 bad usage or value    8 no bpf filesystem at /sys/fs/bpf\n"
 	"  3 no such interface     9 kernel without BTF\n"
 	"  4 already attached     10 incompatible pinned map\n"
-	"  5 not attached         11 own cookies unsupported (kernel or object)\n";
+	"  5 not attached         11 own cookies unsupported (kernel or object)\n"
+	"                         12 doctor found a problem\n"
+	"                         13 unsafe pin directory (not root's, or writable)\n";
 
 /* Column of the text after the options of a command, and of the overview's lists. */
 #define OPTION_COLUMN 24
@@ -126,9 +128,15 @@ int synx_cmd_help(int argc, char **argv)
 		return 0;
 	}
 	c = synx_command_find(argv[1], &amb);
+	if (!c && amb) {
+		char cands[128];
+
+		synx_command_candidates(argv[1], cands, sizeof(cands));
+		return synx_err(SYNX_EXIT_USAGE, "help: ambiguous command '%s': %s", argv[1],
+				cands);
+	}
 	if (!c)
-		return synx_err(SYNX_EXIT_USAGE, "help: %s command '%s'",
-				amb ? "ambiguous" : "unknown", argv[1]);
+		return synx_err(SYNX_EXIT_USAGE, "help: unknown command '%s'", argv[1]);
 	synx_usage(stdout, c);
 	return 0;
 }

@@ -91,6 +91,16 @@ void synx_iface_offloads(const char *ifname, struct synx_offloads *o)
 		o->tx_csum = 1;
 }
 
+void synx_iface_gro_lro(const char *ifname, int *gro, int *lro)
+{
+	int flags = ethtool_get(ifname, ETHTOOL_GFLAGS);
+
+	*gro = ethtool_get(ifname, ETHTOOL_GGRO);
+	if (*gro > 0)
+		*gro = 1;
+	*lro = flags < 0 ? -1 : !!(flags & ETH_FLAG_LRO);
+}
+
 void synx_iface_driver(const char *ifname, char *buf, size_t len)
 {
 	struct ethtool_drvinfo di = { .cmd = ETHTOOL_GDRVINFO };

@@ -22,6 +22,8 @@ struct synx_offloads {
 	int tx_vlan;
 };
 void synx_iface_offloads(const char *ifname, struct synx_offloads *o);
+/* GRO (ETHTOOL_GGRO) and LRO (ETH_FLAG_LRO): 1 on, 0 off, -1 not reported. */
+void synx_iface_gro_lro(const char *ifname, int *gro, int *lro);
 /* Driver name (ETHTOOL_GDRVINFO), "" when unknown. */
 void synx_iface_driver(const char *ifname, char *buf, size_t len);
 

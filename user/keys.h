@@ -19,6 +19,12 @@ __u8 synx_period_shift(unsigned long seconds);
 /* Period of @shift in seconds; shift 0 means SYNX_COOKIE_PERIOD_SHIFT. */
 double synx_period_seconds(__u8 shift);
 
+/*
+ * Now, in the clock the program reads (bpf_ktime_get_coarse_ns(): the init
+ * time namespace's CLOCK_MONOTONIC_COARSE), wherever synx runs.  0 or -errno.
+ */
+int synx_bpf_clock_ns(__u64 *ns);
+
 /* Fresh keys for attach: cur random, prev = cur, generation 1. 0 or -errno. */
 int synx_keys_init(struct synx_cookie_keys *k, __u8 period_shift);
 /* prev = cur, cur = random, rotated_ns = now, generation + 1. 0 or -errno. */

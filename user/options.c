@@ -6,7 +6,9 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include "build_info.h"
 #include "cli.h"
+#include "conffile.h"
 #include "keys.h"
 #include "options.h"
 #include "ports.h"
@@ -37,9 +39,13 @@ static int show_version(struct synx_cmdline *cl, const char *arg)
 	if (synx_cli.json) {
 		jw_start_object(synx_json());
 		jw_string_field(synx_json(), "version", SYNX_VERSION);
+		jw_string_field(synx_json(), "commit", SYNX_COMMIT);
+		jw_string_field(synx_json(), "object", SYNX_LIBDIR "/synx.bpf.o");
 		jw_end_object(synx_json());
 	} else {
-		printf("synx %s\n", SYNX_VERSION);
+		printf("synx %s (git %s)\n", SYNX_VERSION, SYNX_COMMIT);
+		printf("XDP object for 'ip link ... xdp obj': %s/synx.bpf.o (make install)\n",
+		       SYNX_LIBDIR);
 	}
 	return SYNX_CMDLINE_DONE;
 }
@@ -53,7 +59,10 @@ static int show_help(struct synx_cmdline *cl, const char *arg)
 
 static int set_mode(struct synx_cmdline *cl, const char *arg)
 {
-	return synx_parse_mode(arg, &cl->settings.mode);
+	int err = synx_parse_mode(arg, &cl->settings.mode);
+
+	cl->settings.mode_set = !err;
+	return err;
 }
 
 static int set_cookies(struct synx_cmdline *cl, const char *arg)
@@ -123,6 +132,46 @@ static int set_no_listener(struct synx_cmdline *cl, const char *arg)
 	return synx_parse_no_listener(arg, &cl->settings.no_listener);
 }
 
+/* attach: a flag (@arg NULL); config: on|off. */
+static int set_monitor(struct synx_cmdline *cl, const char *arg)
+{
+	if (!arg) {
+		cl->settings.monitor = 1;
+		return 0;
+	}
+	return synx_parse_onoff("--monitor", arg, &cl->settings.monitor);
+}
+
+static int set_synack_limit(struct synx_cmdline *cl, const char *arg)
+{
+	int err = synx_parse_synack_limit(arg, &cl->settings.synack_limit,
+					  &cl->settings.synack_prefix_limit);
+
+	cl->settings.synack_limit_set = !err;
+	return err;
+}
+
+static int set_synack_prefix(struct synx_cmdline *cl, const char *arg)
+{
+	int err = synx_parse_synack_prefix(arg, &cl->settings.prefix4, &cl->settings.prefix6);
+
+	cl->settings.synack_prefix_set = !err;
+	return err;
+}
+
+static int set_config_file(struct synx_cmdline *cl, const char *arg)
+{
+	return synx_conffile_apply(cl, arg);
+}
+
+static int set_output(struct synx_cmdline *cl, const char *arg)
+{
+	if (!*arg)
+		return synx_err(SYNX_EXIT_USAGE, "--output: empty file name");
+	cl->stats.output = arg;
+	return 0;
+}
+
 static int set_watch(struct synx_cmdline *cl, const char *arg)
 {
 	return synx_parse_uint("--watch", arg, 1, 3600, &cl->stats.watch);
@@ -145,7 +194,7 @@ static int set_prometheus(struct synx_cmdline *cl, const char *arg)
 #define ATTACH_CONFIG (SYNX_CMD_ATTACH | SYNX_CMD_CONFIG)
 #define EVERYWHERE                                                                                 \
 	(SYNX_CMD_GLOBAL | SYNX_CMD_ATTACH | SYNX_CMD_DETACH | SYNX_CMD_CONFIG | SYNX_CMD_STATUS | \
-	 SYNX_CMD_STATS)
+	 SYNX_CMD_STATS | SYNX_CMD_DOCTOR)
 
 /*
  * The cookie mode and the XDP mode are fixed when the programs are loaded
@@ -181,6 +230,15 @@ const struct synx_option synx_options[] = {
 	  .set = show_help,
 	  .help = "show help" },
 
+	{ .name = "config-file",
+	  .metavar = "PATH",
+	  .accepted_by = ATTACH_CONFIG,
+	  .set = set_config_file,
+	  .not_in_file = "cannot be used in a configuration file (no includes)",
+	  .help = "read settings from PATH, one 'KEY = VALUE' a line,\n"
+		  "KEY an option below without '--' (synx(8), CONFIG\n"
+		  "FILE); options after it override it.  config: what\n"
+		  "the file leaves out goes back to its default" },
 	{ .name = "mode",
 	  .metavar = "native|skb|auto",
 	  .accepted_by = SYNX_CMD_ATTACH,
@@ -201,6 +259,7 @@ const struct synx_option synx_options[] = {
 	  .refused_by = SYNX_CMD_ATTACH,
 	  .refusal = "is a 'synx config' option; attach always makes fresh keys",
 	  .set = set_rotate_key,
+	  .not_in_file = "is an action, not a setting: run 'synx config IFACE --rotate-key'",
 	  .help = "own cookies: new current key; the previous one is\n"
 		  "still accepted for the cookies it issued (2 periods)" },
 	{ .name = "cookie-period",
@@ -249,11 +308,36 @@ const struct synx_option synx_options[] = {
 	  .help = "segments to a protected port with no socket: pass\n"
 		  "lets the kernel answer RST, drop stays silent" },
 
+	{ .name = "monitor",
+	  .accepted_by = SYNX_CMD_ATTACH,
+	  .set = set_monitor,
+	  .help = "monitor only: decide and count as usual, but pass\n"
+		  "every packet untouched (no SYN-ACK, no drop)" },
+	{ .name = "monitor",
+	  .metavar = "on|off",
+	  .accepted_by = SYNX_CMD_CONFIG,
+	  .set = set_monitor,
+	  .help = "monitor only (on) or enforce (off), in place" },
+	{ .name = "synack-limit",
+	  .metavar = "PPS[,PREFIX_PPS]",
+	  .accepted_by = ATTACH_CONFIG,
+	  .set = set_synack_limit,
+	  .help = "SYN-ACKs per second the device sends at most, and\n"
+		  "per source prefix; 0 or off: no limit (default off);\n"
+		  "SYNs over it are dropped (drop_synack_budget)" },
+	{ .name = "synack-prefix",
+	  .metavar = "V4LEN,V6LEN",
+	  .accepted_by = ATTACH_CONFIG,
+	  .set = set_synack_prefix,
+	  .help = "source prefix lengths of the per-prefix limit, IPv4\n"
+		  "1-32 and IPv6 1-128 (default 24,48)" },
+
 	{ .name = "watch",
 	  .metavar = "SECONDS",
 	  .accepted_by = SYNX_CMD_STATS,
 	  .set = set_watch,
-	  .help = "redraw every SECONDS with per-second rates; Ctrl-C exits" },
+	  .help = "redraw every SECONDS with per-second rates; Ctrl-C exits\n"
+		  "(with --prometheus: rewrite --output every SECONDS)" },
 	{ .name = "per-cpu",
 	  .accepted_by = SYNX_CMD_STATS,
 	  .set = set_per_cpu,
@@ -262,6 +346,13 @@ const struct synx_option synx_options[] = {
 	  .accepted_by = SYNX_CMD_STATS,
 	  .set = set_prometheus,
 	  .help = "Prometheus text exposition format" },
+	{ .name = "output",
+	  .metavar = "FILE",
+	  .accepted_by = SYNX_CMD_STATS,
+	  .set = set_output,
+	  .help = "with --prometheus or --json: write FILE atomically\n"
+		  "(a temporary file renamed over it), e.g. for\n"
+		  "node_exporter's textfile collector" },
 };
 
 #define NR_OPTIONS (sizeof(synx_options) / sizeof(synx_options[0]))

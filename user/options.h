@@ -18,6 +18,7 @@ struct synx_stats_opts {
 	unsigned long watch; /* seconds between redraws; 0: print once */
 	bool per_cpu;
 	bool prometheus;
+	const char *output; /* --output FILE: written atomically; NULL: stdout */
 };
 
 /* One command line, as the option handlers fill it in. */
@@ -40,6 +41,11 @@ struct synx_option {
 	 */
 	unsigned int refused_by;
 	const char *refusal;
+	/*
+	 * An attach or config option that a configuration file (conffile.h)
+	 * refuses, and why; NULL: every attach and config option is a key.
+	 */
+	const char *not_in_file;
 	/* Store the value: 0, SYNX_CMDLINE_DONE, or an exit code already reported. */
 	int (*set)(struct synx_cmdline *cl, const char *arg);
 };

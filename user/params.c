@@ -6,9 +6,11 @@
  * input changes nothing.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <bpf/libbpf.h>
 #include "cli.h"
 #include "params.h"
 #include "iface.h"
@@ -18,7 +20,7 @@ void synx_opts_init(struct synx_opts *o)
 {
 	memset(o, 0, sizeof(*o));
 	o->mode = XDP_MODE_UNSPEC;
-	o->mss4 = o->mss6 = o->ttl = o->hop_limit = o->no_listener = -1;
+	o->mss4 = o->mss6 = o->ttl = o->hop_limit = o->no_listener = o->monitor = -1;
 }
 
 int synx_parse_uint(const char *what, const char *s, unsigned long min, unsigned long max,
@@ -95,6 +97,76 @@ int synx_parse_cookies(const char *s, enum synx_cookie_choice *c)
 	return 0;
 }
 
+int synx_parse_onoff(const char *what, const char *s, int *out)
+{
+	if (!strcmp(s, "on"))
+		*out = 1;
+	else if (!strcmp(s, "off"))
+		*out = 0;
+	else
+		return synx_err(SYNX_EXIT_USAGE, "%s: '%s' is not on or off", what, s);
+	return 0;
+}
+
+/* A SYN-ACK rate: packets per second, 0 or "off" for none. */
+static int parse_pps(const char *s, __u32 *out)
+{
+	unsigned long v;
+	int err;
+
+	if (!strcmp(s, "off")) {
+		*out = 0;
+		return 0;
+	}
+	err = synx_parse_uint("--synack-limit", s, 0, UINT32_MAX, &v);
+	if (!err)
+		*out = (__u32)v;
+	return err;
+}
+
+int synx_parse_synack_limit(const char *s, __u32 *total, __u32 *prefix)
+{
+	char buf[64], *comma;
+	int err;
+
+	if (strlen(s) >= sizeof(buf))
+		return synx_err(SYNX_EXIT_USAGE, "--synack-limit: '%.20s...' is too long", s);
+	strcpy(buf, s);
+	comma = strchr(buf, ',');
+	if (comma)
+		*comma = '\0';
+	err = parse_pps(buf, total);
+	if (!err && comma)
+		err = parse_pps(comma + 1, prefix);
+	else if (!err)
+		*prefix = 0;
+	return err;
+}
+
+int synx_parse_synack_prefix(const char *s, __u8 *v4, __u8 *v6)
+{
+	char buf[64], *comma;
+	unsigned long a, b;
+	int err;
+
+	if (strlen(s) >= sizeof(buf))
+		return synx_err(SYNX_EXIT_USAGE, "--synack-prefix: '%.20s...' is too long", s);
+	strcpy(buf, s);
+	comma = strchr(buf, ',');
+	if (!comma)
+		return synx_err(SYNX_EXIT_USAGE,
+				"--synack-prefix: expected V4LEN,V6LEN (e.g. 24,48), got '%s'", s);
+	*comma = '\0';
+	err = synx_parse_uint("--synack-prefix (IPv4)", buf, 1, 32, &a);
+	if (!err)
+		err = synx_parse_uint("--synack-prefix (IPv6)", comma + 1, 1, 128, &b);
+	if (!err) {
+		*v4 = (__u8)a;
+		*v6 = (__u8)b;
+	}
+	return err;
+}
+
 int synx_opts_check_mtu(const struct synx_opts *o, const char *ifname, unsigned int mtu)
 {
 	unsigned int max4 = mtu > SYNX_IP4_TCP_HDRS ? mtu - SYNX_IP4_TCP_HDRS : 0;
@@ -131,17 +203,27 @@ bool synx_opts_apply(const struct synx_opts *o, const struct synx_config *cur,
 	const unsigned int derived = SYNX_F_SACK | SYNX_F_WSCALE | SYNX_F_ECN | SYNX_F_TIMESTAMPS |
 				     SYNX_F_TS_COOKIES;
 
-	if (cur && cur->version == SYNX_CONFIG_VERSION) {
+	bool valid = cur && cur->version == SYNX_CONFIG_VERSION;
+	int ncpus = libbpf_num_possible_cpus();
+
+	if (valid && !o->from_file) {
 		*cfg = *cur;
 	} else {
+		/* Defaults; a config file starts from them too, but the cookie mode stays. */
 		memset(cfg, 0, sizeof(*cfg));
 		cfg->flags = SYNX_F_ALL_PORTS;
 		cfg->no_listener = SYNX_NOLISTEN_PASS;
-		cfg->cookie_mode = o->cookies == SYNX_COOKIES_OWN ? SYNX_COOKIE_OWN
-								  : SYNX_COOKIE_KERNEL;
-		cur = NULL;
+		cfg->prefix4 = SYNX_DEFAULT_PREFIX4;
+		cfg->prefix6 = SYNX_DEFAULT_PREFIX6;
+		if (valid)
+			cfg->cookie_mode = cur->cookie_mode;
+		else
+			cfg->cookie_mode = o->cookies == SYNX_COOKIES_OWN ? SYNX_COOKIE_OWN
+									  : SYNX_COOKIE_KERNEL;
 	}
 	cfg->version = SYNX_CONFIG_VERSION;
+	/* The program splits the budget evenly over the CPUs that can run it. */
+	cfg->ncpus = ncpus > 0 && ncpus <= UINT16_MAX ? ncpus : 0;
 
 	/*
 	 * Mirrors of the kernel, always re-read, never user-set: the program
@@ -167,5 +249,16 @@ bool synx_opts_apply(const struct synx_opts *o, const struct synx_config *cur,
 		cfg->hop_limit = o->hop_limit;
 	if (o->no_listener >= 0)
 		cfg->no_listener = o->no_listener;
+	if (o->monitor >= 0)
+		cfg->flags = o->monitor ? cfg->flags | SYNX_F_MONITOR
+					: cfg->flags & ~SYNX_F_MONITOR;
+	if (o->synack_limit_set) {
+		cfg->synack_limit = o->synack_limit;
+		cfg->synack_prefix_limit = o->synack_prefix_limit;
+	}
+	if (o->synack_prefix_set) {
+		cfg->prefix4 = o->prefix4;
+		cfg->prefix6 = o->prefix6;
+	}
 	return o->ports_set && !o->all_ports;
 }

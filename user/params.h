@@ -19,6 +19,7 @@ enum synx_cookie_choice {
 /* What the user typed; "unset" fields keep their current value on `config`. */
 struct synx_opts {
 	enum xdp_attach_mode mode; /* XDP_MODE_UNSPEC = auto */
+	bool mode_set;
 	bool ports_set;
 	bool all_ports; /* --ports all */
 	struct synx_ports ports;
@@ -29,6 +30,17 @@ struct synx_opts {
 	enum synx_cookie_choice cookies;
 	unsigned long cookie_period; /* seconds; 0: unset */
 	bool rotate_key;
+	int monitor; /* -1: unset, else 0 or 1 (SYNX_F_MONITOR) */
+	bool synack_limit_set;
+	__u32 synack_limit, synack_prefix_limit; /* SYN-ACKs per second; 0: none */
+	bool synack_prefix_set;
+	__u8 prefix4, prefix6;
+	/*
+	 * Set by --config-file: the file is the whole configuration, so on
+	 * `config` what it leaves unset goes back to its default instead of
+	 * keeping its value (a line removed and reloaded is undone).
+	 */
+	bool from_file;
 };
 
 void synx_opts_init(struct synx_opts *o);
@@ -43,6 +55,12 @@ int synx_parse_mode(const char *s, enum xdp_attach_mode *mode);
 int synx_parse_ttl(const char *what, const char *s, int *out);
 int synx_parse_no_listener(const char *s, int *out);
 int synx_parse_cookies(const char *s, enum synx_cookie_choice *c);
+/* on|off into 1|0. */
+int synx_parse_onoff(const char *what, const char *s, int *out);
+/* --synack-limit PPS[,PREFIX_PPS]: each a number or "off" (0). */
+int synx_parse_synack_limit(const char *s, __u32 *total, __u32 *prefix);
+/* --synack-prefix V4LEN,V6LEN. */
+int synx_parse_synack_prefix(const char *s, __u8 *v4, __u8 *v6);
 
 /*
  * MSS bounds, as the kernel's: TCP_MIN_MSS (88) is its floor for any MSS

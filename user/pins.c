@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /* The pin directory: its path, the attach transaction, its removal.  See pins.h. */
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
@@ -11,30 +14,253 @@
 #include "cli.h"
 #include "pins.h"
 
-/* SYNX_PIN_ROOT/<ifname>, or false when it does not fit @len. */
-static bool pin_dir_path(char *buf, size_t len, const char *ifname)
-{
-	return (size_t)snprintf(buf, len, "%s/%s", SYNX_PIN_ROOT, ifname) < len;
-}
+#ifndef SO_NETNS_COOKIE
+#define SO_NETNS_COOKIE 71
+#endif
 
 static void marker_path(char *buf, size_t len, const char *dir)
 {
 	snprintf(buf, len, "%s/%s", dir, SYNX_CLSACT_MARKER);
 }
 
-int synx_pin_dir(char *buf, size_t len, const char *ifname)
+int synx_netns_cookie(__u64 *cookie)
 {
-	if (!pin_dir_path(buf, len, ifname))
-		return synx_err(SYNX_EXIT_USAGE, "interface name too long: %s", ifname);
+	socklen_t len = sizeof(*cookie);
+	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	int err = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (getsockopt(fd, SOL_SOCKET, SO_NETNS_COOKIE, cookie, &len)) {
+		/* Before Linux 5.14: the namespace's inode, unique while it lives. */
+		struct stat st;
+
+		if (stat("/proc/self/ns/net", &st))
+			err = -errno;
+		else
+			*cookie = st.st_ino;
+	}
+	close(fd);
+	return err;
+}
+
+/*
+ * A directory synx trusts: not a link, root's (or the caller's), writable
+ * by nobody else.  0 when it is, or does not exist (*@exists false).
+ */
+static int check_dir(const char *path, bool *exists)
+{
+	struct stat st;
+
+	*exists = false;
+	if (lstat(path, &st))
+		return errno == ENOENT ? 0
+				       : synx_err(SYNX_EXIT_FAIL, "cannot check %s: %s", path,
+						  strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		return synx_err(SYNX_EXIT_UNSAFE, "%s is not a directory; remove it", path);
+	if ((st.st_uid != 0 && st.st_uid != geteuid()) || (st.st_mode & (S_IWGRP | S_IWOTH)))
+		return synx_err(
+			SYNX_EXIT_UNSAFE,
+			"%s belongs to uid %u with mode %04o: whoever can write it can swap synx's maps; remove it (synx creates it root's, 0700)",
+			path, (unsigned int)st.st_uid, (unsigned int)(st.st_mode & 07777));
+	*exists = true;
 	return 0;
 }
 
-bool synx_pin_dir_exists(const char *ifname)
+/* SYNX_PIN_ROOT and its state directory, both checked. */
+static int check_roots(bool *exists)
 {
-	char dir[256];
-	struct stat st;
+	int err = check_dir(SYNX_PIN_ROOT, exists);
 
-	return pin_dir_path(dir, sizeof(dir), ifname) && !stat(dir, &st) && S_ISDIR(st.st_mode);
+	if (!err && *exists)
+		err = check_dir(SYNX_PIN_ROOT "/" SYNX_PIN_STATE, exists);
+	return err;
+}
+
+static int key_dir(char *buf, size_t len, __u64 cookie, int ifindex)
+{
+	snprintf(buf, len, "%s/%s/%llu-%d", SYNX_PIN_ROOT, SYNX_PIN_STATE,
+		 (unsigned long long)cookie, ifindex);
+	return 0;
+}
+
+/* Fill @p for @ifindex of namespace @cookie, once the roots are known good. */
+static int pins_fill(struct synx_pins *p, __u64 cookie, int ifindex, bool roots)
+{
+	char name[IF_NAMESIZE];
+
+	p->ifindex = ifindex;
+	key_dir(p->dir, sizeof(p->dir), cookie, ifindex);
+	p->gone = !if_indextoname(ifindex, name);
+	if (!p->gone)
+		snprintf(p->name, sizeof(p->name), "%s", name);
+	p->exists = false;
+	return roots ? check_dir(p->dir, &p->exists) : 0;
+}
+
+int synx_pins_of(int ifindex, struct synx_pins *p)
+{
+	__u64 cookie;
+	bool roots;
+	int err;
+
+	memset(p, 0, sizeof(*p));
+	err = synx_netns_cookie(&cookie);
+	if (err)
+		return synx_err(SYNX_EXIT_FAIL, "cannot identify the network namespace: %s",
+				strerror(-err));
+	err = check_roots(&roots);
+	return err ? err : pins_fill(p, cookie, ifindex, roots);
+}
+
+/* The ifindex a name link in SYNX_PIN_ROOT points to, in namespace @cookie; 0: none. */
+static int link_ifindex(const char *name, __u64 cookie)
+{
+	char path[512], target[256];
+	unsigned long long c;
+	ssize_t n;
+	int ifindex, used = 0;
+
+	snprintf(path, sizeof(path), "%s/%s", SYNX_PIN_ROOT, name);
+	n = readlink(path, target, sizeof(target) - 1);
+	if (n <= 0)
+		return 0;
+	target[n] = '\0';
+	if (sscanf(target, SYNX_PIN_STATE "/%llu-%d%n", &c, &ifindex, &used) != 2 || target[used] ||
+	    c != cookie || ifindex <= 0)
+		return 0;
+	return ifindex;
+}
+
+/*
+ * The pin dir an older synx made, SYNX_PIN_ROOT/<name>/ (a directory, not
+ * a link), when @p has none of its own: detach removes it, status shows it.
+ */
+static int legacy_dir(const char *ifname, struct synx_pins *p)
+{
+	char path[512];
+	struct stat st;
+	bool exists;
+	int err;
+
+	snprintf(path, sizeof(path), "%s/%s", SYNX_PIN_ROOT, ifname);
+	if (p->exists || lstat(path, &st) || !S_ISDIR(st.st_mode) || strlen(path) >= sizeof(p->dir))
+		return 0;
+	err = check_dir(path, &exists);
+	if (!err && exists) {
+		snprintf(p->dir, sizeof(p->dir), "%s", path);
+		p->exists = true;
+	}
+	return err;
+}
+
+int synx_pins_find(const char *ifname, struct synx_pins *p)
+{
+	__u64 cookie;
+	bool roots;
+	int ifindex, err;
+
+	memset(p, 0, sizeof(*p));
+	err = synx_netns_cookie(&cookie);
+	if (err)
+		return synx_err(SYNX_EXIT_FAIL, "cannot identify the network namespace: %s",
+				strerror(-err));
+	err = check_roots(&roots);
+	if (err)
+		return err;
+	ifindex = if_nametoindex(ifname);
+	if (ifindex) {
+		err = pins_fill(p, cookie, ifindex, roots);
+		return err ? err : legacy_dir(ifname, p);
+	}
+	ifindex = roots ? link_ifindex(ifname, cookie) : 0;
+	if (!ifindex) {
+		err = legacy_dir(ifname, p);
+		if (err || p->exists) {
+			snprintf(p->name, sizeof(p->name), "%s", ifname);
+			p->gone = true;
+			return err;
+		}
+	}
+	if (!ifindex) {
+		snprintf(p->name, sizeof(p->name), "%s", ifname);
+		p->gone = true;
+		return 0;
+	}
+	err = pins_fill(p, cookie, ifindex, roots);
+	if (!p->gone) {
+		/* The link is stale: its interface lives on under another name. */
+		snprintf(p->renamed, sizeof(p->renamed), "%s", p->name);
+		p->exists = false;
+	}
+	snprintf(p->name, sizeof(p->name), "%s", ifname);
+	return err;
+}
+
+/* A name link (in SYNX_PIN_ROOT) for @ifindex, to name a vanished interface; 0: none. */
+static void link_name_of(int ifindex, __u64 cookie, char *name, size_t len)
+{
+	DIR *d = opendir(SYNX_PIN_ROOT);
+	struct dirent *de;
+
+	name[0] = '\0';
+	while (d && (de = readdir(d)))
+		if (de->d_type == DT_LNK && strlen(de->d_name) < IF_NAMESIZE &&
+		    link_ifindex(de->d_name, cookie) == ifindex) {
+			snprintf(name, len, "%s", de->d_name);
+			break;
+		}
+	if (d)
+		closedir(d);
+}
+
+int synx_pins_list(struct synx_pins **out)
+{
+	struct synx_pins *v = NULL, *nv;
+	struct dirent *de;
+	unsigned long long c;
+	__u64 cookie;
+	bool roots;
+	int n = 0, ifindex, used, err;
+	DIR *d;
+
+	*out = NULL;
+	err = synx_netns_cookie(&cookie);
+	if (err)
+		return -synx_err(SYNX_EXIT_FAIL, "cannot identify the network namespace: %s",
+				 strerror(-err));
+	err = check_roots(&roots);
+	if (err)
+		return -err;
+	d = roots ? opendir(SYNX_PIN_ROOT "/" SYNX_PIN_STATE) : NULL;
+	while (d && (de = readdir(d))) {
+		used = 0;
+		/* Another namespace's pins (a bpffs shared across namespaces) are not ours. */
+		if (sscanf(de->d_name, "%llu-%d%n", &c, &ifindex, &used) != 2 || de->d_name[used] ||
+		    c != cookie || ifindex <= 0)
+			continue;
+		nv = realloc(v, (n + 1) * sizeof(*v));
+		if (!nv)
+			break;
+		v = nv;
+		memset(&v[n], 0, sizeof(v[n]));
+		err = pins_fill(&v[n], cookie, ifindex, true);
+		if (err) {
+			closedir(d);
+			free(v);
+			return -err;
+		}
+		if (v[n].gone)
+			link_name_of(ifindex, cookie, v[n].name, sizeof(v[n].name));
+		if (!v[n].name[0])
+			snprintf(v[n].name, sizeof(v[n].name), "if%d", ifindex);
+		n++;
+	}
+	if (d)
+		closedir(d);
+	*out = v;
+	return n;
 }
 
 bool synx_clsact_marker_get(const char *dir)
@@ -46,30 +272,92 @@ bool synx_clsact_marker_get(const char *dir)
 	return !stat(path, &st) && S_ISDIR(st.st_mode);
 }
 
+/* Remove every name link in SYNX_PIN_ROOT that points to @dir. */
+static void unlink_names(const char *dir)
+{
+	const char *rel = dir + strlen(SYNX_PIN_ROOT "/");
+	char path[512], target[256];
+	struct dirent *de;
+	DIR *d = opendir(SYNX_PIN_ROOT);
+	ssize_t n;
+
+	while (d && (de = readdir(d))) {
+		if (de->d_type != DT_LNK)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", SYNX_PIN_ROOT, de->d_name);
+		n = readlink(path, target, sizeof(target) - 1);
+		if (n <= 0)
+			continue;
+		target[n] = '\0';
+		if (!strcmp(target, rel))
+			unlink(path);
+	}
+	if (d)
+		closedir(d);
+}
+
+/* The state directory, then the root, once no interface uses them. */
+static void rmdir_roots(void)
+{
+	rmdir(SYNX_PIN_ROOT "/" SYNX_PIN_STATE);
+	rmdir(SYNX_PIN_ROOT);
+}
+
 /*
  * Only remove what synx put there: a stray file someone else pinned in our
  * directory makes rmdir fail loudly instead of being deleted silently.
  */
-int synx_pins_remove(const char *ifname)
+int synx_pins_remove(const struct synx_pins *p)
 {
-	char dir[256], path[512];
+	char path[512];
 
-	if (synx_pin_dir(dir, sizeof(dir), ifname))
-		return -EINVAL;
 	for (int i = 0; i < __SYNX_MAP_IDX_MAX; i++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, synx_map_specs[i].name);
+		snprintf(path, sizeof(path), "%s/%s", p->dir, synx_map_specs[i].name);
 		if (unlink(path) && errno != ENOENT)
 			return -errno;
 	}
-	marker_path(path, sizeof(path), dir);
+	marker_path(path, sizeof(path), p->dir);
 	if (rmdir(path) && errno != ENOENT)
 		return -errno;
-	if (rmdir(dir) && errno != ENOENT)
+	if (rmdir(p->dir) && errno != ENOENT)
 		return -errno;
-	/* Leave SYNX_PIN_ROOT itself only when other interfaces still use it. */
-	if (rmdir(SYNX_PIN_ROOT) && errno != ENOTEMPTY && errno != EEXIST && errno != ENOENT)
-		return -errno;
+	unlink_names(p->dir);
+	/* Left in place while other interfaces use them (ENOTEMPTY). */
+	rmdir_roots();
 	return 0;
+}
+
+/* The path in SYNX_IPROUTE2_GLOBALS where map @fd would be pinned, if it is; "" else. */
+static bool iproute2_pin_of(int fd, char *path, size_t len)
+{
+	struct bpf_map_info info = {}, pinned = {};
+	__u32 ilen = sizeof(info), plen = sizeof(pinned);
+	int pfd;
+	bool same;
+
+	if (fd < 0 || bpf_obj_get_info_by_fd(fd, &info, &ilen) || !info.name[0])
+		return false;
+	snprintf(path, len, "%s/%s", SYNX_IPROUTE2_GLOBALS, info.name);
+	pfd = bpf_obj_get(path);
+	if (pfd < 0)
+		return false;
+	same = !bpf_obj_get_info_by_fd(pfd, &pinned, &plen) && pinned.id == info.id;
+	close(pfd);
+	return same;
+}
+
+bool synx_iproute2_pinned(int fd)
+{
+	char path[512];
+
+	return iproute2_pin_of(fd, path, sizeof(path));
+}
+
+bool synx_iproute2_unpin(int fd)
+{
+	char path[512];
+
+	return iproute2_pin_of(fd, path, sizeof(path)) && !unlink(path);
 }
 
 void synx_pin_txn_init(struct synx_pin_txn *t)
@@ -80,14 +368,17 @@ void synx_pin_txn_init(struct synx_pin_txn *t)
 	t->btf_fd = -1;
 }
 
-int synx_pin_txn_check(struct synx_pin_txn *t, const char *ifname, struct bpf_object *obj,
-		       struct bpf_map *const map[__SYNX_MAP_IDX_MAX])
+int synx_pin_txn_check(struct synx_pin_txn *t, int ifindex, const char *ifname,
+		       struct bpf_object *obj, struct bpf_map *const map[__SYNX_MAP_IDX_MAX])
 {
 	char path[512], why[160];
-	int err = synx_pin_dir(t->dir, sizeof(t->dir), ifname);
+	struct synx_pins p;
+	int err = synx_pins_of(ifindex, &p);
 
 	if (err)
 		return err;
+	snprintf(t->dir, sizeof(t->dir), "%s", p.dir);
+	snprintf(t->name, sizeof(t->name), "%s", ifname);
 	t->obj = obj;
 	for (int i = 0; i < __SYNX_MAP_IDX_MAX; i++) {
 		struct synx_map_spec spec = {
@@ -149,17 +440,65 @@ static void txn_load_btf(struct synx_pin_txn *t)
 	t->btf_fd = btf__fd(copy);
 }
 
-int synx_pin_txn_mkdir(struct synx_pin_txn *t)
+/* mkdir 0700, then the same checks as for a directory found there (a race loses to them). */
+static int safe_mkdir(const char *path, bool *created)
 {
+	bool exists;
+
+	*created = !mkdir(path, 0700);
+	if (!*created && errno != EEXIST)
+		return synx_err(SYNX_EXIT_FAIL, "cannot create %s: %s", path, strerror(errno));
+	return check_dir(path, &exists);
+}
+
+/*
+ * SYNX_PIN_ROOT/<name> -> the pin dir, replacing a link left by an
+ * interface that had the name before (never anything but a link).
+ */
+static int link_name(struct synx_pin_txn *t)
+{
+	const char *rel = t->dir + strlen(SYNX_PIN_ROOT "/");
+	char path[512], tmp[512];
 	struct stat st;
 
-	t->created_dir = stat(t->dir, &st) || !S_ISDIR(st.st_mode);
-	if (mkdir(SYNX_PIN_ROOT, 0700) && errno != EEXIST)
-		return -errno;
-	if (mkdir(t->dir, 0700) && errno != EEXIST)
-		return -errno;
-	txn_load_btf(t);
+	/* bpffs refuses dots in names (reserved): eth0.100 goes without a link. */
+	if (strchr(t->name, '.'))
+		return 0;
+	snprintf(path, sizeof(path), "%s/%s", SYNX_PIN_ROOT, t->name);
+	if (!lstat(path, &st) && !S_ISLNK(st.st_mode)) {
+		synx_warn("%s is not synx's name link (pins of an older synx?): not replaced",
+			  path);
+		return 0;
+	}
+	/* Longer than any interface name, so never a name link itself. */
+	snprintf(tmp, sizeof(tmp), "%s/synx-link-tmp-%d", SYNX_PIN_ROOT, (int)getpid());
+	unlink(tmp);
+	if (symlink(rel, tmp) || rename(tmp, path)) {
+		int err = errno;
+
+		unlink(tmp);
+		return synx_err(SYNX_EXIT_FAIL, "cannot link %s to %s: %s", path, rel,
+				strerror(err));
+	}
+	t->linked = true;
 	return 0;
+}
+
+int synx_pin_txn_mkdir(struct synx_pin_txn *t)
+{
+	bool created;
+	int err;
+
+	err = safe_mkdir(SYNX_PIN_ROOT, &created);
+	if (!err)
+		err = safe_mkdir(SYNX_PIN_ROOT "/" SYNX_PIN_STATE, &created);
+	if (!err)
+		err = safe_mkdir(t->dir, &t->created_dir);
+	if (!err)
+		err = link_name(t);
+	if (!err)
+		txn_load_btf(t);
+	return err;
 }
 
 static int txn_create_map(struct synx_pin_txn *t, const struct bpf_map *map)
@@ -241,9 +580,13 @@ void synx_pin_txn_rollback(struct synx_pin_txn *t)
 		marker_path(path, sizeof(path), t->dir);
 		rmdir(path);
 	}
+	if (t->linked) {
+		snprintf(path, sizeof(path), "%s/%s", SYNX_PIN_ROOT, t->name);
+		unlink(path);
+	}
 	if (t->created_dir) {
 		rmdir(t->dir);
-		rmdir(SYNX_PIN_ROOT); /* fails harmlessly while other interfaces use it */
+		rmdir_roots(); /* fails harmlessly while other interfaces use them */
 	}
 }
 

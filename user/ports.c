@@ -52,16 +52,16 @@ int synx_parse_ports(const char *s, struct synx_ports *ports, bool *all)
 
 		if (dash) {
 			*dash = '\0';
-			err = synx_parse_uint("--ports: port", tok, 1, 65535, &lo);
+			err = synx_parse_uint("--ports", tok, 1, 65535, &lo);
 			if (!err)
-				err = synx_parse_uint("--ports: port", dash + 1, 1, 65535, &hi);
+				err = synx_parse_uint("--ports", dash + 1, 1, 65535, &hi);
 			if (err)
 				return err;
 			if (lo > hi)
 				return synx_err(SYNX_EXIT_USAGE,
 						"--ports: range %lu-%lu is reversed", lo, hi);
 		} else {
-			err = synx_parse_uint("--ports: port", tok, 1, 65535, &lo);
+			err = synx_parse_uint("--ports", tok, 1, 65535, &lo);
 			if (err)
 				return err;
 			hi = lo;

@@ -96,7 +96,8 @@ void synx_report_config(json_writer_t *jw, const struct synx_config *cfg,
 	bool valid = cfg->version == SYNX_CONFIG_VERSION;
 	char plist[1024], ttl[16], hop[16];
 
-	if (!ports)
+	/* Never configured: the built-in defaults protect every port. */
+	if (!ports || !valid)
 		all = true;
 	synx_ports_format(ports, all, plist, sizeof(plist));
 	if (jw) {
@@ -122,6 +123,12 @@ void synx_report_config(json_writer_t *jw, const struct synx_config *cfg,
 		jw_bool_field(jw, "timestamps", cfg->flags & SYNX_F_TIMESTAMPS);
 		jw_uint_field(jw, "rmem_max", cfg->rmem_max);
 		jw_string_field(jw, "cookie_mode", synx_cookie_mode_str(cfg->cookie_mode));
+		jw_bool_field(jw, "monitor", cfg->flags & SYNX_F_MONITOR);
+		jw_uint_field(jw, "synack_limit", cfg->synack_limit);
+		jw_uint_field(jw, "synack_prefix_limit", cfg->synack_prefix_limit);
+		jw_uint_field(jw, "prefix4", cfg->prefix4 ? cfg->prefix4 : SYNX_DEFAULT_PREFIX4);
+		jw_uint_field(jw, "prefix6", cfg->prefix6 ? cfg->prefix6 : SYNX_DEFAULT_PREFIX6);
+		jw_uint_field(jw, "ncpus", cfg->ncpus);
 		jw_end_object(jw);
 		return;
 	}
@@ -130,6 +137,8 @@ void synx_report_config(json_writer_t *jw, const struct synx_config *cfg,
 		       cfg->version);
 		return;
 	}
+	if (cfg->flags & SYNX_F_MONITOR)
+		printf("  monitor:     ON: synx decides and counts, but passes every packet untouched\n");
 	printf("  ports:       %s\n", plist);
 	/* 0: what the kernel would use (bpf/server.h reads it at packet time). */
 	if (cfg->mss4)
@@ -153,4 +162,69 @@ void synx_report_config(json_writer_t *jw, const struct synx_config *cfg,
 	       cfg->flags & SYNX_F_SACK ? "on" : "off", cfg->flags & SYNX_F_WSCALE ? "on" : "off",
 	       cfg->wscale, cfg->flags & SYNX_F_ECN ? "on" : "off");
 	printf("  no listener: %s\n", no_listener_str(cfg->no_listener));
+	synx_budget_format(cfg, plist, sizeof(plist));
+	printf("  budget:      %s\n", plist);
+}
+
+void synx_budget_format(const struct synx_config *cfg, char *buf, size_t len)
+{
+	unsigned int p4 = cfg->prefix4 ? cfg->prefix4 : SYNX_DEFAULT_PREFIX4;
+	unsigned int p6 = cfg->prefix6 ? cfg->prefix6 : SYNX_DEFAULT_PREFIX6;
+	int n;
+
+	if (!cfg->synack_limit && !cfg->synack_prefix_limit) {
+		snprintf(buf, len, "no SYN-ACK limit");
+		return;
+	}
+	n = cfg->synack_limit ? snprintf(buf, len, "%u SYN-ACKs/s", cfg->synack_limit)
+			      : snprintf(buf, len, "no total SYN-ACK limit");
+	if (cfg->synack_prefix_limit && n >= 0 && (size_t)n < len)
+		n += snprintf(buf + n, len - n, ", %u per source /%u (IPv4) or /%u (IPv6)",
+			      cfg->synack_prefix_limit, p4, p6);
+	if (n >= 0 && (size_t)n < len)
+		snprintf(buf + n, len - n, ", shared by %u CPUs", cfg->ncpus ? cfg->ncpus : 1);
+}
+
+/* "ttl 64 -> auto; " and the like, for each setting that differs. */
+void synx_config_diff(const struct synx_config *a, const struct synx_ports *pa,
+		      const struct synx_config *b, const struct synx_ports *pb, char *buf,
+		      size_t len)
+{
+	char x[1024], y[1024];
+	size_t n = 0;
+
+#define ADD(...)                                                              \
+	do {                                                                  \
+		if (n < len)                                                  \
+			n += snprintf(buf + n, len - n, "%s", n ? "; " : ""); \
+		if (n < len)                                                  \
+			n += snprintf(buf + n, len - n, __VA_ARGS__);         \
+	} while (0)
+	buf[0] = '\0';
+	synx_ports_format(pa, !pa || (a->flags & SYNX_F_ALL_PORTS), x, sizeof(x));
+	synx_ports_format(pb, !pb || (b->flags & SYNX_F_ALL_PORTS), y, sizeof(y));
+	if (strcmp(x, y))
+		ADD("ports %s -> %s", x, y);
+	if ((a->flags ^ b->flags) & SYNX_F_MONITOR)
+		ADD("monitor %s -> %s", a->flags & SYNX_F_MONITOR ? "on" : "off",
+		    b->flags & SYNX_F_MONITOR ? "on" : "off");
+	if (a->mss4 != b->mss4)
+		ADD("mss4 %u -> %u", a->mss4, b->mss4);
+	if (a->mss6 != b->mss6)
+		ADD("mss6 %u -> %u", a->mss6, b->mss6);
+	if (a->ttl != b->ttl)
+		ADD("ttl %u -> %u", a->ttl, b->ttl);
+	if (a->hop_limit != b->hop_limit)
+		ADD("hop-limit %u -> %u", a->hop_limit, b->hop_limit);
+	if (a->no_listener != b->no_listener)
+		ADD("no-listener %s -> %s", no_listener_str(a->no_listener),
+		    no_listener_str(b->no_listener));
+	if (a->synack_limit != b->synack_limit || a->synack_prefix_limit != b->synack_prefix_limit)
+		ADD("synack-limit %u,%u -> %u,%u", a->synack_limit, a->synack_prefix_limit,
+		    b->synack_limit, b->synack_prefix_limit);
+	if (a->prefix4 != b->prefix4 || a->prefix6 != b->prefix6)
+		ADD("synack-prefix %u,%u -> %u,%u", a->prefix4, a->prefix6, b->prefix4, b->prefix6);
+	if (a->rmem_max != b->rmem_max)
+		ADD("rmem_max %u -> %u", a->rmem_max, b->rmem_max);
+#undef ADD
 }

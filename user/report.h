@@ -4,6 +4,7 @@
 #define SYNX_REPORT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <linux/types.h>
 #include "synx_config.h"
 #include "json_writer.h"
@@ -13,6 +14,17 @@ const char *synx_cookie_mode_str(__u8 mode);
 /* Either a "config" JSON object (when @jw) or indented text lines. */
 void synx_report_config(json_writer_t *jw, const struct synx_config *cfg,
 			const struct synx_ports *ports);
+
+/* The reflection budget in words ("1000 SYN-ACKs/s, 10 per source /24 ..."). */
+void synx_budget_format(const struct synx_config *cfg, char *buf, size_t len);
+
+/*
+ * What differs between config @a (ports @pa) and @b (@pb), "ttl 0 -> 64;
+ * ports all -> 80", for the log; "" when nothing a user sets differs.
+ */
+void synx_config_diff(const struct synx_config *a, const struct synx_ports *pa,
+		      const struct synx_config *b, const struct synx_ports *pb, char *buf,
+		      size_t len);
 
 /*
  * The cookie mode, key state (never the keys themselves) and the tc

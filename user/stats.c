@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "cli.h"
@@ -89,6 +90,13 @@ static int snap_read(const struct synx_maps *m, struct stats_snap *s)
 	return 0;
 }
 
+struct stats_src {
+	struct synx_target *t;
+	struct synx_maps m;
+	struct stats_snap cur, prev;
+	int monitor; /* SYNX_F_MONITOR in its config */
+};
+
 static double rate(__u64 now, __u64 before, double secs)
 {
 	return secs > 0 && now >= before ? (now - before) / secs : 0;
@@ -123,10 +131,12 @@ static void json_counter(json_writer_t *jw, const char *name, const char *verdic
 	jw_end_object(jw);
 }
 
-static void print_json(json_writer_t *jw, const struct synx_target *t, const struct synx_maps *m,
-		       const struct stats_snap *s, const struct stats_snap *prev, double secs,
-		       const struct synx_stats_opts *o)
+static void print_json(json_writer_t *jw, const struct stats_src *src,
+		       const struct stats_snap *prev, double secs, const struct synx_stats_opts *o)
 {
+	const struct synx_target *t = src->t;
+	const struct synx_maps *m = &src->m;
+	const struct stats_snap *s = &src->cur;
 	struct synx_counter total = {};
 	char key[64];
 
@@ -139,6 +149,7 @@ static void print_json(json_writer_t *jw, const struct synx_target *t, const str
 	else
 		jw_null(jw);
 	jw_string_field(jw, "source", m->where);
+	jw_bool_field(jw, "monitor", src->monitor);
 	if (prev)
 		jw_float_field(jw, "interval", secs);
 	jw_name(jw, "verdicts");
@@ -188,16 +199,20 @@ static void print_text_line(const char *name, const struct synx_counter *sum,
 				       (unsigned long long)pc[c].bytes);
 }
 
-static void print_text(const struct synx_target *t, const struct synx_maps *m,
-		       const struct stats_snap *s, const struct stats_snap *prev, double secs,
+static void print_text(const struct stats_src *src, const struct stats_snap *prev, double secs,
 		       const struct synx_stats_opts *o)
 {
+	const struct synx_target *t = src->t;
+	const struct synx_maps *m = &src->m;
+	const struct stats_snap *s = &src->cur;
 	char key[64];
 
 	if (t->a.attached)
 		printf("%s: program %u (maps of %s)\n", t->ifname, t->a.prog_id, m->where);
 	else
 		printf("%s: not running (maps in %s)\n", t->ifname, m->where);
+	if (src->monitor)
+		printf(" MONITOR ONLY: these are the decisions synx would make; every packet passed untouched\n");
 	printf(" verdicts:\n");
 	for (int v = 0; v < NR_VERDICTS; v++)
 		print_text_line(synx_verdict_name(v), &s->verdict[v],
@@ -215,20 +230,21 @@ static void print_text(const struct synx_target *t, const struct synx_maps *m,
 }
 
 /* Label values escape \, " and newline (exposition format). */
-static void prom_label(const char *v)
+static void prom_label(FILE *f, const char *v)
 {
 	for (; *v; v++) {
 		if (*v == '\\' || *v == '"')
-			putchar('\\');
+			fputc('\\', f);
 		if (*v == '\n') {
-			fputs("\\n", stdout);
+			fputs("\\n", f);
 			continue;
 		}
-		putchar(*v);
+		fputc(*v, f);
 	}
 }
 
-static void print_prometheus(const struct synx_target *t, const struct stats_snap *s, bool header)
+static void print_prometheus_metric(FILE *f, int mi, const struct synx_target *t,
+				    const struct stats_snap *s, bool header)
 {
 	static const char *const metrics[][3] = {
 		{ "synx_packets_total", "Packets by synx decision reason.", "" },
@@ -238,51 +254,65 @@ static void print_prometheus(const struct synx_target *t, const struct stats_sna
 	};
 	char key[64];
 
-	for (int mi = 0; mi < 4; mi++) {
-		if (header) {
-			printf("# HELP %s %s\n", metrics[mi][0], metrics[mi][1]);
-			printf("# TYPE %s counter\n", metrics[mi][0]);
+	if (header) {
+		fprintf(f, "# HELP %s %s\n", metrics[mi][0], metrics[mi][1]);
+		fprintf(f, "# TYPE %s counter\n", metrics[mi][0]);
+	}
+	if (mi < 2) {
+		for (int r = 0; r < __SYNX_REASON_MAX; r++) {
+			reason_key(r, key, sizeof(key));
+			fprintf(f, "%s{interface=\"", metrics[mi][0]);
+			prom_label(f, t->ifname);
+			fprintf(f, "\",reason=\"%s\",verdict=\"%s\"} %llu\n", key,
+				synx_verdict_name(synx_reasons[r].verdict),
+				(unsigned long long)(mi == 0 ? s->reason[r].packets
+							     : s->reason[r].bytes));
 		}
-		if (mi < 2) {
-			for (int r = 0; r < __SYNX_REASON_MAX; r++) {
-				reason_key(r, key, sizeof(key));
-				printf("%s{interface=\"", metrics[mi][0]);
-				prom_label(t->ifname);
-				printf("\",reason=\"%s\",verdict=\"%s\"} %llu\n", key,
-				       synx_verdict_name(synx_reasons[r].verdict),
-				       (unsigned long long)(mi == 0 ? s->reason[r].packets
-								    : s->reason[r].bytes));
-			}
-		} else {
-			for (int v = 0; v < NR_VERDICTS; v++) {
-				printf("%s{interface=\"", metrics[mi][0]);
-				prom_label(t->ifname);
-				printf("\",verdict=\"%s\"} %llu\n", synx_verdict_name(v),
-				       (unsigned long long)(mi == 2 ? s->verdict[v].packets
-								    : s->verdict[v].bytes));
-			}
+	} else {
+		for (int v = 0; v < NR_VERDICTS; v++) {
+			fprintf(f, "%s{interface=\"", metrics[mi][0]);
+			prom_label(f, t->ifname);
+			fprintf(f, "\",verdict=\"%s\"} %llu\n", synx_verdict_name(v),
+				(unsigned long long)(mi == 2 ? s->verdict[v].packets
+							     : s->verdict[v].bytes));
 		}
 	}
 }
 
-struct stats_src {
-	struct synx_target *t;
-	struct synx_maps m;
-	struct stats_snap cur, prev;
-};
+/*
+ * One exposition: every metric family once, with its HELP and TYPE, then
+ * one sample per interface (families must not repeat in a scrape).
+ */
+static void print_prometheus(FILE *f, const struct stats_src *src, int n)
+{
+	fputs("# HELP synx_monitor_only Whether synx only decides and counts, passing every packet (1), or enforces (0).\n"
+	      "# TYPE synx_monitor_only gauge\n",
+	      f);
+	for (int i = 0; i < n; i++) {
+		fputs("synx_monitor_only{interface=\"", f);
+		prom_label(f, src[i].t->ifname);
+		fprintf(f, "\"} %d\n", src[i].monitor);
+	}
+	for (int mi = 0; mi < 4; mi++)
+		for (int i = 0; i < n; i++)
+			print_prometheus_metric(f, mi, src[i].t, &src[i].cur, i == 0);
+}
 
-static void emit(struct stats_src *src, int n, bool watching, const struct synx_stats_opts *o)
+static void emit(FILE *f, struct stats_src *src, int n, bool watching,
+		 const struct synx_stats_opts *o)
 {
 	json_writer_t *jw = NULL;
 
 	if (synx_cli.json) {
 		/* --watch prints one JSON document per line and interval */
-		jw = watching ? jw_new(stdout, synx_cli.pretty) : synx_json();
+		jw = watching || f != stdout ? jw_new(f, synx_cli.pretty) : synx_json();
 		jw_start_array(jw);
-	} else if (watching && !o->prometheus && isatty(STDOUT_FILENO)) {
+	} else if (o->prometheus) {
+		print_prometheus(f, src, n);
+	} else if (watching && isatty(STDOUT_FILENO)) {
 		fputs("\033[H\033[2J", stdout); /* home + clear: redraw in place */
 	}
-	for (int i = 0; i < n; i++) {
+	for (int i = 0; i < n && !o->prometheus; i++) {
 		struct stats_src *s = &src[i];
 		double secs = 0;
 
@@ -290,20 +320,74 @@ static void emit(struct stats_src *src, int n, bool watching, const struct synx_
 			secs = (s->cur.ts.tv_sec - s->prev.ts.tv_sec) +
 			       (s->cur.ts.tv_nsec - s->prev.ts.tv_nsec) / 1e9;
 		if (jw)
-			print_json(jw, s->t, &s->m, &s->cur, watching ? &s->prev : NULL, secs, o);
-		else if (o->prometheus)
-			print_prometheus(s->t, &s->cur, i == 0);
+			print_json(jw, s, watching ? &s->prev : NULL, secs, o);
 		else
-			print_text(s->t, &s->m, &s->cur, watching ? &s->prev : NULL, secs, o);
+			print_text(s, watching ? &s->prev : NULL, secs, o);
 	}
 	if (jw) {
 		jw_end_array(jw);
-		if (watching)
+		if (watching || f != stdout)
 			jw_destroy(&jw);
 	} else if (!n && !o->prometheus) {
 		printf("synx is not attached to any interface\n");
 	}
-	fflush(stdout);
+	fflush(f);
+}
+
+/*
+ * --output FILE: write a temporary file in FILE's directory and rename it
+ * over FILE, so that a reader (node_exporter's textfile collector) sees the
+ * old exposition or the new one, whole, never a part.  The temporary name
+ * starts with a dot and does not end in .prom: the collector skips it.
+ */
+static int emit_file(const char *path, struct stats_src *src, int n, bool watching,
+		     const struct synx_stats_opts *o)
+{
+	char tmp[4096], *slash;
+	int fd, err = 0;
+	FILE *f;
+
+	slash = strrchr(path, '/');
+	if (slash)
+		snprintf(tmp, sizeof(tmp), "%.*s/.%s.XXXXXX", (int)(slash - path), path, slash + 1);
+	else
+		snprintf(tmp, sizeof(tmp), ".%s.XXXXXX", path);
+	fd = mkstemp(tmp);
+	if (fd < 0)
+		return synx_err(SYNX_EXIT_FAIL, "--output %s: cannot create a file beside it: %s",
+				path, strerror(errno));
+	/* Readable by the collector, which runs as another user. */
+	f = fdopen(fd, "w");
+	if (!f || fchmod(fd, 0644)) {
+		err = errno;
+		if (f)
+			fclose(f);
+		else
+			close(fd);
+		unlink(tmp);
+		return synx_err(SYNX_EXIT_FAIL, "--output %s: %s", path, strerror(err));
+	}
+	emit(f, src, n, watching, o);
+	if (ferror(f) || fsync(fd))
+		err = errno ? errno : EIO;
+	if (fclose(f) && !err)
+		err = errno;
+	if (!err && rename(tmp, path))
+		err = errno;
+	if (err) {
+		unlink(tmp);
+		return synx_err(SYNX_EXIT_FAIL, "--output %s: %s", path, strerror(err));
+	}
+	return 0;
+}
+
+/* To stdout, or atomically to --output. */
+static int emit_all(struct stats_src *src, int n, bool watching, const struct synx_stats_opts *o)
+{
+	if (o->output)
+		return emit_file(o->output, src, n, watching, o);
+	emit(stdout, src, n, watching, o);
+	return 0;
 }
 
 /* Sleep, but return early (true) once Ctrl-C/SIGTERM arrived. */
@@ -327,6 +411,16 @@ int synx_cmd_stats(struct synx_cmdline *cl)
 	if (o.prometheus && synx_cli.json)
 		return synx_err(SYNX_EXIT_USAGE,
 				"stats: --prometheus and --json exclude each other");
+	/*
+	 * An exposition names each series once: several of them one after
+	 * the other are no valid stream for anything that reads it.
+	 */
+	if (o.prometheus && o.watch && !o.output)
+		return synx_err(
+			SYNX_EXIT_USAGE,
+			"stats: --prometheus --watch needs --output FILE: the file is rewritten whole every interval, one exposition at a time");
+	if (o.output && !o.prometheus && !synx_cli.json)
+		return synx_err(SYNX_EXIT_USAGE, "stats: --output writes --prometheus or --json");
 	/*
 	 * No bpffs needed: running programs are found through netlink and
 	 * their maps by id; pin dirs are only a fallback.
@@ -367,13 +461,22 @@ int synx_cmd_stats(struct synx_cmdline *cl)
 		if (!err && (err = snap_read(&s->m, &s->cur)))
 			err = synx_err(SYNX_EXIT_FAIL, "reading counters of %s: %s", t[i].ifname,
 				       strerror(-err));
+		if (!err && s->m.fd[SYNX_MAP_IDX_CONFIG] >= 0) {
+			struct synx_config cfg = {};
+			__u32 key = 0;
+
+			if (!bpf_map_lookup_elem(s->m.fd[SYNX_MAP_IDX_CONFIG], &key, &cfg))
+				s->monitor = cfg.version == SYNX_CONFIG_VERSION &&
+					     (cfg.flags & SYNX_F_MONITOR);
+		}
 		if (err)
 			goto out;
 	}
 
-	if (!o.watch) {
-		emit(src, nsrc, false, &o);
-		goto out;
+	if (!o.watch || o.output) {
+		err = emit_all(src, nsrc, false, &o);
+		if (err || !o.watch)
+			goto out;
 	}
 
 	signal(SIGINT, stats_on_signal);
@@ -391,7 +494,9 @@ int synx_cmd_stats(struct synx_cmdline *cl)
 				goto out;
 			}
 		}
-		emit(src, nsrc, true, &o);
+		err = emit_all(src, nsrc, true, &o);
+		if (err)
+			goto out;
 	}
 	err = 0;
 out:

@@ -154,6 +154,16 @@ static const char *onoff(int v)
 	return v < 0 ? "n/a" : v ? "on" : "off";
 }
 
+/* An offload as JSON: true/false like every other flag, null when the driver does not say. */
+static void tristate_field(json_writer_t *jw, const char *name, int v)
+{
+	jw_name(jw, name);
+	if (v < 0)
+		jw_null(jw);
+	else
+		jw_bool(jw, v);
+}
+
 /* What status knows about own cookies on one interface. */
 struct own_state {
 	bool have_keys;
@@ -181,7 +191,6 @@ static __u64 counter_packets(int fd, __u32 reason)
 static void own_state_read(const struct synx_target *t, const struct synx_maps *m,
 			   struct own_state *s)
 {
-	char dir[256];
 	__u32 key = 0;
 
 	memset(s, 0, sizeof(*s));
@@ -192,8 +201,7 @@ static void own_state_read(const struct synx_target *t, const struct synx_maps *
 		counter_packets(m->fd[SYNX_MAP_IDX_COUNTERS], SYNX_R_PASS_HANDOFF_FAILED);
 	if (t->a.ifindex)
 		synx_tc_query(t->a.ifindex, &s->tc);
-	synx_pin_dir(dir, sizeof(dir), t->ifname);
-	s->qdisc_created = t->pinned && synx_clsact_marker_get(dir);
+	s->qdisc_created = t->pinned && synx_clsact_marker_get(t->pins.dir);
 }
 
 /* What the whole namespace shares: sysctls, the kfunc, the firewall. */
@@ -210,7 +218,8 @@ struct target_info {
 	bool have_cfg;
 	const char *map_err;
 	struct own_state os;
-	bool have_kstate; /* the running program has a synx_state map */
+	bool iproute2_pinned; /* its config map is iproute2's pin: later ip link loads inherit it */
+	bool have_kstate;     /* the running program has a synx_state map */
 	struct synx_state kstate;
 };
 
@@ -226,6 +235,16 @@ static int program_warnings(const struct synx_target *t, const struct target_inf
 
 	if (!t->a.attached)
 		return 0;
+	if (valid && (ti->cfg.flags & SYNX_F_MONITOR) && n < max)
+		snprintf(
+			warn[n++], SYNX_WARN_LEN,
+			"%s: MONITOR ONLY: synx decides and counts, but passes every packet untouched (no SYN-ACK, no drop); 'synx config %s --monitor off' enforces",
+			t->ifname, t->ifname);
+	if (valid && ti->iproute2_pinned && n < max)
+		snprintf(
+			warn[n++], SYNX_WARN_LEN,
+			"%s: this configuration is pinned at %s/%s: every later plain 'ip link ... xdp obj' load inherits it instead of the defaults; 'synx config %s' unpins it",
+			t->ifname, SYNX_IPROUTE2_GLOBALS, SYNX_MAP_CONFIG, t->ifname);
 	if (ti->have_kstate)
 		n += synx_state_warnings(t->ifname, &ti->kstate, warn + n, max - n);
 	if (ti->have_cfg)
@@ -249,11 +268,11 @@ static void print_target(const struct synx_target *t, const struct target_info *
 	bool own = have_cfg && cfg->version == SYNX_CONFIG_VERSION &&
 		   cfg->cookie_mode == SYNX_COOKIE_OWN;
 	json_writer_t *jw = synx_cli.json ? synx_json() : NULL;
-	char since[64], dir[256], drv[32], warn[MAX_WARN][SYNX_WARN_LEN];
+	const char *dir = t->pins.dir;
+	char since[64], drv[32], warn[MAX_WARN][SYNX_WARN_LEN];
 	struct synx_offloads off = { -1, -1, -1, -1 };
 	int nwarn = 0;
 
-	synx_pin_dir(dir, sizeof(dir), t->ifname);
 	drv[0] = '\0';
 	if (t->a.ifindex) {
 		synx_iface_offloads(t->ifname, &off);
@@ -328,10 +347,10 @@ static void print_target(const struct synx_target *t, const struct target_info *
 			print_kernel_state(&ti->kstate, jw);
 		jw_name(jw, "offloads");
 		jw_start_object(jw);
-		jw_int_field(jw, "rx_checksum", off.rx_csum);
-		jw_int_field(jw, "tx_checksum", off.tx_csum);
-		jw_int_field(jw, "rx_vlan", off.rx_vlan);
-		jw_int_field(jw, "tx_vlan", off.tx_vlan);
+		tristate_field(jw, "rx_checksum", off.rx_csum);
+		tristate_field(jw, "tx_checksum", off.tx_csum);
+		tristate_field(jw, "rx_vlan", off.rx_vlan);
+		tristate_field(jw, "tx_vlan", off.tx_vlan);
 		jw_end_object(jw);
 		jw_name(jw, "warnings");
 		jw_start_array(jw);
@@ -343,11 +362,15 @@ static void print_target(const struct synx_target *t, const struct target_info *
 	}
 
 	if (t->a.attached)
-		printf("%s: program %u, %s mode, %s, since %s\n", t->ifname, t->a.prog_id,
+		printf("%s: program %u, %s mode, %s, since %s%s\n", t->ifname, t->a.prog_id,
 		       synx_mode_str(t->a.mode),
 		       t->a.dispatcher ? "libxdp dispatcher"
 				       : "single program (libxdp dispatcher unavailable)",
-		       since);
+		       since,
+		       have_cfg && cfg->version == SYNX_CONFIG_VERSION &&
+				       (cfg->flags & SYNX_F_MONITOR)
+			       ? " [MONITOR ONLY]"
+			       : "");
 	else
 		printf("%s: synx not running\n", t->ifname);
 	if (t->pinned)
@@ -432,6 +455,7 @@ int synx_cmd_status(struct synx_cmdline *cl)
 			if (m.fd[SYNX_MAP_IDX_PORTS] >= 0)
 				bpf_map_lookup_elem(m.fd[SYNX_MAP_IDX_PORTS], &key, ports);
 			own_state_read(&t[i], &m, &ti.os);
+			ti.iproute2_pinned = synx_iproute2_pinned(m.fd[SYNX_MAP_IDX_CONFIG]);
 			synx_maps_close(&m);
 		}
 		if (t[i].a.attached)
@@ -447,7 +471,16 @@ int synx_cmd_status(struct synx_cmdline *cl)
 	if (!n && !synx_cli.json)
 		printf("synx is not attached to any interface\n");
 
-	nk = synx_kernel_warnings(&env.k, any_cfg ? &last : NULL, kwarn, MAX_WARN);
+	/*
+	 * Nothing running: warn about what the next 'synx attach' would
+	 * need, and that is own cookies where the kernel has the kfunc
+	 * (which need no TS cookies, so no tcp_timestamps advice).
+	 */
+	if (!any_cfg) {
+		last.version = SYNX_CONFIG_VERSION;
+		last.cookie_mode = env.kfunc ? SYNX_COOKIE_OWN : SYNX_COOKIE_KERNEL;
+	}
+	nk = synx_kernel_warnings(&env.k, &last, kwarn, MAX_WARN);
 	if (synx_cli.json) {
 		jw_end_array(synx_json());
 		jw_name(synx_json(), "warnings");

@@ -11,9 +11,38 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <net/if.h>
 #include "cli.h"
+#include "iface.h"
 #include "commands.h"
+#include "log.h"
 #include "options.h"
+
+/*
+ * The interface a command line names, for a refusal that came before the
+ * parser got to it: the first word that is not an option, nor the value of
+ * one (by the option table), and names an interface.  NULL: none.
+ */
+static const char *iface_word(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		bool valued = false;
+
+		if (argv[i][0] == '-') {
+			for (unsigned int j = 0; j < synx_nr_options; j++)
+				if (!strncmp(argv[i], "--", 2) &&
+				    !strcmp(argv[i] + 2, synx_options[j].name) &&
+				    synx_options[j].metavar)
+					valued = true;
+			i += valued;
+			continue;
+		}
+		if (synx_ifname_valid(argv[i]) && if_nametoindex(argv[i]))
+			return argv[i];
+	}
+	return NULL;
+}
 
 int main(int argc, char **argv)
 {
@@ -31,14 +60,27 @@ int main(int argc, char **argv)
 	synx_setup_logging();
 
 	if (next >= argc) {
-		synx_usage(stderr, NULL);
-		ret = SYNX_EXIT_USAGE;
+		/* In JSON mode even this is a JSON error: scripts parse stdout. */
+		if (synx_cli.json) {
+			ret = synx_err(SYNX_EXIT_USAGE, "no command given (see 'synx help')");
+		} else {
+			synx_usage(stderr, NULL);
+			ret = SYNX_EXIT_USAGE;
+		}
 		goto out;
 	}
 	c = synx_command_find(argv[next], &amb);
+	if (!c && amb) {
+		char cands[128];
+
+		synx_command_candidates(argv[next], cands, sizeof(cands));
+		ret = synx_err(SYNX_EXIT_USAGE, "ambiguous command '%s': %s (see 'synx help')",
+			       argv[next], cands);
+		goto out;
+	}
 	if (!c) {
-		ret = synx_err(SYNX_EXIT_USAGE, "%s command '%s' (see 'synx help')",
-			       amb ? "ambiguous" : "unknown", argv[next]);
+		ret = synx_err(SYNX_EXIT_USAGE, "unknown command '%s' (see 'synx help')",
+			       argv[next]);
 		goto out;
 	}
 
@@ -51,6 +93,10 @@ int main(int argc, char **argv)
 		if (!ret)
 			ret = c->run(cl);
 	}
+	/* A command that would have changed the system and did not: a refusal, on record. */
+	if (c->logged && ret && ret != SYNX_CMDLINE_DONE)
+		synx_log(LOG_ERR, cl->ifname ? cl->ifname : iface_word(argc - next, argv + next),
+			 "%s refused (exit %d): %s", c->name, ret, synx_cli.last_err);
 out:
 	if (synx_cli.jw)
 		jw_destroy(&synx_cli.jw);

@@ -368,7 +368,7 @@ print(x.get("prog", {}).get("id", "") if x else "")'
 # the pinned map: where `synx attach` pins it, else where iproute2 does.
 lab_counters() {
 	local pin=/sys/fs/bpf/synx/$SRV_IF/synx_counters
-	lab_srv test -e "$pin" || pin=/sys/fs/bpf/tc/globals/synx_counters
+	lab_srv test -e "$pin" || pin=/sys/fs/bpf/xdp/globals/synx_counters # tc/globals, or its own
 	lab_srv bpftool -j map dump pinned "$pin" | "$PY" "$SYNXLAB" counters >"$1"
 }
 

@@ -7,7 +7,7 @@
  *
  *   {"commands": [{"name", "args", "iface", "summary", "parses_options"}],
  *    "options": [{"name", "short", "metavar", "help", "accepted_by",
- *                 "refused_by", "refusal"}]}
+ *                 "refused_by", "refusal", "not_in_file"}]}
  *
  * "accepted_by" and "refused_by" list command names, "global" for the
  * options before the command word.
@@ -78,6 +78,7 @@ int main(void)
 		commands_of(jw, "accepted_by", o->accepted_by);
 		commands_of(jw, "refused_by", o->refused_by);
 		string_or_null(jw, "refusal", o->refusal);
+		string_or_null(jw, "not_in_file", o->not_in_file);
 		jw_end_object(jw);
 	}
 	jw_end_array(jw);
