@@ -123,7 +123,10 @@ int synx_tc(struct __sk_buff *skb)
 	 * What the XDP side announced in the SYN-ACK, recomputed from the same
 	 * live state, as cookie_v4_check() does for the kernel's own cookies.
 	 */
-	net = (sx.feat & SYNX_K_SYSCTL) ? listener_net(tp) : NULL;
+	/* The listener's namespace is reached through its own fields. */
+	net = (sx.feat & (SYNX_K_SYSCTL | SYNX_K_LISTENER)) == (SYNX_K_SYSCTL | SYNX_K_LISTENER)
+		      ? listener_net(tp)
+		      : NULL;
 	server_sysctls(&sx, net, &srv);
 	attrs.mss = m.mss;
 	if (m.wscale != SYNX_OWN_WS_NONE) {

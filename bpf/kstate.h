@@ -14,11 +14,13 @@
  *    receive buffer, window clamp and TCP_MAXSEG (cookie_v4_check(),
  *    tcp_select_initial_window()).
  *
- * Each group of fields is tested with bpf_core_field_exists(): on a kernel
- * without one, the caller falls back to what synx did without live state
- * (kstate_feat() says which, synx_state records it for `synx status`).
- * The two kfuncs are weak: before Linux 6.2 they are NULL and nothing here
- * is read.
+ * Each group of fields is tested with bpf_core_field_exists(), every field
+ * it reads (the KSTATE_* lists): on a kernel without one, the caller falls
+ * back to what synx did without live state (kstate_feat() says which,
+ * synx_state records it for `synx status`).
+ * The two kfuncs are weak and tested by address: a load of a kfunc's
+ * address is accepted by the verifier from Linux 6.4, the object's
+ * minimum kernel.
  */
 #ifndef SYNX_BPF_KSTATE_H
 #define SYNX_BPF_KSTATE_H
@@ -49,6 +51,106 @@ static __always_inline struct synx_state *kstate(void)
 }
 
 /*
+ * Every kernel field the program reads, by the group whose bit guards it
+ * (X(struct, member)): a group is used only if all of its fields exist,
+ * so that a kernel without one of them loads the object with that group
+ * off instead of refusing it (a CO-RE relocation of a missing field
+ * poisons its instruction, and the verifier rejects a reachable one).  A
+ * field may serve several groups.  tests/unit/test_degrade takes each
+ * field the object reads away in turn, and fails if one is in no list.
+ */
+#define KSTATE_DEVICE(X)            \
+	X(xdp_buff, rxq)            \
+	X(xdp_rxq_info, dev)        \
+	X(net_device, addr_len)     \
+	X(net_device, dev_addr)     \
+	X(net_device, nd_net)       \
+	X(net_device, mtu)          \
+	X(net_device, ip_ptr)       \
+	X(net_device, ip6_ptr)      \
+	X(net, loopback_dev)        \
+	X(in_device, ifa_list)      \
+	X(in_device, cnf)           \
+	X(ipv4_devconf, data)       \
+	X(in_ifaddr, ifa_local)     \
+	X(in_ifaddr, ifa_next)      \
+	X(inet6_dev, dev)           \
+	X(inet6_dev, addr_list)     \
+	X(inet6_dev, cnf)           \
+	X(ipv6_devconf, forwarding) \
+	X(ipv6_devconf, hop_limit)  \
+	X(inet6_ifaddr, addr)       \
+	X(inet6_ifaddr, flags)      \
+	X(inet6_ifaddr, scope)      \
+	X(inet6_ifaddr, idev)       \
+	X(inet6_ifaddr, if_list)    \
+	X(list_head, next)
+
+#define KSTATE_SYSCTL(X)                         \
+	X(net, ipv4)                             \
+	X(netns_ipv4, sysctl_tcp_syncookies)     \
+	X(netns_ipv4, sysctl_tcp_timestamps)     \
+	X(netns_ipv4, sysctl_tcp_window_scaling) \
+	X(netns_ipv4, sysctl_tcp_sack)           \
+	X(netns_ipv4, sysctl_tcp_ecn)            \
+	X(netns_ipv4, sysctl_tcp_rmem)
+
+/* Plus tcp_sock.scaling_ratio or, before Linux 6.6, tcp_adv_win_scale. */
+#define KSTATE_LISTENER(X)                         \
+	X(sock, __sk_common)                       \
+	X(sock_common, skc_net)                    \
+	X(sock, sk_userlocks)                      \
+	X(sock, sk_rcvbuf)                         \
+	X(sock, sk_ack_backlog)                    \
+	X(sock, sk_max_ack_backlog)                \
+	X(inet_sock, sk)                           \
+	X(inet_sock, pinet6)                       \
+	X(inet_sock, uc_ttl)                       \
+	X(ipv6_pinfo, hop_limit)                   \
+	X(inet_connection_sock, icsk_inet)         \
+	X(inet_connection_sock, icsk_accept_queue) \
+	X(request_sock_queue, qlen)                \
+	X(tcp_sock, inet_conn)                     \
+	X(tcp_sock, window_clamp)                  \
+	X(tcp_sock, rx_opt)                        \
+	X(tcp_options_received, user_mss)
+
+#define KSTATE_ADDR4(X)              \
+	X(net, ipv4)                 \
+	X(net, hash_mix)             \
+	X(netns_ipv4, inet_addr_lst) \
+	X(in_ifaddr, addr_lst)       \
+	X(in_ifaddr, ifa_local)      \
+	X(hlist_head, first)         \
+	X(hlist_node, next)
+
+#define KSTATE_ADDR6(X)               \
+	X(net, ipv6)                  \
+	X(net, hash_mix)              \
+	X(netns_ipv6, inet6_addr_lst) \
+	X(inet6_ifaddr, addr_lst)     \
+	X(inet6_ifaddr, addr)         \
+	X(inet6_ifaddr, flags)        \
+	X(inet6_ifaddr, scope)        \
+	X(inet6_ifaddr, idev)         \
+	X(inet6_dev, dev)             \
+	X(hlist_head, first)          \
+	X(hlist_node, next)
+
+/* Read only where their own existence is tested, each with a fallback. */
+#define KSTATE_OPTIONAL(X)                                  \
+	X(tcp_sock, scaling_ratio)                          \
+	X(tcp_sock, is_mptcp)                               \
+	X(netns_ipv4, sysctl_tcp_adv_win_scale)             \
+	X(netns_ipv4, sysctl_tcp_workaround_signed_windows) \
+	X(netns_ipv4, sysctl_ip_default_ttl)                \
+	X(netns_ipv4, ip_rt_min_advmss)                     \
+	X(netns_ipv6, sysctl)                               \
+	X(netns_sysctl_ipv6, ip6_rt_min_advmss)
+
+#define KSTATE_HAS(s, f) &&bpf_core_field_exists(struct s, f)
+
+/*
  * The groups of kernel state this kernel lets the program read: a
  * constant once libbpf has relocated the object.
  */
@@ -58,26 +160,17 @@ static __always_inline __u32 kstate_feat(void)
 
 	if (!bpf_cast_to_kern_ctx || !bpf_rdonly_cast)
 		return 0;
-	if (bpf_core_field_exists(struct xdp_buff, rxq) &&
-	    bpf_core_field_exists(struct net_device, dev_addr) &&
-	    bpf_core_field_exists(struct net_device, nd_net))
+	if (1 KSTATE_DEVICE(KSTATE_HAS))
 		f |= SYNX_K_DEVICE;
-	if (bpf_core_field_exists(struct netns_ipv4, sysctl_tcp_syncookies) &&
-	    bpf_core_field_exists(struct netns_ipv4, sysctl_tcp_timestamps) &&
-	    bpf_core_field_exists(struct netns_ipv4, sysctl_tcp_rmem))
+	if (1 KSTATE_SYSCTL(KSTATE_HAS))
 		f |= SYNX_K_SYSCTL;
-	if (bpf_core_field_exists(struct sock, sk_max_ack_backlog) &&
-	    bpf_core_field_exists(struct inet_connection_sock, icsk_accept_queue) &&
-	    bpf_core_field_exists(struct tcp_sock, window_clamp) &&
-	    bpf_core_field_exists(struct sock, sk_rcvbuf) &&
+	if ((1 KSTATE_LISTENER(KSTATE_HAS)) &&
 	    (bpf_core_field_exists(struct tcp_sock, scaling_ratio) ||
 	     bpf_core_field_exists(struct netns_ipv4, sysctl_tcp_adv_win_scale)))
 		f |= SYNX_K_LISTENER;
-	if (bpf_core_field_exists(struct netns_ipv4, inet_addr_lst) &&
-	    bpf_core_field_exists(struct net, hash_mix))
+	if (1 KSTATE_ADDR4(KSTATE_HAS))
 		f |= SYNX_K_ADDR4;
-	if (bpf_core_field_exists(struct netns_ipv6, inet6_addr_lst) &&
-	    bpf_core_field_exists(struct net, hash_mix))
+	if (1 KSTATE_ADDR6(KSTATE_HAS))
 		f |= SYNX_K_ADDR6;
 	return f;
 }
@@ -271,6 +364,16 @@ static __always_inline int in6_equal(const struct in6_addr *x, const __u32 *a)
 	       x->in6_u.u6_addr32[2] == a[2] && x->in6_u.u6_addr32[3] == a[3];
 }
 
+/*
+ * What a walk over address entries found: an entry with the address at all
+ * (which proves a bucket function right), and one this frame may use.
+ * (Every IPv4 entry is usable.)  Like __ipv6_chk_addr_and_flags(), the walk goes on past entries it may
+ * not use: one address can sit on several devices (fe80::1 on every VLAN),
+ * or stay behind tentative or after a failed DAD.
+ */
+#define KADDR_FOUND 1
+#define KADDR_USABLE 2
+
 /* Is @addr in bucket @b of the namespace's IPv4 table? */
 static __always_inline int kaddr4_in_bucket(const struct net *net, __u32 b, __be32 addr)
 {
@@ -288,7 +391,7 @@ static __always_inline int kaddr4_in_bucket(const struct net *net, __u32 b, __be
 					bpf_core_type_id_kernel(struct in_ifaddr));
 
 		if (ifa->ifa_local == addr)
-			return 1;
+			return KADDR_FOUND | KADDR_USABLE;
 		node = ifa->addr_lst.next;
 	}
 	return 0;
@@ -299,6 +402,7 @@ static __always_inline int kaddr6_in_bucket(const struct net *net, const struct 
 {
 	const struct hlist_head *head;
 	const struct hlist_node *node;
+	int found = 0;
 
 	head = bpf_rdonly_cast((void *)net->ipv6.inet6_addr_lst + b * sizeof(struct hlist_head),
 			       bpf_core_type_id_kernel(struct hlist_head));
@@ -309,11 +413,14 @@ static __always_inline int kaddr6_in_bucket(const struct net *net, const struct 
 									     addr_lst),
 					bpf_core_type_id_kernel(struct inet6_ifaddr));
 
-		if (in6_equal(&ifp->addr, a))
-			return kifa6_usable(ifp, dev);
+		if (in6_equal(&ifp->addr, a)) {
+			found = KADDR_FOUND;
+			if (kifa6_usable(ifp, dev))
+				return KADDR_FOUND | KADDR_USABLE;
+		}
 		node = ifp->addr_lst.next;
 	}
-	return 0;
+	return found;
 }
 
 /* The direct walk: @addr among the first addresses of @dev. */
@@ -324,7 +431,7 @@ static __always_inline int kdev_has_addr4(const struct net_device *dev, __be32 a
 
 	for (int i = 0; i < KADDR_DEV_MAX && ifa; i++) {
 		if (ifa->ifa_local == addr)
-			return 1;
+			return KADDR_FOUND | KADDR_USABLE;
 		ifa = ifa->ifa_next;
 	}
 	return 0;
@@ -334,6 +441,8 @@ static __always_inline int kdev_has_addr6(const struct net_device *dev, const __
 {
 	const struct inet6_dev *idev = dev ? dev->ip6_ptr : NULL;
 	const struct list_head *head, *pos;
+
+	int found = 0;
 
 	if (!idev)
 		return 0;
@@ -345,11 +454,14 @@ static __always_inline int kdev_has_addr6(const struct net_device *dev, const __
 						bpf_core_field_offset(struct inet6_ifaddr, if_list),
 					bpf_core_type_id_kernel(struct inet6_ifaddr));
 
-		if (in6_equal(&ifp->addr, a))
-			return kifa6_usable(ifp, dev);
+		if (in6_equal(&ifp->addr, a)) {
+			found = KADDR_FOUND;
+			if (kifa6_usable(ifp, dev))
+				return KADDR_FOUND | KADDR_USABLE;
+		}
 		pos = ifp->if_list.next;
 	}
-	return 0;
+	return found;
 }
 
 /*
@@ -383,21 +495,26 @@ static __always_inline int kdev_first_addr6(const struct net_device *dev, const 
  * While the bucket function is not known yet: try each known function on
  * the address, and learn the one whose bucket holds it when exactly one
  * does (two functions can map one address to the same bucket, and then
- * this address cannot tell them apart).  A function that found the entry
- * proves the address local whatever it is; the direct walk of the ingress
- * device and lo answers too, and when it finds the address while no
- * function does, none of them is this kernel's (SYNX_ADDRH_NONE).
+ * this address cannot tell them apart).  When the direct walk of the
+ * ingress device and lo finds the address while no function does, none of
+ * them may be this kernel's: after KADDR_MISS_MAX such SYNs synx gives up
+ * on the table (SYNX_ADDRH_NONE).  Not after one: an address is on the
+ * device's list a moment before it is hashed (__inet_insert_ifa()) and
+ * after it is unhashed (ipv6_del_addr()).
  */
-static __always_inline int kaddr_learn(struct synx_state *st, int fam, int hits, int plain,
-				       int mixed, int jhash, int direct)
+#define KADDR_MISS_MAX 4
+
+static __always_inline void kaddr_learn(struct synx_state *st, int fam, int plain, int mixed,
+					int jhash, int direct)
 {
+	int hits = !!(plain & KADDR_FOUND) + !!(mixed & KADDR_FOUND) + !!(jhash & KADDR_FOUND);
+
 	if (hits == 1)
-		st->addr_hash[fam] = plain   ? SYNX_ADDRH_PLAIN
-				     : mixed ? SYNX_ADDRH_XOR
-					     : SYNX_ADDRH_JHASH;
-	else if (!hits && direct)
+		st->addr_hash[fam] = (plain & KADDR_FOUND)   ? SYNX_ADDRH_PLAIN
+				     : (mixed & KADDR_FOUND) ? SYNX_ADDRH_XOR
+							     : SYNX_ADDRH_JHASH;
+	else if (!hits && (direct & KADDR_FOUND) && ++st->addr_miss[fam] >= KADDR_MISS_MAX)
 		st->addr_hash[fam] = SYNX_ADDRH_NONE;
-	return hits || direct;
 }
 
 /* Is @addr an IPv4 address of @dev's namespace (weak host model)? */
@@ -412,15 +529,16 @@ static __always_inline int klocal4(const struct net_device *dev, __be32 addr, __
 	if (!(feat & SYNX_K_ADDR4))
 		fn = SYNX_ADDRH_NONE;
 	if (fn != SYNX_ADDRH_UNKNOWN && fn != SYNX_ADDRH_NONE)
-		return kaddr4_in_bucket(net, kaddr4_bucket(fn, addr, net->hash_mix), addr);
-	direct = kdev_has_addr4(dev, addr) || kdev_has_addr4(net->loopback_dev, addr);
+		return !!kaddr4_in_bucket(net, kaddr4_bucket(fn, addr, net->hash_mix), addr);
+	direct = kdev_has_addr4(dev, addr) | kdev_has_addr4(net->loopback_dev, addr);
 	if (fn == SYNX_ADDRH_NONE || !st)
-		return direct;
+		return !!direct;
 	mix = net->hash_mix;
 	plain = kaddr4_in_bucket(net, kaddr4_bucket(SYNX_ADDRH_PLAIN, addr, mix), addr);
 	mixed = kaddr4_in_bucket(net, kaddr4_bucket(SYNX_ADDRH_XOR, addr, mix), addr);
 	jhash = kaddr4_in_bucket(net, kaddr4_bucket(SYNX_ADDRH_JHASH, addr, mix), addr);
-	return kaddr_learn(st, 0, plain + mixed + jhash, plain, mixed, jhash, direct);
+	kaddr_learn(st, 0, plain, mixed, jhash, direct);
+	return !!(plain | mixed | jhash | direct);
 }
 
 static __always_inline int klocal6(const struct net_device *dev, const __u32 *a, __u32 feat,
@@ -434,14 +552,16 @@ static __always_inline int klocal6(const struct net_device *dev, const __u32 *a,
 	if (!(feat & SYNX_K_ADDR6))
 		fn = SYNX_ADDRH_NONE;
 	if (fn != SYNX_ADDRH_UNKNOWN && fn != SYNX_ADDRH_NONE)
-		return kaddr6_in_bucket(net, dev, kaddr6_bucket(fn, a, net->hash_mix), a);
-	direct = kdev_has_addr6(dev, a) || kdev_has_addr6(net->loopback_dev, a);
+		return !!(kaddr6_in_bucket(net, dev, kaddr6_bucket(fn, a, net->hash_mix), a) &
+			  KADDR_USABLE);
+	direct = kdev_has_addr6(dev, a) | kdev_has_addr6(net->loopback_dev, a);
 	if (fn == SYNX_ADDRH_NONE || !st)
-		return direct;
+		return !!(direct & KADDR_USABLE);
 	mix = net->hash_mix;
 	mixed = kaddr6_in_bucket(net, dev, kaddr6_bucket(SYNX_ADDRH_XOR, a, mix), a);
 	jhash = kaddr6_in_bucket(net, dev, kaddr6_bucket(SYNX_ADDRH_JHASH, a, mix), a);
-	return kaddr_learn(st, 1, mixed + jhash, 0, mixed, jhash, direct);
+	kaddr_learn(st, 1, 0, mixed, jhash, direct);
+	return !!((mixed | jhash | direct) & KADDR_USABLE);
 }
 
 /* ------------------------------------------------------------- listener */
@@ -563,6 +683,42 @@ static __always_inline __u8 klsn_rcv_wscale(const struct tcp_sock *tp, const str
 	if ((locks & KSOCK_RCVBUF_LOCK) && (clamp > full || !clamp))
 		clamp = full;
 	return klsn_wscale_math(full, clamp, mss, rmem2 > 0 ? rmem2 : 0, rmem_max);
+}
+
+/*
+ * The unscaled window of the listener's SYN-ACK, tcp_openreq_init_rwin()
+ * and tcp_select_initial_window(): its buffer as a window, under its clamp
+ * (a SO_RCVBUF lock caps that too), rounded down to whole segments of
+ * @mss, at most 65535 (32767 with tcp_workaround_signed_windows).  The
+ * kernel's own SYN-ACK carries min(that, 65535).  A route's initrwnd or
+ * window metric is not visible from here: a known limit.  Global for the
+ * same reason as klsn_wscale_math().
+ */
+__noinline __u32 klsn_window_math(__u32 full, __u32 clamp, __u32 mss, __u32 signed_only)
+{
+	__u32 space = full, max = signed_only ? 0x7fff : KU16_MAX;
+
+	if (!clamp)
+		clamp = KU16_MAX << KTCP_MAX_WSCALE;
+	if (space > clamp)
+		space = clamp;
+	if (mss && space > mss)
+		space -= space % mss;
+	return space < max ? space : max;
+}
+
+static __always_inline __u16 klsn_synack_window(const struct tcp_sock *tp, const struct net *net,
+						__u32 mss)
+{
+	const struct sock *sk = &tp->inet_conn.icsk_inet.sk;
+	__u32 locks = BPF_CORE_READ_BITFIELD(sk, sk_userlocks);
+	__u32 full = klsn_full_space(tp, net), clamp = tp->window_clamp, signed_only = 0;
+
+	if ((locks & KSOCK_RCVBUF_LOCK) && (clamp > full || !clamp))
+		clamp = full;
+	if (bpf_core_field_exists(struct netns_ipv4, sysctl_tcp_workaround_signed_windows))
+		signed_only = net->ipv4.sysctl_tcp_workaround_signed_windows;
+	return klsn_window_math(full, clamp, mss, signed_only);
 }
 
 #endif /* SYNX_BPF_KSTATE_H */

@@ -47,6 +47,7 @@ struct netns_ipv4 {
 	int sysctl_tcp_rmem[3];
 	int sysctl_tcp_adv_win_scale; /* before tcp_sock.scaling_ratio (Linux 6.6) */
 	int ip_rt_min_advmss;
+	__u8 sysctl_tcp_workaround_signed_windows;
 	struct hlist_head *inet_addr_lst; /* per namespace since Linux 6.13 */
 } __ktype;
 
@@ -170,6 +171,7 @@ struct tcp_sock {
 	__u8 scaling_ratio; /* Linux 6.6+ */
 	__u32 window_clamp;
 	struct tcp_options_received rx_opt;
+	__u8 is_mptcp; /* bool; absent without CONFIG_MPTCP */
 } __ktype;
 
 #endif /* SYNX_BPF_KTYPES_H */

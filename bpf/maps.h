@@ -2,7 +2,7 @@
 /*
  * synx maps.  All pinned by name (LIBBPF_PIN_BY_NAME): `synx attach` points
  * them at /sys/fs/bpf/synx/<ifname>/, while iproute2 puts them under
- * /sys/fs/bpf/tc/globals/, where `synx stats` finds them too.
+ * /sys/fs/bpf/xdp/globals/, where `synx stats` finds them too.
  */
 #ifndef SYNX_BPF_MAPS_H
 #define SYNX_BPF_MAPS_H

@@ -28,9 +28,10 @@
  * IPv6 extension headers are walked in any order RFC 8200 section 4.1
  * allows a sender to produce: hop-by-hop options only first, then
  * destination options, routing, fragment and AH in any order, at most
- * SYNX_IP6_EXT_MAX of them (each once, destination options twice, as the
- * RFC recommends; beyond that nothing conformant was sent, and since TCP
- * may hide behind it the packet is dropped).  AH is walked (its length is
+ * SYNX_IP6_EXT_MAX of them.  The RFC recommends each header once and
+ * destination options twice but sets no limit; the limit is synx's policy:
+ * no stack we know sends more, and since TCP may hide behind a longer
+ * chain, it is dropped.  AH is walked (its length is
  * (hdrlen + 2) * 4 bytes, RFC 4302); ESP ends what can be seen.
  */
 #ifndef SYNX_BPF_PARSING_H
@@ -91,8 +92,15 @@ struct synx_pkt {
 	__u8 frag;  /* enum synx_frag */
 	__u8 flags; /* TCP flags byte */
 	__u8 ip_proto;
-	__u8 tos;  /* IPv4 TOS / IPv6 traffic class: the ECN field is its low 2 bits */
-	__u8 ah;   /* an IPv6 AH header came before TCP */
+	__u8 tos; /* IPv4 TOS / IPv6 traffic class: the ECN field is its low 2 bits */
+	__u8 ah;  /* an IPv6 AH header came before TCP */
+	/*
+	 * IPv4 options, or an IPv6 hop-by-hop, destination-options or routing
+	 * header: what the kernel validates itself (ip_options_compile() and
+	 * accept_source_route, ip6_parse_tlv(), ipv6_rthdr_rcv()) and, for
+	 * IPv4, echoes in its SYN-ACK (tcp_v4_save_options()).
+	 */
+	__u8 ipopts;
 	__u8 res1; /* the 4 TCP header bits after doff (AccECN's AE among them) */
 };
 
@@ -181,6 +189,7 @@ static __always_inline struct synx_verdict parse_ipv4(void *data, void *data_end
 	else if (frag & IP4_MF)
 		p->frag = SYNX_FRAG_FIRST;
 
+	p->ipopts = ihl > sizeof(*iph);
 	p->l4_off = p->l3_off + ihl;
 	p->seg_len = tot - ihl;
 	return SYNX_NEXT;
@@ -222,7 +231,7 @@ struct synx_ip6_walk {
 	__u8 nexthdr;   /* in: the IPv6 header's next header; out: the upper layer's */
 	__u8 frag;      /* out: enum synx_frag */
 	__u8 ah;        /* out: AH came before the upper layer */
-	__u8 pad;
+	__u8 opts;      /* out: a hop-by-hop, destination-options or routing header */
 };
 
 #define IP6_EXT_MASK                                                                    \
@@ -264,7 +273,7 @@ __noinline int synx_ip6_walk(struct xdp_md *ctx, struct synx_ip6_walk *w)
 			break;
 		}
 		if (i == SYNX_IP6_EXT_MAX) {
-			/* Nothing RFC 8200 4.1 lets a sender build; TCP may hide behind it. */
+			/* More than RFC 8200 4.1's recommended chain: synx's limit. */
 			ip6_walk_verdict(w, SYNX_DROP(IP6_EXT_DEPTH));
 			break;
 		}
@@ -301,6 +310,7 @@ __noinline int synx_ip6_walk(struct xdp_md *ctx, struct synx_ip6_walk *w)
 			w->ah = 1;
 		} else {
 			len = ((__u32)h[1] + 1) * 8;
+			w->opts = 1;
 		}
 		/* The whole header first, as the kernel reads it (ipv6_rthdr_rcv()). */
 		if (off + len > end) {
@@ -347,6 +357,7 @@ static __always_inline struct synx_verdict parse_ipv6(struct xdp_md *ctx, void *
 		p->frag = w.frag;
 		p->frag_off = w.frag_off;
 		p->ah = w.ah;
+		p->ipopts = w.opts;
 	}
 
 	p->ip_proto = nexthdr;

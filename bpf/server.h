@@ -18,6 +18,7 @@
 #include "tcp_opts.h"
 #include "kstate.h"
 #include "owner.h"
+#include "synack.h"
 
 #define IPV4_MIN_MSS 536  /* RFC 9293 section 3.7.1: no MSS option means this */
 #define IPV6_MIN_MSS 1220 /* RFC 8200 section 5: 1280 - 60 */
@@ -119,7 +120,9 @@ static __always_inline __u16 server_mss(const struct synx_ctx *sx, const struct 
 		mtu = 1500;
 	if (net) {
 		if (p->ipv6) {
-			if (bpf_core_field_exists(struct netns_sysctl_ipv6, ip6_rt_min_advmss))
+			if (bpf_core_field_exists(struct net, ipv6) &&
+			    bpf_core_field_exists(struct netns_ipv6, sysctl) &&
+			    bpf_core_field_exists(struct netns_sysctl_ipv6, ip6_rt_min_advmss))
 				min_adv = net->ipv6.sysctl.ip6_rt_min_advmss;
 		} else if (bpf_core_field_exists(struct netns_ipv4, ip_rt_min_advmss)) {
 			/* Per namespace since Linux 5.18; a global before. */
@@ -168,6 +171,15 @@ static __always_inline __u8 server_wscale(const struct synx_ctx *sx, const struc
 	if (tp && net && (sx->feat & SYNX_K_LISTENER) && (sx->feat & SYNX_K_SYSCTL))
 		return klsn_rcv_wscale(tp, net, mss, rmem_max);
 	return sx->cfg->wscale;
+}
+
+/* The unscaled window of our SYN-ACK for segments of @mss (less TS room). */
+static __always_inline __u16 server_window(const struct synx_ctx *sx, const struct tcp_sock *tp,
+					   const struct net *net, __u32 mss)
+{
+	if (tp && net && (sx->feat & SYNX_K_LISTENER) && (sx->feat & SYNX_K_SYSCTL))
+		return klsn_synack_window(tp, net, mss);
+	return SYNX_SYNACK_WINDOW;
 }
 
 #endif /* SYNX_BPF_SERVER_H */

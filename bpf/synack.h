@@ -35,9 +35,8 @@
 #include "tcp_opts.h"
 
 /*
- * The window of a SYN-ACK is never scaled (RFC 7323 section 2.2).  The
- * client's first flight is bounded by its initial cwnd (10 segments), far
- * below this, and the server's first ACK then announces its real window.
+ * The window of a SYN-ACK is never scaled (RFC 7323 section 2.2), so it is
+ * at most this; server_window() gives the listener's own.
  */
 #define SYNX_SYNACK_WINDOW 65535
 
@@ -46,10 +45,12 @@
 struct synx_synack {
 	__be16 sport, dport; /* of the reply */
 	__be32 seq, ack;
-	__u16 mss;  /* the MSS we advertise */
-	__u8 flags; /* SYN|ACK, maybe ECE */
-	__u8 ttl;   /* TTL or hop limit */
-	__u8 nopt;  /* option words after MSS, 0..SYNACK_OPT_WORDS */
+	__u16 mss;    /* the MSS we advertise */
+	__u16 window; /* unscaled, as the listener would offer it */
+	__u8 flags;   /* SYN|ACK, maybe ECE */
+	__u8 ts;      /* the options carry timestamps */
+	__u8 ttl;     /* TTL or hop limit */
+	__u8 nopt;    /* option words after MSS, 0..SYNACK_OPT_WORDS */
 	__be32 opt[SYNACK_OPT_WORDS];
 };
 
@@ -81,7 +82,7 @@ static __always_inline int synack_write_tcp(struct tcphdr *th, void *data_end,
 	th->ack_seq = a->ack;
 	/* doff and flags share one 16-bit word: write it whole. */
 	((__be16 *)th)[6] = bpf_htons((synack_tcp_len(a) / 4) << 12 | a->flags);
-	th->window = bpf_htons(SYNX_SYNACK_WINDOW);
+	th->window = bpf_htons(a->window);
 	th->check = 0;
 	th->urg_ptr = 0;
 	w[5] = bpf_htonl((TCPOPT_MSS << 24) | (TCPOLEN_MSS << 16) | a->mss);

@@ -251,10 +251,22 @@ static __always_inline struct syn_offer syn_offer(const struct synx_pkt *p,
 	return o;
 }
 
+_Static_assert((SYNACK_OPT_WORDS & (SYNACK_OPT_WORDS - 1)) == 0, "opt_push() masks the index");
+
 static __always_inline void opt_push(struct synx_synack *a, __be32 word)
 {
-	if (a->nopt < SYNACK_OPT_WORDS)
-		a->opt[a->nopt++] = word;
+	__u32 i = a->nopt;
+
+	/*
+	 * clang may test a copy of the index and store through another, whose
+	 * bound the verifier then no longer knows: the mask, kept by the
+	 * barrier, restates it.
+	 */
+	if (i < SYNACK_OPT_WORDS) {
+		barrier_var(i);
+		a->opt[i & (SYNACK_OPT_WORDS - 1)] = word;
+		a->nopt = i + 1;
+	}
 }
 
 /*
@@ -264,6 +276,7 @@ static __always_inline void opt_push(struct synx_synack *a, __be32 word)
 static __always_inline void synack_opts(struct synx_synack *a, int sack, int ts, int ws,
 					__u32 tsval, __be32 tsecr, __u8 shift)
 {
+	a->ts = !!ts;
 	if (ts) {
 		opt_push(a, bpf_htonl((sack ? (TCPOPT_SACK_PERM << 24 | TCPOLEN_SACK_PERM << 16)
 					    : (TCPOPT_NOP << 24 | TCPOPT_NOP << 16)) |
@@ -297,6 +310,13 @@ static __always_inline void synack_kernel_opts(const struct synx_ctx *sx, const 
 	struct syn_offer o = syn_offer(p, srv, s);
 	__u32 opts = TS_OPT_WSCALE_MASK;
 
+	/*
+	 * cookie_v4_check() gives the connection the shift it computes from
+	 * the listener: one synx cannot read, it cannot announce.  Without
+	 * scaling on either side the windows stay right, only small.
+	 */
+	if (!tp)
+		o.ws = 0;
 	a->seq = bpf_htonl(cookie);
 	if (!srv->ts_cookies || !o.ts)
 		return;
@@ -332,8 +352,14 @@ static __always_inline int synack_own_opts(const struct synx_ctx *sx, const stru
 	__u64 now;
 
 	o.ts = o.ts && srv->ts;
-	/* RFC 9293 3.7.1: no MSS option means the default. */
+	/*
+	 * RFC 9293 3.7.1: no MSS option means the default.  An option is
+	 * capped by the listener's TCP_MAXSEG, as tcp_parse_options() caps
+	 * the kernel's mss_clamp.
+	 */
 	c.mss = (s->seen & SYN_SEEN_MSS) ? s->mss : (p->ipv6 ? IPV6_MIN_MSS : IPV4_MIN_MSS);
+	if ((s->seen & SYN_SEEN_MSS) && tp && tp->rx_opt.user_mss && tp->rx_opt.user_mss < c.mss)
+		c.mss = tp->rx_opt.user_mss;
 	c.wscale = o.ws ? (s->wscale < TCP_MAX_WSCALE ? s->wscale : TCP_MAX_WSCALE)
 			: SYNX_OWN_WS_NONE;
 	c.sack = o.sack;
@@ -373,6 +399,23 @@ static __always_inline struct synx_verdict syn_policy(const struct tcp_sock *tp,
 }
 
 /*
+ * Own cookies for this listener?  Not for an MPTCP one: the kernel refuses
+ * it a request socket from bpf_sk_assign_tcp_reqsk() (-EINVAL), so the
+ * handshake would end in a RST; its own cookie falls back to plain TCP
+ * (cookie_tcp_reqsk_alloc()) and works.  Read through the helper when the
+ * listener's other fields cannot be: this one bit decides whether the
+ * connection works at all.
+ */
+static __always_inline int listener_is_mptcp(const struct tcp_sock *tp, struct bpf_sock *sk)
+{
+	if (!bpf_core_field_exists(struct tcp_sock, is_mptcp))
+		return 0; /* a kernel without CONFIG_MPTCP has no MPTCP listener */
+	if (!tp)
+		tp = bpf_skc_to_tcp_sock(sk);
+	return tp && tp->is_mptcp;
+}
+
+/*
  * A SYN to a listener: the policy, then the SYN-ACK with the cookie of
  * the configured source.  Holds the listener's reference throughout:
  * @tp is only valid while it is held.
@@ -388,27 +431,35 @@ static __always_inline struct synx_verdict syn_to_listener(struct synx_ctx *sx,
 	struct net *net = syn_net(sx, tp);
 	struct synx_server srv = {};
 	struct synx_verdict v;
-	__s64 cookie = 0;
+	__s64 cookie = -ENODATA;
 
 	if (tp) {
 		v = syn_policy(tp, net);
 		if (synx_decided(v))
 			return v;
+	} else if (!synx_monitor(sx)) {
+		/*
+		 * Without BTF access to the listener, the kernel's cookie
+		 * helper is the policy: -ENOENT means it would queue the SYN,
+		 * or drop it for a full accept queue.  Asked before the budget,
+		 * so that SYNs the kernel keeps do not spend it.  (Monitor mode
+		 * never asks: it counts such a SYN as answered.)
+		 */
+		cookie = syn_kernel_cookie(sx->xdp, p, sk, s);
+		if (cookie == -ENOENT)
+			return SYNX_PASS(SYN_KERNEL);
+		if (cookie < 0)
+			return SYNX_PASS(ERROR);
 	}
 	/* Never more SYN-ACKs than the reflection budget (budget.h). */
 	if (!budget_take(sx->xdp, sx->cfg, p))
 		return SYNX_DROP(SYNACK_BUDGET);
-	if (sx->cfg->cookie_mode == SYNX_COOKIE_OWN)
+	if (sx->cfg->cookie_mode == SYNX_COOKIE_OWN && !listener_is_mptcp(tp, sk))
 		keys = own_keys();
-	/* Monitor only: what would be sent is known; ask nothing of the kernel. */
-	if (synx_monitor(sx) && tp)
+	/* Monitor only: what would be sent is known; nothing is computed. */
+	if (synx_monitor(sx))
 		return keys ? SYNX_TX(SYNACK_OWN) : SYNX_TX(SYNACK_COOKIE);
-	/*
-	 * Kernel cookies need the kernel's value; without BTF access to the
-	 * listener its answer is also the policy: -ENOENT means it would
-	 * queue the SYN, or drop it for a full accept queue.
-	 */
-	if (!keys || !tp) {
+	if (!keys && cookie == -ENODATA) {
 		cookie = syn_kernel_cookie(sx->xdp, p, sk, s);
 		if (cookie == -ENOENT)
 			return SYNX_PASS(SYN_KERNEL);
@@ -427,10 +478,15 @@ static __always_inline struct synx_verdict syn_to_listener(struct synx_ctx *sx,
 	if (keys) {
 		if (synack_own_opts(sx, p, &srv, tp, net, keys, s, a))
 			return SYNX_PASS(ERROR);
-		return SYNX_TX(SYNACK_OWN);
+		v = SYNX_TX(SYNACK_OWN);
+	} else {
+		synack_kernel_opts(sx, p, &srv, tp, net, s, (__u32)cookie, (__u32)(cookie >> 32),
+				   a);
+		v = SYNX_TX(SYNACK_COOKIE);
 	}
-	synack_kernel_opts(sx, p, &srv, tp, net, s, (__u32)cookie, (__u32)(cookie >> 32), a);
-	return SYNX_TX(SYNACK_COOKIE);
+	/* tcp_openreq_init_rwin(): the MSS less the timestamps' room, if they are on. */
+	a->window = server_window(sx, tp, net, a->mss - (a->ts ? TCPOLEN_TSTAMP_ALIGNED : 0));
+	return v;
 }
 
 static __always_inline struct synx_verdict handle_syn(struct synx_ctx *sx, const struct synx_pkt *p,
@@ -449,6 +505,15 @@ static __always_inline struct synx_verdict handle_syn(struct synx_ctx *sx, const
 		v = SYNX_PASS(IPSEC);
 	else
 		v = syn_verify_csum(sx->xdp, p, s);
+	/*
+	 * IP options and IPv6 option or routing headers: the kernel drops some
+	 * (source routes, unknown options it must not skip) and echoes IPv4
+	 * ones in its SYN-ACK.  Rare in a real SYN; the kernel's own cookie
+	 * answers it as it would.  After the checksums: a corrupt one is
+	 * dropped here, as the kernel would.
+	 */
+	if (!synx_decided(v) && p->ipopts)
+		v = SYNX_PASS(IP_OPTIONS);
 	if (synx_decided(v))
 		return v;
 

@@ -38,6 +38,7 @@
 #define TCPOLEN_WINDOW 3
 #define TCPOLEN_SACK_PERM 2
 #define TCPOLEN_TIMESTAMP 10
+#define TCPOLEN_TSTAMP_ALIGNED 12 /* with its two NOPs */
 
 #define TCP_MAX_WSCALE 14 /* RFC 7323 section 2.3 */
 #define TCP_HDR_MAX 60

@@ -118,7 +118,7 @@ struct synx_cookie_keys {
 struct synx_state {
 	__u32 kernel;      /* SYNX_K_*: what this kernel's BTF lets the program read */
 	__u8 addr_hash[2]; /* enum synx_addr_hash, [0] IPv4, [1] IPv6 address table */
-	__u8 pad[2];
+	__u8 addr_miss[2]; /* SYNs whose address only the direct walk found, while learning */
 };
 
 #define SYNX_K_DEVICE (1U << 0)   /* ingress device: MAC, MTU, forwarding, addresses */
@@ -126,7 +126,7 @@ struct synx_state {
 #define SYNX_K_LISTENER (1U << 2) /* listener queues, receive buffer, window clamp */
 #define SYNX_K_ADDR4 (1U << 3)    /* the namespace's IPv4 address table (Linux 6.13+) */
 #define SYNX_K_ADDR6 (1U << 4)    /* the namespace's IPv6 address table */
-#define SYNX_K_VALID (1U << 31)   /* set once a protected SYN or ACK was judged */
+#define SYNX_K_VALID (1U << 31)   /* set at the first well-formed SYN judged, any port */
 
 /* Which bucket function the kernel's address table was found to use. */
 enum synx_addr_hash {

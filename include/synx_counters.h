@@ -82,9 +82,10 @@ enum synx_reason {
 	SYNX_R_PASS_IPSEC = 53, /* ESP, or a SYN behind AH: IPsec policy decides */
 	/* XDP_DROP: malformed */
 	SYNX_R_DROP_IP6_HBH_ORDER = 54, /* hop-by-hop options not right after the IPv6 header */
-	SYNX_R_DROP_IP6_EXT_DEPTH = 55, /* more extension headers than RFC 8200 4.1 allows */
+	SYNX_R_DROP_IP6_EXT_DEPTH = 55, /* more than SYNX_IP6_EXT_MAX extension headers */
 	/* XDP_DROP: policy */
 	SYNX_R_DROP_SYNACK_BUDGET = 56, /* SYN over the reflection budget (bpf/budget.h) */
+	SYNX_R_PASS_IP_OPTIONS = 57,    /* SYN with IPv4 options or IPv6 HBH/DST/routing header */
 	__SYNX_REASON_MAX
 };
 

@@ -69,8 +69,10 @@ const struct synx_reason_info synx_reasons[] = {
 	R(DROP_ACCEPT_FULL, DROP, "SYN to a listener with a full accept queue"),
 	R(PASS_IPSEC, PASS, "ESP, or SYN behind AH: IPsec decides"),
 	R(DROP_IP6_HBH_ORDER, DROP, "IPv6 hop-by-hop header not first"),
-	R(DROP_IP6_EXT_DEPTH, DROP, "more IPv6 extension headers than RFC 8200 allows"),
+	R(DROP_IP6_EXT_DEPTH, DROP, "more than 8 IPv6 extension headers (synx's limit)"),
 	R(DROP_SYNACK_BUDGET, DROP, "SYN over the reflection budget (SYN-ACKs per second)"),
+	R(PASS_IP_OPTIONS, PASS,
+	  "SYN with IP options or IPv6 option/routing headers: the kernel's"),
 };
 
 _Static_assert(sizeof(synx_reasons) / sizeof(synx_reasons[0]) == __SYNX_REASON_MAX,

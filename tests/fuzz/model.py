@@ -117,7 +117,8 @@ def martian6(a):
 def walk6(f, p, seg_end, nh):
     """README step 2, the IPv6 extension headers from offset p with next
     header nh, in any order: (Decision or None, upper-layer next header,
-    its offset, first fragment (M set), later fragment offset, AH seen).
+    its offset, first fragment (M set), later fragment offset, AH seen,
+    a hop-by-hop, destination-options or routing header seen).
 
     Per header, in this order: ESP ends what is visible (PASS_IPSEC); a
     9th walked header is too many (DROP_IP6_EXT_DEPTH); hop-by-hop options
@@ -130,32 +131,33 @@ def walk6(f, p, seg_end, nh):
     with segments left makes this host a waypoint (PASS_NOT_LOCAL: the
     kernel's ipv6_rthdr_rcv() pulls the whole header before it looks), a
     fragment header with an offset ends the walk (payload follows)."""
-    walked, mf, later, ah = 0, False, 0, False
+    walked, mf, later, ah, opts = 0, False, 0, False, False
     while True:
         if nh == IP6_ESP:
-            return Decision('PASS_IPSEC'), nh, p, mf, later, ah
+            return Decision('PASS_IPSEC'), nh, p, mf, later, ah, opts
         if nh not in IP6_WALKED:
-            return None, nh, p, mf, later, ah
+            return None, nh, p, mf, later, ah, opts
         if walked == IP6_EXT_MAX:
-            return Decision('DROP_IP6_EXT_DEPTH'), nh, p, mf, later, ah
+            return Decision('DROP_IP6_EXT_DEPTH'), nh, p, mf, later, ah, opts
         if nh == IP6_HBH and walked:
             alt = Decision('DROP_IP6_EXT_TRUNC') if p + 8 > seg_end else None
-            return Decision('DROP_IP6_HBH_ORDER', alt=alt), nh, p, mf, later, ah
+            return Decision('DROP_IP6_HBH_ORDER', alt=alt), nh, p, mf, later, ah, opts
         if p + 8 > seg_end:
-            return Decision('DROP_IP6_EXT_TRUNC'), nh, p, mf, later, ah
+            return Decision('DROP_IP6_EXT_TRUNC'), nh, p, mf, later, ah, opts
         if nh == IP6_FRAG:
             w = struct.unpack_from('!H', f, p + 2)[0]
             nh, p, walked = f[p], p + 8, walked + 1
             if w >> 3:
-                return None, nh, p, mf, w >> 3, ah
+                return None, nh, p, mf, w >> 3, ah, opts
             mf = mf or bool(w & 1)
             continue
         ln = (f[p + 1] + 2) * 4 if nh == IP6_AH else (f[p + 1] + 1) * 8
         if p + ln > seg_end:
-            return Decision('DROP_IP6_EXT_TRUNC'), nh, p, mf, later, ah
+            return Decision('DROP_IP6_EXT_TRUNC'), nh, p, mf, later, ah, opts
         if nh == IP6_RTG and f[p + 3]:
-            return Decision('PASS_NOT_LOCAL'), nh, p, mf, later, ah
+            return Decision('PASS_NOT_LOCAL'), nh, p, mf, later, ah, opts
         ah = ah or nh == IP6_AH
+        opts = opts or nh in (IP6_HBH, IP6_DST, IP6_RTG)
         nh, p, walked = f[p], p + ln, walked + 1
 
 
@@ -205,6 +207,7 @@ def decide(f, env, clock=(0, 0)):
         mf, frag_off = bool(fragw & 0x2000), fragw & 0x1fff
         l4 = l3 + ihl
         seg_end = l3 + tot
+        ipopts = ihl > 20
     else:
         fam = 6
         if n - l3 < 40 or f[l3] >> 4 != 6:
@@ -213,7 +216,7 @@ def decide(f, env, clock=(0, 0)):
         if l3 + 40 + plen > n:
             return Decision('DROP_IP6_PAYLEN')
         seg_end = l3 + 40 + plen
-        d, nh, l4, mf, frag_off, ah = walk6(f, l3 + 40, seg_end, f[l3 + 6])
+        d, nh, l4, mf, frag_off, ah, ipopts = walk6(f, l3 + 40, seg_end, f[l3 + 6])
         if d is not None:
             return d
         if nh != PROTO_TCP:
@@ -310,6 +313,9 @@ def decide(f, env, clock=(0, 0)):
             return Decision('DROP_IP4_CSUM')
         if csum16(pseudo_header(fam, src, dst, seg) + f[l4:seg_end]) != 0:
             return Decision('DROP_TCP_CSUM')
+        # IP options: the kernel validates them and echoes IPv4 ones.
+        if ipopts:
+            return Decision('PASS_IP_OPTIONS')
         s = sock()
         if s == 'other':
             return Decision('PASS_SOCKET')

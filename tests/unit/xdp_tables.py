@@ -12,7 +12,8 @@ import struct
 from synxtest import contract as C
 from synxtest import topology as topo
 from synxtest.frames import ACK, CWR, ECE, FIN, PSH, RST, SYN, URG
-from synxtest.scapy_frames import (AH, DST, HBH, IP_OPTS_RA, RTG, IPOption_NOP, ack_for,
+from synxtest.scapy_frames import (AH, DST, HBH, IP_OPTS_RA, RTG, IPOption_LSRR, IPOption_NOP,
+                                   ack_for,
                                    frag6, ip4_raw_frag, ip6_esp, ip6_raw_frag, other6,
                                    other_frame, rtg_sl, srh, tcp_frame, udp4)
 from synxtest.tcpopts import LINUX, MACOS, WINDOWS
@@ -159,6 +160,14 @@ def tcp_bad_csum(b, f):
 
 # ---------------------------------------------------------------- good rows
 
+# SYNs with IPv4 options or IPv6 option/routing headers go to the kernel,
+# which validates them (source routes, options it must not skip) and echoes
+# IPv4 ones in its SYN-ACK: these rows still prove the walk reaches TCP.
+IP_OPTION_ROWS = {'v4_ip_options_linux', 'v6_hbh_dst_rtg_linux', 'v6_six_dst_opts_linux',
+                  'v4_ihl_15_ip_options', 'v4_qinq_ip_options_tfo', 'v6_ext_tfo_flowlabel',
+                  'v6_six_dst_then_atomic_frag'}
+
+
 def tx_rows():
     rows = []
     tfo = [('TFO', bytes.fromhex('a1a2a3a4a5a6a7a8'))]
@@ -221,7 +230,8 @@ def tx_rows():
             ('v6_syn_payload_2000', lambda: syn(6, opts=LINUX, payload=b'q' * 2000)),
         ]
         for name, mk in base:
-            rows.append(Row(name + suffix, mk(), tx_reason(c), cfg=c, sysctls=sc))
+            r = 'PASS_IP_OPTIONS' if name in IP_OPTION_ROWS else tx_reason(c)
+            rows.append(Row(name + suffix, mk(), r, cfg=c, sysctls=sc))
 
     # TS cookie encoding corners (tcp_timestamps=2 and the client sent TS).
     # The server's settings are sysctls now (the config flags that once
@@ -319,9 +329,9 @@ def pass_rows():
         # Up to 8 extension headers are walked (PASS_IP6_EXT_DEPTH is
         # retired): 7 are answered like any SYN (ip6_ext_rows has 8 and 9).
         Row('ip6_ext_depth_7', syn(6, opts=LINUX, ext=[DST() for _ in range(7)]),
-            'TX_SYNACK_COOKIE'),
+            'PASS_IP_OPTIONS'),
         Row('ip6_ext_depth_7_mixed',
-            syn(6, ext=[HBH(), RTG()] + [DST() for _ in range(5)]), 'TX_SYNACK_COOKIE'),
+            syn(6, ext=[HBH(), RTG()] + [DST() for _ in range(5)]), 'PASS_IP_OPTIONS'),
         Row('unprotected_syn_v4', syn(4, opts=LINUX), 'PASS_UNPROTECTED', cfg=UNPROT),
         Row('unprotected_syn_v6', syn(6, opts=LINUX), 'PASS_UNPROTECTED', cfg=UNPROT),
         Row('unprotected_bitmap_other_port', syn(4, opts=LINUX), 'PASS_UNPROTECTED',
@@ -424,7 +434,7 @@ def pass_rows():
             'DROP_COOKIE_INVALID'),
         # The walk goes on past an atomic fragment header (in any order).
         Row('frag6_then_dst_is_walked', syn(6, ext=[frag6(0, m=False, nh=60), DST()]),
-            'TX_SYNACK_COOKIE'),
+            'PASS_IP_OPTIONS'),
         Row('frag6_offset_1_udp', ip6_raw_frag(1, nh=17), 'PASS_NON_TCP'),
         # Martian-looking but legal sources (boundaries of each class).
         Row('src4_1_0_0_0', seg(4, src='1.0.0.0'), 'PASS_UNPROTECTED', cfg=UNPROT),
@@ -1397,8 +1407,10 @@ def ip6_ext_rows():
     d9 = [DST() for _ in range(9)]
     mixed8 = [HBH(), DST(), RTG(), frag6(0, m=False), DST(), RTG(), DST(), DST()]
     for suffix, c, sc in (('', BASE, {}), ('_ts', BASE, TS2), ('_own', OWN, {})):
-        r = tx_reason(c)
+        r = 'PASS_IP_OPTIONS'  # the walk reached TCP; the kernel checks the options
         rows += [
+            Row('ext6_frag_tcp' + suffix, syn(6, opts=LINUX, ext=[frag6(0, m=False)]),
+                tx_reason(c), cfg=c, sysctls=sc),
             Row('ext6_frag_dst_tcp' + suffix, syn(6, opts=LINUX, ext=[frag6(0, m=False), DST()]),
                 r, cfg=c, sysctls=sc),
             Row('ext6_dst_frag_dst_tcp' + suffix,
@@ -1414,6 +1426,17 @@ def ip6_ext_rows():
             Row('ext6_long_dst_opts' + suffix,
                 syn(6, opts=LINUX, ext=[(60, bytes([0, 20, 1, 164]) + bytes(164))]), r, cfg=c,
                 sysctls=sc),
+            # An option the kernel must drop the packet for (type 0x80: action
+            # "discard and send ICMP", RFC 8200 4.2): never answered.
+            Row('ext6_hbh_unknown_discard_opt' + suffix,
+                syn(6, opts=LINUX, ext=[(0, bytes([6, 0, 0x80, 4, 0, 0, 0, 0]))]), r, cfg=c,
+                sysctls=sc),
+            # Loose source route: the kernel drops it (accept_source_route=0).
+            # Its last hop is this host, so the TCP checksum's pseudo-header
+            # (which takes the route's final address) is right.
+            Row('v4_lsrr_option' + suffix,
+                syn(4, opts=LINUX, ip_opts=[IPOption_LSRR(routers=[S4])]), r,
+                cfg=c, sysctls=sc),
         ]
     for suffix, c in BOTH:
         rows += [
@@ -1566,6 +1589,19 @@ def server_rows():
             Row('listener_maxseg_above_mtu552' + suffix,
                 syn(4, dst='198.18.2.2', dport=P['maxseg'], opts=LINUX).to_mac(
                     topo.TINY552.mac_bytes), r, cfg=c, sysctls=sc, ifindex=topo.TINY552.name),
+            # An MPTCP listener gets the kernel's cookie in both modes:
+            # bpf_sk_assign_tcp_reqsk() refuses it an own cookie's socket.
+            Row('listener_mptcp_v4' + suffix, syn(4, dport=P['mptcp'], opts=LINUX),
+                'TX_SYNACK_COOKIE', cfg=c, sysctls=sc),
+            Row('listener_mptcp_v6' + suffix, syn(6, dport=P['mptcp'], opts=MACOS),
+                'TX_SYNACK_COOKIE', cfg=c, sysctls=sc),
+            # The SYN-ACK's window: the listener's (tcp_openreq_init_rwin()).
+            Row('window_signed_windows_workaround' + suffix, syn(4, opts=LINUX), r, cfg=c,
+                sysctls=more(sc, sysctls(workaround_signed_windows=1))),
+            Row('window_rcvbuf_listener' + suffix, syn(4, dport=P['rcvbuf'], opts=LINUX), r,
+                cfg=c, sysctls=sc),
+            Row('window_clamp_listener_v6' + suffix, syn(6, dport=P['clamp'], opts=LINUX), r,
+                cfg=c, sysctls=sc),
             # TTL / hop limit: the listener's, else the namespace's / device's.
             Row('ttl_ip_default_ttl' + suffix, syn(4, opts=LINUX), r, cfg=dict(c, ttl=0),
                 sysctls=more(sc, sysctls(ip_default_ttl=42))),

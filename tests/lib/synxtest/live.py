@@ -54,11 +54,12 @@ class Server:
         'ip_default_ttl': 'net.ipv4.ip_default_ttl',
         'min_adv_mss4': 'net.ipv4.route.min_adv_mss',
         'min_adv_mss6': 'net.ipv6.route.min_adv_mss',
+        'workaround_signed_windows': 'net.ipv4.tcp_workaround_signed_windows',
     }
     # A fresh namespace's values where the kernel does not copy the host's.
     DEFAULTS = dict(syncookies=1, timestamps=1, sack=1, window_scaling=1, ecn=2,
                     rmem=(4096, 131072, 6291456), ip_default_ttl=64, min_adv_mss4=256,
-                    min_adv_mss6=1220)
+                    min_adv_mss6=1220, workaround_signed_windows=0)
 
     def __init__(self, **kw):
         bad = set(kw) - set(self.SYSCTLS)
@@ -121,12 +122,13 @@ class Device:
 class Listener:
     """What the kernel keeps of a listener's settings: sk_rcvbuf (and
     whether SO_RCVBUF locked it), TCP_WINDOW_CLAMP (0: none), TCP_MAXSEG
-    (user_mss, 0: none), IP_TTL (0: none) / IPV6_UNICAST_HOPS (-1: none)."""
+    (user_mss, 0: none), IP_TTL (0: none) / IPV6_UNICAST_HOPS (-1: none),
+    and whether it is an MPTCP listener."""
 
     def __init__(self, rcvbuf=131072, window_clamp=0, rcvbuf_locked=False, maxseg=0, ttl=0,
-                 hops=-1):
+                 hops=-1, mptcp=False):
         self.rcvbuf, self.window_clamp, self.rcvbuf_locked = rcvbuf, window_clamp, rcvbuf_locked
-        self.maxseg, self.ttl, self.hops = maxseg, ttl, hops
+        self.maxseg, self.ttl, self.hops, self.mptcp = maxseg, ttl, hops, mptcp
 
     @classmethod
     def of_socket(cls, s, fam, opts):
@@ -134,11 +136,16 @@ class Listener:
         the doubled value); what getsockopt cannot tell apart from the
         defaults (TCP_MAXSEG, IP_TTL, IPV6_UNICAST_HOPS, the lock) from the
         options the test set (opts, netns.Listeners)."""
+        mptcp = bool(opts.get('mptcp'))
+        # An MPTCP socket has no TCP_WINDOW_CLAMP to read (EOPNOTSUPP): its
+        # subflow listener keeps the default, none.
         return cls(rcvbuf=s.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF),
-                   window_clamp=s.getsockopt(socket.IPPROTO_TCP, socket.TCP_WINDOW_CLAMP),
+                   window_clamp=0 if mptcp else s.getsockopt(socket.IPPROTO_TCP,
+                                                             socket.TCP_WINDOW_CLAMP),
                    rcvbuf_locked='rcvbuf' in opts, maxseg=opts.get('maxseg', 0),
                    ttl=opts.get('ttl', 0) if fam == 4 else 0,
-                   hops=opts.get('hops', -1) if fam == 6 else -1)
+                   hops=opts.get('hops', -1) if fam == 6 else -1,
+                   mptcp=mptcp)
 
     def full_space(self):
         """tcp_full_space(): the receive buffer as a window (scaling_ratio)."""
@@ -147,7 +154,7 @@ class Listener:
     def __repr__(self):
         return (f'Listener(rcvbuf={self.rcvbuf}, clamp={self.window_clamp}, '
                 f'locked={self.rcvbuf_locked}, maxseg={self.maxseg}, ttl={self.ttl}, '
-                f'hops={self.hops})')
+                f'hops={self.hops}, mptcp={self.mptcp})')
 
 
 class Live:

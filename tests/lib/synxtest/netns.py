@@ -181,7 +181,9 @@ class Listeners:
         'rcvbuf': (socket.SOL_SOCKET, socket.SO_RCVBUF, (4, 6)),
         'ttl': (socket.IPPROTO_IP, socket.IP_TTL, (4,)),
         'hops': (socket.IPPROTO_IPV6, socket.IPV6_UNICAST_HOPS, (6,)),
+        'mptcp': (None, None, (4, 6)),  # an MPTCP socket, not an option
     }
+    IPPROTO_MPTCP = 262
 
     def __init__(self):
         self.socks = []
@@ -191,13 +193,13 @@ class Listeners:
 
     def _open(self, fam, port, backlog, opts):
         af = socket.AF_INET if fam == 4 else socket.AF_INET6
-        s = socket.socket(af, socket.SOCK_STREAM)
+        s = socket.socket(af, socket.SOCK_STREAM, self.IPPROTO_MPTCP if opts.get('mptcp') else 0)
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         if fam == 6:
             s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
         for k, v in opts.items():
             level, opt, fams = self.OPTS[k]
-            if fam in fams:
+            if level is not None and fam in fams:
                 s.setsockopt(level, opt, v)
         s.bind(('0.0.0.0' if fam == 4 else '::', port))
         s.listen(backlog)
@@ -208,7 +210,7 @@ class Listeners:
     def listen(self, port, backlog=128, **opts):
         """A v4 and a separate v6-only listener on port: a lookup must find
         the right family.  opts: maxseg, window_clamp, rcvbuf, ttl (IPv4),
-        hops (IPv6), set before listen()."""
+        hops (IPv6), set before listen(); mptcp=1 for MPTCP sockets."""
         bad = set(opts) - set(self.OPTS)
         if bad:
             raise KeyError(f'listen(): unknown options {sorted(bad)}')

@@ -14,7 +14,8 @@ ingress device, listener) and applies the kernel's own rules to it:
 ipv4_default_advmss() / ip6_default_advmss() and tcp_mss_clamp() for the
 MSS, ip_select_ttl() for the TTL, tcp_ecn_create_request() for ECN, and
 tcp_select_initial_window() as cookie_v4_check() redoes it for the window
-shift, quantised by the MSS the cookie encodes.
+shift, quantised by the MSS the cookie encodes, and as
+tcp_openreq_init_rwin() calls it for the SYN-ACK's own window.
 
 Every byte of the reply is predicted, except what carries a clock or a
 secret: the ISN, the TSval, and so both checksums.  Those are checked on
@@ -40,7 +41,7 @@ VLAN_TPIDS = (0x8100, 0x88a8)
 IP6_EXT = (0, 43, 60)  # hop-by-hop, routing, destination options
 IP6_FRAG, IP6_AH = 44, 51
 IPV4_MIN_MSS, IPV6_MIN_MSS = 536, 1220  # RFC 9293 3.7.1; RFC 8200 5 (1280 - 60)
-SYNACK_WINDOW = 65535  # never scaled in a SYN-ACK (RFC 7323 2.2)
+TCPOLEN_TSTAMP_ALIGNED = 12  # the timestamps' room in every segment
 TS_SLACK_MS = 5        # between the program's clock reads and the tool's
 TCP_MIN_MSS = 88       # include/net/tcp.h: no MSS below it
 IPV4_MAX_ADVMSS = 65535 - 40           # ipv4_default_advmss(): IPV4_MAX_PMTU - headers
@@ -174,11 +175,21 @@ def kernel_cookie_mss(fam, offered, listener):
     return max([m for m in table if m <= mss] or [table[0]])
 
 
-def own_cookie_mss(fam, offered):
-    """The MSS an own cookie encodes: the table entry for the client's MSS
-    (RFC 9293 3.7.1's default without the option)."""
-    mss = offered.get('mss', IPV4_MIN_MSS if fam == 4 else IPV6_MIN_MSS)
-    return C.MSS_TABLE[fam][cookies.mss_index(fam, mss)]
+def own_offer_mss(fam, offered, listener):
+    """The client's MSS as the kernel keeps it (tcp_parse_options()): the
+    option capped by the listener's TCP_MAXSEG; RFC 9293 3.7.1's default
+    without the option."""
+    mss = offered.get('mss')
+    if mss is None:
+        return IPV4_MIN_MSS if fam == 4 else IPV6_MIN_MSS
+    if listener.maxseg and listener.maxseg < mss:
+        mss = listener.maxseg
+    return mss
+
+
+def own_cookie_mss(fam, offered, listener):
+    """The MSS an own cookie encodes: the table entry for own_offer_mss()."""
+    return C.MSS_TABLE[fam][cookies.mss_index(fam, own_offer_mss(fam, offered, listener))]
 
 
 def rcv_wscale(listener, server, rmem_max, mss):
@@ -200,6 +211,25 @@ def rcv_wscale(listener, server, rmem_max, mss):
     space = max(space, max(server.rmem[2], 0), rmem_max)
     space = min(space, clamp)
     return max(0, min(space.bit_length() - 1 - 15, TCP_MAX_WSCALE))
+
+
+def synack_window(listener, server, mss):
+    """The SYN-ACK's window: tcp_openreq_init_rwin() for this listener,
+    with @mss the advertised MSS less the timestamps' 12 bytes when they are
+    on: tcp_select_initial_window()'s space (full space, limited by the
+    clamp, which a SO_RCVBUF lock limits to the full space), quantised by
+    the MSS, at most 65535 (32767 with tcp_workaround_signed_windows); the
+    kernel never scales a SYN-ACK's window (RFC 7323 2.2)."""
+    full = listener.full_space() & 0xffffffff
+    clamp = listener.window_clamp
+    if listener.rcvbuf_locked and (clamp > full or clamp == 0):
+        clamp = full
+    if clamp == 0:
+        clamp = 0xffff << TCP_MAX_WSCALE
+    space = min(full, clamp)
+    if mss and space > mss:
+        space -= space % mss
+    return min(space, 0x7fff if server.workaround_signed_windows else 0xffff)
 
 
 def server_ecn(syn, server):
@@ -241,7 +271,10 @@ def expect_synack(syn, cfg, live, keys=None):
     srv = live.server
     c = effective_config(cfg)
     off = syn.offered
-    own = c['cookie_mode'] == C.COOKIE_OWN and keys is not None and keys.generation != 0
+    # An MPTCP listener cannot take an own cookie's request socket
+    # (bpf_sk_assign_tcp_reqsk() refuses it): its SYNs get the kernel's cookie.
+    own = (c['cookie_mode'] == C.COOKIE_OWN and keys is not None and keys.generation != 0
+           and not live.listener.mptcp)
     # What the server side accepts of what the client offered (the config's
     # SACK/WSCALE/ECN/TIMESTAMPS/TS_COOKIES flags are only a fallback for
     # kernels without BTF: never used here).
@@ -258,7 +291,7 @@ def expect_synack(syn, cfg, live, keys=None):
             sack = ws = ecn = False
     client_ws = min(off['ws'], WS_MAX) if ws else None
 
-    cookie_mss = own_cookie_mss(syn.fam, off) if own else kernel_cookie_mss(syn.fam, off,
+    cookie_mss = own_cookie_mss(syn.fam, off, live.listener) if own else kernel_cookie_mss(syn.fam, off,
                                                                             live.listener)
     shift = rcv_wscale(live.listener, srv, c['rmem_max'] or C.RMEM_MAX_ASSUMED, cookie_mss)
     opts = struct.pack('!BBH', MSS, 4, advertised_mss(c, syn.fam, live))
@@ -273,8 +306,10 @@ def expect_synack(syn, cfg, live, keys=None):
     if ws:
         opts += bytes([NOP, WS, 3, shift])
     tcplen = 20 + len(opts)
+    window = synack_window(live.listener, srv,
+                           advertised_mss(c, syn.fam, live) - (TCPOLEN_TSTAMP_ALIGNED if ts else 0))
     tcp = struct.pack('!HHIIBBHHH', syn.dport, syn.sport, 0, (syn.seq + 1) & 0xffffffff,
-                      (tcplen // 4) << 4, SYN | ACK | (ECE if ecn else 0), SYNACK_WINDOW,
+                      (tcplen // 4) << 4, SYN | ACK | (ECE if ecn else 0), window,
                       0, 0) + opts
     l2 = syn.l2[6:12] + syn.l2[0:6] + syn.l2[12:]
     l2len = len(l2)
@@ -296,7 +331,7 @@ def expect_synack(syn, cfg, live, keys=None):
         ts_bits=None, words=None, own_offer=None, client_seq=syn.seq, shift=shift if ws else None,
         cookie_mss=cookie_mss, live=live)
     if own:
-        mss = off.get('mss', IPV4_MIN_MSS if syn.fam == 4 else IPV6_MIN_MSS)
+        mss = own_offer_mss(syn.fam, off, live.listener)
         exp.words = syn.flow_words()
         exp.own_offer = (mss, C.OWN['WS_NONE'] if client_ws is None else client_ws, sack, ecn)
     elif ts:

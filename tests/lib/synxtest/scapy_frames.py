@@ -10,7 +10,8 @@ inside the test's namespace: scapy inspects the interfaces when imported.
 """
 
 from scapy.layers.l2 import ARP, Dot1AD, Dot1Q, Ether
-from scapy.layers.inet import ICMP, IP, TCP, UDP, IPOption_NOP, IPOption_Router_Alert
+from scapy.layers.inet import (ICMP, IP, TCP, UDP, IPOption_LSRR, IPOption_NOP,
+                               IPOption_Router_Alert)
 from scapy.layers.inet6 import (ICMPv6EchoRequest, IPv6, IPv6ExtHdrDestOpt,
                                 IPv6ExtHdrFragment, IPv6ExtHdrHopByHop,
                                 IPv6ExtHdrRouting, IPv6ExtHdrSegmentRouting)

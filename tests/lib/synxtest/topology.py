@@ -86,6 +86,7 @@ LISTENERS = {
     'clamp': (8084, 128, dict(window_clamp=1 << 20)),      # TCP_WINDOW_CLAMP 1 MiB: shift 5
     'accept_full': (8085, 0, {}),                          # backlog 0, one never accepted
     'fresh': (8086, 128, {}),                              # reopened by a scenario
+    'mptcp': (8087, 128, dict(mptcp=1)),                   # IPPROTO_MPTCP: kernel cookies
 }
 LPORTS = {k: v[0] for k, v in LISTENERS.items()}
 # The client ports of the connections accept_full never accepts.
