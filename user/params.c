@@ -230,8 +230,7 @@ bool synx_opts_apply(const struct synx_opts *o, const struct synx_config *cur,
 	 * reads the sysctls itself at packet time, these are its fallback on
 	 * a kernel whose BTF lacks them.
 	 */
-	cfg->flags = (cfg->flags & ~derived) |
-		     synx_sysctl_flags(k, cfg->cookie_mode == SYNX_COOKIE_OWN);
+	cfg->flags = (cfg->flags & ~derived) | synx_sysctl_flags(k);
 	cfg->wscale = synx_sysctl_wscale(k);
 	/* The one setting the program cannot read itself (a global, not in BTF). */
 	cfg->rmem_max = synx_sysctl_rmem_max_cfg(k);

@@ -41,13 +41,12 @@ void synx_sysctls_read(struct synx_sysctls *k)
 /*
  * The cookie's SYN-ACK promises options the kernel will honour when it
  * rebuilds the connection from the cookie (cookie_tcp_reqsk_init() and
- * friends), so they must match the kernel's own switches.  tcp_ecn == 1 is
- * "request and accept"; 2 (the default) only accepts ECN when asked, which a
- * cookie cannot carry without TS cookies and is left off.
- *
- * Own cookies carry the client's ECN request in the ISN, and the kernel
+ * friends), so they must match the kernel's own switches.  The kernel
  * accepts an incoming ECN request whenever tcp_ecn is non-zero
- * (tcp_ecn_create_request()), so both 1 and 2 enable it there.  TIMESTAMPS
+ * (tcp_ecn_create_request(), cookie_ecn_ok()), 1 ("request and accept") and
+ * 2 (the default, "accept when asked") alike.  A kernel cookie carries the
+ * request only in a TS cookie (synx_sysctl_ts_cookies()); own cookies carry
+ * it in the ISN.  TIMESTAMPS
  * only matters to own cookies: with tcp_timestamps=0 the kfunc refuses a
  * request socket that has TS on (-EINVAL), so the SYN-ACK must not offer it.
  * TS_COOKIES: see synx_sysctl_ts_cookies().
@@ -55,7 +54,7 @@ void synx_sysctls_read(struct synx_sysctls *k)
  * The XDP program reads these sysctls itself at packet time; the flags are
  * only its fallback on a kernel whose BTF lacks them (include/synx_config.h).
  */
-unsigned int synx_sysctl_flags(const struct synx_sysctls *k, bool own)
+unsigned int synx_sysctl_flags(const struct synx_sysctls *k)
 {
 	unsigned int flags = 0;
 
@@ -63,7 +62,7 @@ unsigned int synx_sysctl_flags(const struct synx_sysctls *k, bool own)
 		flags |= SYNX_F_SACK;
 	if (k->tcp_window_scaling > 0)
 		flags |= SYNX_F_WSCALE;
-	if (k->tcp_ecn == 1 || (own && k->tcp_ecn > 0))
+	if (k->tcp_ecn > 0)
 		flags |= SYNX_F_ECN;
 	if (k->tcp_timestamps > 0)
 		flags |= SYNX_F_TIMESTAMPS;

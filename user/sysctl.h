@@ -23,10 +23,10 @@ void synx_sysctls_read(struct synx_sysctls *k);
 
 /*
  * SYNX_F_SACK | SYNX_F_WSCALE | SYNX_F_ECN | SYNX_F_TIMESTAMPS |
- * SYNX_F_TS_COOKIES as the kernel has them, for kernel cookies or (@own)
- * synx's own: the program's fallback where BTF lacks the sysctls.
+ * SYNX_F_TS_COOKIES as the kernel has them, the same for both cookie
+ * modes: the program's fallback where BTF lacks the sysctls.
  */
-unsigned int synx_sysctl_flags(const struct synx_sysctls *k, bool own);
+unsigned int synx_sysctl_flags(const struct synx_sysctls *k);
 
 /* The receive window shift tcp_select_initial_window() will pick. */
 unsigned int synx_sysctl_wscale(const struct synx_sysctls *k);
