@@ -380,14 +380,15 @@ counter_delta() {
 	echo $(( ${b:-0} - ${a:-0} ))
 }
 
+# counter_deltas BEFORE AFTER: every reason that moved, "name+N ..." (for logs
+# that say where packets went when a count is off).
+counter_deltas() {
+	awk 'NR == FNR { a[$1] = $2; next } $2 != a[$1] { printf "%s+%d ", $1, $2 - a[$1] }' "$1" "$2"
+}
+
 # nstat_get NAME: absolute value of a server-namespace SNMP counter.
 nstat_get() {
 	lab_srv nstat -asz "$1" | awk -v n="$1" '$1 == n { print $2; f = 1 } END { if (!f) print 0 }'
-}
-
-# The CLI lands separately: use a command only once it exists.
-synx_cli_has() {
-	[ -x "$SYNX_CLI" ] && "$SYNX_CLI" help "$1" >/dev/null 2>&1
 }
 
 # --- more namespaces ------------------------------------------------------------
