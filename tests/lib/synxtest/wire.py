@@ -59,7 +59,7 @@ def cmd_syn_probe(args):
     from .scapy_frames import scapy_csums_ok
     s = raw_socket(args.iface)
     s.settimeout(0.2)
-    s.send(_tcp(args, SYN, args.isn, 0, encode(CLIENTS[args.client])))
+    s.send(_tcp(args, args.flags, args.isn, 0, encode(CLIENTS[args.client])))
     deadline = time.monotonic() + args.timeout
     while time.monotonic() < deadline:
         try:
@@ -171,6 +171,8 @@ def register(sub):
     s.add_argument('--client', choices=sorted(CLIENTS), default='linux')
     s.add_argument('--timeout', type=float, default=3)
     s.add_argument('--ack-after', type=float, help='send the handshake ACK S seconds later')
+    s.add_argument('--flags', type=lambda v: int(v, 0), default=SYN,
+                   help='TCP flags of the SYN (0xc2: an ECN-setup SYN, ECE|CWR|SYN)')
     s.set_defaults(fn=cmd_syn_probe)
 
     s = sub.add_parser('handshake-ack', help='the handshake ACK for a known cookie')
