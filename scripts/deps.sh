@@ -24,6 +24,7 @@ PACKAGES=(
 	libelf-dev zlib1g-dev
 	libnftables-dev # synx status reads the nftables ruleset: ports the firewall blocks after XDP
 	libjansson-dev  # ... which libnftables gives as JSON, parsed with jansson
+	nftables        # nft: the tests load the rulesets synx status must read
 	bpftool         # gen object / gen skeleton; tests read maps with it
 	# test and demo lab
 	iproute2        # ip netns, veth, `ip link ... xdp obj`
