@@ -603,6 +603,24 @@ static __always_inline enum klsn_answer klsn_policy(const struct tcp_sock *tp,
 #define KU16_MAX 0xffffU
 
 /*
+ * tcp_select_initial_window()'s first steps, shared by the window and the
+ * shift: the space under the clamp (0: none, which becomes the largest
+ * scalable window), rounded down to whole segments of @mss.
+ */
+static __always_inline __u32 kwin_space(__u32 full, __u32 *clamp, __u32 mss)
+{
+	__u32 space = full;
+
+	if (!*clamp)
+		*clamp = KU16_MAX << KTCP_MAX_WSCALE;
+	if (space > *clamp)
+		space = *clamp;
+	if (mss && space > mss)
+		space -= space % mss;
+	return space;
+}
+
+/*
  * tcp_select_initial_window()'s shift from its inputs, all in u32 as the
  * kernel computes it.  A global function on purpose: its chain of
  * comparisons, inlined, would multiply the states the verifier explores
@@ -610,14 +628,8 @@ static __always_inline enum klsn_answer klsn_policy(const struct tcp_sock *tp,
  */
 __noinline __u32 klsn_wscale_math(__u32 full, __u32 clamp, __u32 mss, __u32 rmem2, __u32 rmem_max)
 {
-	__u32 space = full, log = 0;
+	__u32 space = kwin_space(full, &clamp, mss), log = 0;
 
-	if (!clamp)
-		clamp = KU16_MAX << KTCP_MAX_WSCALE;
-	if (space > clamp)
-		space = clamp;
-	if (mss && space > mss)
-		space -= space % mss;
 	if (space < rmem2)
 		space = rmem2;
 	if (space < rmem_max)
@@ -660,6 +672,20 @@ static __always_inline __u32 klsn_full_space(const struct tcp_sock *tp, const st
 }
 
 /*
+ * The listener's window clamp as tcp_openreq_init_rwin() takes it: "limit
+ * the window selection if the user enforce a smaller rx buffer".
+ */
+static __always_inline __u32 klsn_window_clamp(const struct tcp_sock *tp, __u32 full)
+{
+	const struct sock *sk = &tp->inet_conn.icsk_inet.sk;
+	__u32 locks = BPF_CORE_READ_BITFIELD(sk, sk_userlocks), clamp = tp->window_clamp;
+
+	if ((locks & KSOCK_RCVBUF_LOCK) && (clamp > full || !clamp))
+		clamp = full;
+	return clamp;
+}
+
+/*
  * The window shift the kernel gives a connection this listener accepts
  * through a cookie: cookie_v4_check() / cookie_v6_check() redo what the
  * SYN-ACK would have done, tcp_select_initial_window() with the listener's
@@ -674,15 +700,11 @@ static __always_inline __u32 klsn_full_space(const struct tcp_sock *tp, const st
 static __always_inline __u8 klsn_rcv_wscale(const struct tcp_sock *tp, const struct net *net,
 					    __u32 mss, __u32 rmem_max)
 {
-	const struct sock *sk = &tp->inet_conn.icsk_inet.sk;
-	__u32 locks = BPF_CORE_READ_BITFIELD(sk, sk_userlocks);
-	__u32 full = klsn_full_space(tp, net), clamp = tp->window_clamp;
+	__u32 full = klsn_full_space(tp, net);
 	int rmem2 = net->ipv4.sysctl_tcp_rmem[2];
 
-	/* "limit the window selection if the user enforce a smaller rx buffer" */
-	if ((locks & KSOCK_RCVBUF_LOCK) && (clamp > full || !clamp))
-		clamp = full;
-	return klsn_wscale_math(full, clamp, mss, rmem2 > 0 ? rmem2 : 0, rmem_max);
+	return klsn_wscale_math(full, klsn_window_clamp(tp, full), mss, rmem2 > 0 ? rmem2 : 0,
+				rmem_max);
 }
 
 /*
@@ -696,29 +718,19 @@ static __always_inline __u8 klsn_rcv_wscale(const struct tcp_sock *tp, const str
  */
 __noinline __u32 klsn_window_math(__u32 full, __u32 clamp, __u32 mss, __u32 signed_only)
 {
-	__u32 space = full, max = signed_only ? 0x7fff : KU16_MAX;
+	__u32 space = kwin_space(full, &clamp, mss), max = signed_only ? 0x7fff : KU16_MAX;
 
-	if (!clamp)
-		clamp = KU16_MAX << KTCP_MAX_WSCALE;
-	if (space > clamp)
-		space = clamp;
-	if (mss && space > mss)
-		space -= space % mss;
 	return space < max ? space : max;
 }
 
 static __always_inline __u16 klsn_synack_window(const struct tcp_sock *tp, const struct net *net,
 						__u32 mss)
 {
-	const struct sock *sk = &tp->inet_conn.icsk_inet.sk;
-	__u32 locks = BPF_CORE_READ_BITFIELD(sk, sk_userlocks);
-	__u32 full = klsn_full_space(tp, net), clamp = tp->window_clamp, signed_only = 0;
+	__u32 full = klsn_full_space(tp, net), signed_only = 0;
 
-	if ((locks & KSOCK_RCVBUF_LOCK) && (clamp > full || !clamp))
-		clamp = full;
 	if (bpf_core_field_exists(struct netns_ipv4, sysctl_tcp_workaround_signed_windows))
 		signed_only = net->ipv4.sysctl_tcp_workaround_signed_windows;
-	return klsn_window_math(full, clamp, mss, signed_only);
+	return klsn_window_math(full, klsn_window_clamp(tp, full), mss, signed_only);
 }
 
 #endif /* SYNX_BPF_KSTATE_H */

@@ -192,13 +192,11 @@ def own_cookie_mss(fam, offered, listener):
     return C.MSS_TABLE[fam][cookies.mss_index(fam, own_offer_mss(fam, offered, listener))]
 
 
-def rcv_wscale(listener, server, rmem_max, mss):
-    """Our window shift: tcp_select_initial_window() as cookie_v4_check()
-    calls it for this listener (net/ipv4/syncookies.c, tcp_output.c):
-    full = tcp_full_space(); a SO_RCVBUF lock limits the clamp to it; the
-    space quantised by the cookie's MSS, raised to tcp_rmem[2] and
-    net.core.rmem_max, limited by the clamp; shift = ilog2(space) - 15 in
-    [0, 14].  All in u32, as the kernel computes it."""
+def _space(listener, mss):
+    """tcp_select_initial_window()'s first steps as tcp_openreq_init_rwin()
+    calls it: (space, clamp): the full space under the listener's clamp
+    (a SO_RCVBUF lock limits the clamp to the full space; none becomes
+    the largest scalable window), by whole segments of mss; u32."""
     full = listener.full_space() & 0xffffffff
     clamp = listener.window_clamp
     if listener.rcvbuf_locked and (clamp > full or clamp == 0):
@@ -206,8 +204,19 @@ def rcv_wscale(listener, server, rmem_max, mss):
     if clamp == 0:
         clamp = 0xffff << TCP_MAX_WSCALE
     space = min(full, clamp)
-    if space > mss:
+    if mss and space > mss:
         space -= space % mss
+    return space, clamp
+
+
+def rcv_wscale(listener, server, rmem_max, mss):
+    """Our window shift: tcp_select_initial_window() as cookie_v4_check()
+    calls it for this listener (net/ipv4/syncookies.c, tcp_output.c):
+    full = tcp_full_space(); a SO_RCVBUF lock limits the clamp to it; the
+    space quantised by the cookie's MSS, raised to tcp_rmem[2] and
+    net.core.rmem_max, limited by the clamp; shift = ilog2(space) - 15 in
+    [0, 14].  All in u32, as the kernel computes it."""
+    space, clamp = _space(listener, mss)
     space = max(space, max(server.rmem[2], 0), rmem_max)
     space = min(space, clamp)
     return max(0, min(space.bit_length() - 1 - 15, TCP_MAX_WSCALE))
@@ -220,15 +229,7 @@ def synack_window(listener, server, mss):
     clamp, which a SO_RCVBUF lock limits to the full space), quantised by
     the MSS, at most 65535 (32767 with tcp_workaround_signed_windows); the
     kernel never scales a SYN-ACK's window (RFC 7323 2.2)."""
-    full = listener.full_space() & 0xffffffff
-    clamp = listener.window_clamp
-    if listener.rcvbuf_locked and (clamp > full or clamp == 0):
-        clamp = full
-    if clamp == 0:
-        clamp = 0xffff << TCP_MAX_WSCALE
-    space = min(full, clamp)
-    if mss and space > mss:
-        space -= space % mss
+    space, _ = _space(listener, mss)
     return min(space, 0x7fff if server.workaround_signed_windows else 0xffff)
 
 
