@@ -433,6 +433,19 @@ static __always_inline struct synx_verdict syn_to_listener(struct synx_ctx *sx,
 	struct synx_verdict v;
 	__s64 cookie = -ENODATA;
 
+	/*
+	 * IPv4 options and IPv6 option or routing headers: the kernel checks
+	 * them (it drops source routes and options it must not skip), and
+	 * echoes record-route, timestamp and source-route options in its
+	 * SYN-ACK, which synx does not build.  Real clients send none, so
+	 * the operator may drop them instead (a flood of them would otherwise
+	 * reach the kernel's own, slower, SYN handling).  Decided here, once
+	 * the SYN is known to reach a listener: the socket, address and
+	 * no-listener decisions stay what they are without options.
+	 */
+	if (p->ipopts)
+		return (sx->cfg->flags & SYNX_F_DROP_IP_OPTIONS) ? SYNX_DROP(IP_OPTIONS)
+								 : SYNX_PASS(IP_OPTIONS);
 	if (tp) {
 		v = syn_policy(tp, net);
 		if (synx_decided(v))
@@ -505,15 +518,6 @@ static __always_inline struct synx_verdict handle_syn(struct synx_ctx *sx, const
 		v = SYNX_PASS(IPSEC);
 	else
 		v = syn_verify_csum(sx->xdp, p, s);
-	/*
-	 * IP options and IPv6 option or routing headers: the kernel drops some
-	 * (source routes, unknown options it must not skip) and echoes IPv4
-	 * ones in its SYN-ACK.  Rare in a real SYN; the kernel's own cookie
-	 * answers it as it would.  After the checksums: a corrupt one is
-	 * dropped here, as the kernel would.
-	 */
-	if (!synx_decided(v) && p->ipopts)
-		v = SYNX_PASS(IP_OPTIONS);
 	if (synx_decided(v))
 		return v;
 

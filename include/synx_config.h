@@ -34,6 +34,13 @@
  * untouched (no SYN-ACK, no drop, no metadata, no kernel cookie asked for).
  */
 #define SYNX_F_MONITOR (1U << 6)
+/*
+ * Drop, rather than pass to the kernel, SYNs to a listener that carry IPv4
+ * options or an IPv6 hop-by-hop, destination-options or routing header
+ * (drop_ip_options).  No real client sends them; passed, they reach the
+ * kernel's own SYN handling, which answers a flood of them far slower.
+ */
+#define SYNX_F_DROP_IP_OPTIONS (1U << 7)
 
 /* What to do with a SYN or ACK to a protected port that no socket owns. */
 enum synx_no_listener {

@@ -85,7 +85,9 @@ enum synx_reason {
 	SYNX_R_DROP_IP6_EXT_DEPTH = 55, /* more than SYNX_IP6_EXT_MAX extension headers */
 	/* XDP_DROP: policy */
 	SYNX_R_DROP_SYNACK_BUDGET = 56, /* SYN over the reflection budget (bpf/budget.h) */
-	SYNX_R_PASS_IP_OPTIONS = 57,    /* SYN with IPv4 options or IPv6 HBH/DST/routing header */
+	/* XDP_PASS / XDP_DROP: a SYN to a listener with IP options (--ip-options) */
+	SYNX_R_PASS_IP_OPTIONS = 57, /* SYN with IPv4 options or IPv6 HBH/DST/routing header */
+	SYNX_R_DROP_IP_OPTIONS = 58, /* the same, with --ip-options drop */
 	__SYNX_REASON_MAX
 };
 

@@ -72,7 +72,9 @@ const struct synx_reason_info synx_reasons[] = {
 	R(DROP_IP6_EXT_DEPTH, DROP, "more than 8 IPv6 extension headers (synx's limit)"),
 	R(DROP_SYNACK_BUDGET, DROP, "SYN over the reflection budget (SYN-ACKs per second)"),
 	R(PASS_IP_OPTIONS, PASS,
-	  "SYN with IP options or IPv6 option/routing headers: the kernel's"),
+	  "SYN with IP options or IPv6 option/routing headers, for the kernel"),
+	R(DROP_IP_OPTIONS, DROP,
+	  "SYN with IP options or IPv6 option/routing headers (--ip-options drop)"),
 };
 
 _Static_assert(sizeof(synx_reasons) / sizeof(synx_reasons[0]) == __SYNX_REASON_MAX,

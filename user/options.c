@@ -132,6 +132,11 @@ static int set_no_listener(struct synx_cmdline *cl, const char *arg)
 	return synx_parse_no_listener(arg, &cl->settings.no_listener);
 }
 
+static int set_ip_options(struct synx_cmdline *cl, const char *arg)
+{
+	return synx_parse_ip_options(arg, &cl->settings.ip_options);
+}
+
 /* attach: a flag (@arg NULL); config: on|off. */
 static int set_monitor(struct synx_cmdline *cl, const char *arg)
 {
@@ -307,6 +312,13 @@ const struct synx_option synx_options[] = {
 	  .set = set_no_listener,
 	  .help = "segments to a protected port with no socket: pass\n"
 		  "lets the kernel answer RST, drop stays silent" },
+	{ .name = "ip-options",
+	  .metavar = "pass|drop",
+	  .accepted_by = ATTACH_CONFIG,
+	  .set = set_ip_options,
+	  .help = "SYNs to a listener with IPv4 options or IPv6\n"
+		  "option/routing headers: pass to the kernel (default)\n"
+		  "or drop (drop_ip_options)" },
 
 	{ .name = "monitor",
 	  .accepted_by = SYNX_CMD_ATTACH,

@@ -21,6 +21,7 @@ void synx_opts_init(struct synx_opts *o)
 	memset(o, 0, sizeof(*o));
 	o->mode = XDP_MODE_UNSPEC;
 	o->mss4 = o->mss6 = o->ttl = o->hop_limit = o->no_listener = o->monitor = -1;
+	o->ip_options = -1;
 }
 
 int synx_parse_uint(const char *what, const char *s, unsigned long min, unsigned long max,
@@ -81,6 +82,17 @@ int synx_parse_no_listener(const char *s, int *out)
 		*out = SYNX_NOLISTEN_DROP;
 	else
 		return synx_err(SYNX_EXIT_USAGE, "--no-listener: '%s' is not pass or drop", s);
+	return 0;
+}
+
+int synx_parse_ip_options(const char *s, int *out)
+{
+	if (!strcmp(s, "pass"))
+		*out = 0;
+	else if (!strcmp(s, "drop"))
+		*out = 1;
+	else
+		return synx_err(SYNX_EXIT_USAGE, "--ip-options: '%s' is not pass or drop", s);
 	return 0;
 }
 
@@ -251,6 +263,9 @@ bool synx_opts_apply(const struct synx_opts *o, const struct synx_config *cur,
 	if (o->monitor >= 0)
 		cfg->flags = o->monitor ? cfg->flags | SYNX_F_MONITOR
 					: cfg->flags & ~SYNX_F_MONITOR;
+	if (o->ip_options >= 0)
+		cfg->flags = o->ip_options ? cfg->flags | SYNX_F_DROP_IP_OPTIONS
+					   : cfg->flags & ~SYNX_F_DROP_IP_OPTIONS;
 	if (o->synack_limit_set) {
 		cfg->synack_limit = o->synack_limit;
 		cfg->synack_prefix_limit = o->synack_prefix_limit;

@@ -26,6 +26,7 @@ struct synx_opts {
 	int mss4, mss6;     /* -1: unset */
 	int ttl, hop_limit; /* -1: unset; 0: as the kernel (auto) */
 	int no_listener;    /* -1: unset, else enum synx_no_listener */
+	int ip_options;     /* -1: unset, else 0 (pass) or 1 (drop: SYNX_F_DROP_IP_OPTIONS) */
 	bool cookies_set;
 	enum synx_cookie_choice cookies;
 	unsigned long cookie_period; /* seconds; 0: unset */
@@ -54,6 +55,7 @@ int synx_parse_uint(const char *what, const char *s, unsigned long min, unsigned
 int synx_parse_mode(const char *s, enum xdp_attach_mode *mode);
 int synx_parse_ttl(const char *what, const char *s, int *out);
 int synx_parse_no_listener(const char *s, int *out);
+int synx_parse_ip_options(const char *s, int *out);
 int synx_parse_cookies(const char *s, enum synx_cookie_choice *c);
 /* on|off into 1|0. */
 int synx_parse_onoff(const char *what, const char *s, int *out);

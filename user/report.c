@@ -120,6 +120,8 @@ void synx_report_config(json_writer_t *jw, const struct synx_config *cfg,
 		jw_bool_field(jw, "ecn", cfg->flags & SYNX_F_ECN);
 		jw_uint_field(jw, "wscale", cfg->wscale);
 		jw_string_field(jw, "no_listener", no_listener_str(cfg->no_listener));
+		jw_string_field(jw, "ip_options",
+				cfg->flags & SYNX_F_DROP_IP_OPTIONS ? "drop" : "pass");
 		jw_bool_field(jw, "timestamps", cfg->flags & SYNX_F_TIMESTAMPS);
 		jw_uint_field(jw, "rmem_max", cfg->rmem_max);
 		jw_string_field(jw, "cookie_mode", synx_cookie_mode_str(cfg->cookie_mode));
@@ -162,6 +164,7 @@ void synx_report_config(json_writer_t *jw, const struct synx_config *cfg,
 	       cfg->flags & SYNX_F_SACK ? "on" : "off", cfg->flags & SYNX_F_WSCALE ? "on" : "off",
 	       cfg->wscale, cfg->flags & SYNX_F_ECN ? "on" : "off");
 	printf("  no listener: %s\n", no_listener_str(cfg->no_listener));
+	printf("  ip options:  %s\n", cfg->flags & SYNX_F_DROP_IP_OPTIONS ? "drop" : "pass");
 	synx_budget_format(cfg, plist, sizeof(plist));
 	printf("  budget:      %s\n", plist);
 }
@@ -219,6 +222,9 @@ void synx_config_diff(const struct synx_config *a, const struct synx_ports *pa,
 	if (a->no_listener != b->no_listener)
 		ADD("no-listener %s -> %s", no_listener_str(a->no_listener),
 		    no_listener_str(b->no_listener));
+	if ((a->flags ^ b->flags) & SYNX_F_DROP_IP_OPTIONS)
+		ADD("ip-options %s -> %s", a->flags & SYNX_F_DROP_IP_OPTIONS ? "drop" : "pass",
+		    b->flags & SYNX_F_DROP_IP_OPTIONS ? "drop" : "pass");
 	if (a->synack_limit != b->synack_limit || a->synack_prefix_limit != b->synack_prefix_limit)
 		ADD("synack-limit %u,%u -> %u,%u", a->synack_limit, a->synack_prefix_limit,
 		    b->synack_limit, b->synack_prefix_limit);

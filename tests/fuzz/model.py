@@ -313,9 +313,6 @@ def decide(f, env, clock=(0, 0)):
             return Decision('DROP_IP4_CSUM')
         if csum16(pseudo_header(fam, src, dst, seg) + f[l4:seg_end]) != 0:
             return Decision('DROP_TCP_CSUM')
-        # IP options: the kernel validates them and echoes IPv4 ones.
-        if ipopts:
-            return Decision('PASS_IP_OPTIONS')
         s = sock()
         if s == 'other':
             return Decision('PASS_SOCKET')
@@ -323,6 +320,11 @@ def decide(f, env, clock=(0, 0)):
             return Decision('PASS_NOT_LOCAL')
         if s is None:
             return no_listener()
+        # IP options, to a listener: the kernel validates them and echoes
+        # some IPv4 ones; passed to it, or dropped by choice (--ip-options).
+        if ipopts:
+            return Decision('DROP_IP_OPTIONS' if c['flags'] & F['DROP_IP_OPTIONS']
+                            else 'PASS_IP_OPTIONS')
         # The kernel's policy (tcp_conn_request()): a full accept queue drops
         # the SYN; tcp_syncookies=0, or 1 with room in the SYN queue (always,
         # here: nothing fills it), queues it.

@@ -1437,6 +1437,24 @@ def ip6_ext_rows():
             Row('v4_lsrr_option' + suffix,
                 syn(4, opts=LINUX, ip_opts=[IPOption_LSRR(routers=[S4])]), r,
                 cfg=c, sysctls=sc),
+            # --ip-options drop: the operator's choice, for a listener only.
+            Row('v4_ip_options_dropped' + suffix, syn(4, opts=LINUX, ip_opts=IP_OPTS_RA),
+                'DROP_IP_OPTIONS', cfg=dict(c, flags=c['flags'] | C.F['DROP_IP_OPTIONS']),
+                sysctls=sc),
+            Row('ext6_hbh_dropped' + suffix, syn(6, opts=LINUX, ext=[HBH()]), 'DROP_IP_OPTIONS',
+                cfg=dict(c, flags=c['flags'] | C.F['DROP_IP_OPTIONS']), sysctls=sc),
+            Row('v4_no_ip_options_not_dropped' + suffix, syn(4, opts=LINUX), tx_reason(c),
+                cfg=dict(c, flags=c['flags'] | C.F['DROP_IP_OPTIONS']), sysctls=sc),
+            # Options change nothing before a listener is found.
+            Row('v4_ip_options_no_listener' + suffix,
+                syn(4, opts=LINUX, ip_opts=IP_OPTS_RA, dport=NOLPORT), 'PASS_NO_LISTENER',
+                cfg=c, sysctls=sc),
+            Row('v4_ip_options_no_listener_drop' + suffix,
+                syn(4, opts=LINUX, ip_opts=IP_OPTS_RA, dport=NOLPORT), 'DROP_NO_LISTENER',
+                cfg=dict(c, no_listener=C.NOLISTEN_DROP), sysctls=sc),
+            Row('v6_dst_opts_not_local' + suffix,
+                syn(6, opts=LINUX, ext=[DST()], dst=NONLOCAL6), 'PASS_NOT_LOCAL', cfg=c,
+                sysctls=sc),
         ]
     for suffix, c in BOTH:
         rows += [
@@ -1601,6 +1619,11 @@ def server_rows():
             Row('window_rcvbuf_listener' + suffix, syn(4, dport=P['rcvbuf'], opts=LINUX), r,
                 cfg=c, sysctls=sc),
             Row('window_clamp_listener_v6' + suffix, syn(6, dport=P['clamp'], opts=LINUX), r,
+                cfg=c, sysctls=sc),
+            # A clamp below the buffer's space limits the window itself.
+            Row('window_clamp_small_v4' + suffix, syn(4, dport=P['clamp_small'], opts=LINUX), r,
+                cfg=c, sysctls=sc),
+            Row('window_clamp_small_v6' + suffix, syn(6, dport=P['clamp_small'], opts=MACOS), r,
                 cfg=c, sysctls=sc),
             # TTL / hop limit: the listener's, else the namespace's / device's.
             Row('ttl_ip_default_ttl' + suffix, syn(4, opts=LINUX), r, cfg=dict(c, ttl=0),
