@@ -56,8 +56,10 @@ static __always_inline struct synx_state *kstate(void)
  * so that a kernel without one of them loads the object with that group
  * off instead of refusing it (a CO-RE relocation of a missing field
  * poisons its instruction, and the verifier rejects a reachable one).  A
- * field may serve several groups.  tests/unit/test_degrade takes each
- * field the object reads away in turn, and fails if one is in no list.
+ * field may serve several groups.  tests/unit/test_degrade lists every
+ * field the object relocates (bpftool gen min_core_btf) and fails if one
+ * is in no list; it takes one field of each group away and checks that
+ * the object loads and falls back.
  */
 #define KSTATE_DEVICE(X)            \
 	X(xdp_buff, rxq)            \
@@ -366,10 +368,11 @@ static __always_inline int in6_equal(const struct in6_addr *x, const __u32 *a)
 
 /*
  * What a walk over address entries found: an entry with the address at all
- * (which proves a bucket function right), and one this frame may use.
- * (Every IPv4 entry is usable.)  Like __ipv6_chk_addr_and_flags(), the walk goes on past entries it may
- * not use: one address can sit on several devices (fe80::1 on every VLAN),
- * or stay behind tentative or after a failed DAD.
+ * (which proves a bucket function right), and one this frame may use
+ * (every IPv4 entry is usable).  Like __ipv6_chk_addr_and_flags(), the walk
+ * goes on past entries it may not use: one address can sit on several
+ * devices (fe80::1 on every VLAN), or stay behind tentative or after a
+ * failed DAD.
  */
 #define KADDR_FOUND 1
 #define KADDR_USABLE 2

@@ -173,7 +173,15 @@ static __always_inline __u8 server_wscale(const struct synx_ctx *sx, const struc
 	return sx->cfg->wscale;
 }
 
-/* The unscaled window of our SYN-ACK for segments of @mss (less TS room). */
+/*
+ * The unscaled window of our SYN-ACK for segments of @mss (less the
+ * timestamps' room when our SYN-ACK carries them).  Kernel cookies at
+ * tcp_timestamps=1 are answered without timestamps, so their window is
+ * quantised by the whole MSS where the kernel's own SYN-ACK, which keeps
+ * them, takes 12 bytes less: each SYN-ACK is consistent with its options.
+ * Without the listener, the largest unscaled window: a real listener's is
+ * at most that.
+ */
 static __always_inline __u16 server_window(const struct synx_ctx *sx, const struct tcp_sock *tp,
 					   const struct net *net, __u32 mss)
 {

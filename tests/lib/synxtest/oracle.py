@@ -292,8 +292,10 @@ def expect_synack(syn, cfg, live, keys=None):
             sack = ws = ecn = False
     client_ws = min(off['ws'], WS_MAX) if ws else None
 
-    cookie_mss = own_cookie_mss(syn.fam, off, live.listener) if own else kernel_cookie_mss(syn.fam, off,
-                                                                            live.listener)
+    if own:
+        cookie_mss = own_cookie_mss(syn.fam, off, live.listener)
+    else:
+        cookie_mss = kernel_cookie_mss(syn.fam, off, live.listener)
     shift = rcv_wscale(live.listener, srv, c['rmem_max'] or C.RMEM_MAX_ASSUMED, cookie_mss)
     opts = struct.pack('!BBH', MSS, 4, advertised_mss(c, syn.fam, live))
     ts_rel = None

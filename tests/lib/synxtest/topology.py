@@ -87,6 +87,7 @@ LISTENERS = {
     'accept_full': (8085, 0, {}),                          # backlog 0, one never accepted
     'fresh': (8086, 128, {}),                              # reopened by a scenario
     'mptcp': (8087, 128, dict(mptcp=1)),                   # IPPROTO_MPTCP: kernel cookies
+    'clamp_small': (8088, 128, dict(window_clamp=20000)),  # below the full space: the window
 }
 LPORTS = {k: v[0] for k, v in LISTENERS.items()}
 # The client ports of the connections accept_full never accepts.
