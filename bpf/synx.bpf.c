@@ -353,13 +353,16 @@ static __always_inline int synack_own_opts(const struct synx_ctx *sx, const stru
 
 	o.ts = o.ts && srv->ts;
 	/*
-	 * RFC 9293 3.7.1: no MSS option means the default.  An option is
-	 * capped by the listener's TCP_MAXSEG, as tcp_parse_options() caps
-	 * the kernel's mss_clamp.
+	 * RFC 9293 3.7.1: no MSS option means the default, and so does an
+	 * MSS of 0, which tcp_parse_options() ignores.  An option is capped
+	 * by the listener's TCP_MAXSEG, as that function caps mss_clamp.
 	 */
-	c.mss = (s->seen & SYN_SEEN_MSS) ? s->mss : (p->ipv6 ? IPV6_MIN_MSS : IPV4_MIN_MSS);
-	if ((s->seen & SYN_SEEN_MSS) && tp && tp->rx_opt.user_mss && tp->rx_opt.user_mss < c.mss)
-		c.mss = tp->rx_opt.user_mss;
+	c.mss = p->ipv6 ? IPV6_MIN_MSS : IPV4_MIN_MSS;
+	if ((s->seen & SYN_SEEN_MSS) && s->mss) {
+		c.mss = s->mss;
+		if (tp && tp->rx_opt.user_mss && tp->rx_opt.user_mss < c.mss)
+			c.mss = tp->rx_opt.user_mss;
+	}
 	c.wscale = o.ws ? (s->wscale < TCP_MAX_WSCALE ? s->wscale : TCP_MAX_WSCALE)
 			: SYNX_OWN_WS_NONE;
 	c.sack = o.sack;

@@ -194,6 +194,11 @@ def tx_rows():
             ('v6_macos', lambda: syn(6, opts=MACOS)),
             ('v4_no_options', lambda: syn(4)),
             ('v6_no_options', lambda: syn(6)),
+            # An MSS of 0 is ignored (tcp_parse_options()): the default.
+            ('v4_mss_option_zero', lambda: syn(4, opts=[('MSS', 0), ('SACKOK',), ('NOP',),
+                                                       ('WS', 7)])),
+            ('v6_mss_option_zero', lambda: syn(6, opts=[('MSS', 0), ('SACKOK',), ('NOP',),
+                                                       ('WS', 7)])),
             ('v4_tfo_syn_with_payload', lambda: syn(4, opts=LINUX + tfo, payload=body)),
             ('v6_tfo_syn_with_payload', lambda: syn(6, opts=LINUX + tfo, payload=body)),
             ('v4_ecn_setup_syn', lambda: syn(4, opts=LINUX, flags=SYN | ECE | CWR)),

@@ -178,9 +178,9 @@ def kernel_cookie_mss(fam, offered, listener):
 def own_offer_mss(fam, offered, listener):
     """The client's MSS as the kernel keeps it (tcp_parse_options()): the
     option capped by the listener's TCP_MAXSEG; RFC 9293 3.7.1's default
-    without the option."""
+    without the option or with an MSS of 0, which the kernel ignores."""
     mss = offered.get('mss')
-    if mss is None:
+    if not mss:
         return IPV4_MIN_MSS if fam == 4 else IPV6_MIN_MSS
     if listener.maxseg and listener.maxseg < mss:
         mss = listener.maxseg
