@@ -74,7 +74,7 @@ static int check_type(int dfd, const char *base, const char *abs, const char *wh
  * The directory itself must be writable by its owner only; the ones above
  * may be sticky instead (/tmp), where nobody may rename what root owns.
  */
-static int check_dirs(const char *abs, const struct stat *st, const char *what)
+static int check_dirs(const char *abs, const struct stat *st, const char *what, const char *file)
 {
 	char path[PATH_MAX], *slash;
 	struct stat up;
@@ -82,8 +82,9 @@ static int check_dirs(const char *abs, const struct stat *st, const char *what)
 	if (!trusted_owner(st->st_uid) || (st->st_mode & (S_IWGRP | S_IWOTH)))
 		return synx_err(
 			SYNX_EXIT_UNSAFE,
-			"%s: directory %s belongs to uid %u with mode %04o: whoever can write it can replace the key; use a directory only root can write",
-			what, abs, (unsigned int)st->st_uid, (unsigned int)(st->st_mode & 07777));
+			"%s %s: directory %s belongs to uid %u with mode %04o: whoever can write it can replace the key; use a directory only root can write",
+			what, file, abs, (unsigned int)st->st_uid,
+			(unsigned int)(st->st_mode & 07777));
 	snprintf(path, sizeof(path), "%s", abs);
 	while ((slash = strrchr(path, '/'))) {
 		slash[slash == path] = '\0'; /* "/a" -> "/", "/" -> "" */
@@ -96,8 +97,8 @@ static int check_dirs(const char *abs, const struct stat *st, const char *what)
 		    ((up.st_mode & (S_IWGRP | S_IWOTH)) && !(up.st_mode & S_ISVTX)))
 			return synx_err(
 				SYNX_EXIT_UNSAFE,
-				"%s: directory %s belongs to uid %u with mode %04o: whoever can write it can replace the key; use a directory only root can write",
-				what, path, (unsigned int)up.st_uid,
+				"%s %s: directory %s belongs to uid %u with mode %04o: whoever can write it can replace the key; use a directory only root can write",
+				what, file, path, (unsigned int)up.st_uid,
 				(unsigned int)(up.st_mode & 07777));
 		if (!strcmp(path, "/"))
 			break;
@@ -150,7 +151,7 @@ static int open_dir(const char *path, const char *what, char *abs, size_t abslen
 					  strerror(errno))
 			       : check_type(*dfd, *base, abs, what);
 	if (!err)
-		err = check_dirs(real, &st, what);
+		err = check_dirs(real, &st, what, abs);
 	if (err) {
 		close(*dfd);
 		*dfd = -1;
