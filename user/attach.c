@@ -23,6 +23,7 @@
 #include "handoff.h"
 #include "iface.h"
 #include "keys.h"
+#include "keystore.h"
 #include "log.h"
 #include "options.h"
 #include "params.h"
@@ -61,10 +62,10 @@ static int resolve_cookies(struct synx_opts *o, struct bpf_program *tc, bool *kf
 	*kfunc = synx_kfunc_available();
 	*note = NULL;
 	if (o->cookies == SYNX_COOKIES_KERNEL) {
-		if (o->cookie_period)
-			return synx_err(
-				SYNX_EXIT_USAGE,
-				"--cookie-period applies to own cookies, not --cookies kernel");
+		if (o->cookie_period || o->key_file[0])
+			return synx_err(SYNX_EXIT_USAGE,
+					"%s applies to own cookies, not --cookies kernel",
+					o->cookie_period ? "--cookie-period" : "--key-file");
 		return 0;
 	}
 	if (!*kfunc)
@@ -79,6 +80,10 @@ static int resolve_cookies(struct synx_opts *o, struct bpf_program *tc, bool *kf
 	if (*note && o->cookie_period) {
 		synx_warn("--cookie-period ignored: %s", *note);
 		o->cookie_period = 0;
+	}
+	if (*note && o->key_file[0]) {
+		synx_warn("--key-file ignored: %s", *note);
+		o->key_file[0] = '\0';
 	}
 	return 0;
 }
@@ -103,6 +108,7 @@ int synx_cmd_attach(struct synx_cmdline *cl)
 	struct synx_sysctls k;
 	struct synx_config cfg;
 	struct synx_cookie_keys keys = {};
+	struct synx_key_source *ks = calloc(1, sizeof(*ks));
 	struct synx_tc_info tci = {};
 	struct xdp_program *prog = NULL;
 	struct bpf_program *tc;
@@ -112,8 +118,11 @@ int synx_cmd_attach(struct synx_cmdline *cl)
 	int ifindex, err;
 	bool attached = false, tc_attached = false, qdisc_created = false, kfunc, own;
 
-	if (!txn)
+	if (!txn || !ks) {
+		free(txn);
+		free(ks);
 		return synx_err(SYNX_EXIT_FAIL, "out of memory");
+	}
 	synx_pin_txn_init(txn);
 	err = synx_opts_resolve(o, ifname, &ifindex, &mtu);
 	if (!err)
@@ -155,14 +164,6 @@ int synx_cmd_attach(struct synx_cmdline *cl)
 	 */
 	if (tc && !own)
 		bpf_program__set_autoload(tc, false);
-	if (own) {
-		err = synx_keys_init(&keys,
-				     o->cookie_period ? synx_period_shift(o->cookie_period) : 0);
-		if (err) {
-			err = synx_err(SYNX_EXIT_FAIL, "getrandom: %s", strerror(-err));
-			goto out;
-		}
-	}
 
 	synx_sysctls_read(&k);
 	synx_opts_apply(o, NULL, &k, &cfg);
@@ -189,8 +190,34 @@ int synx_cmd_attach(struct synx_cmdline *cl)
 		}
 	}
 
+	/*
+	 * The key last among the checks: a hostile key file refuses the
+	 * attach before anything exists; a key file created here is the
+	 * first change, and the rollback removes it.
+	 */
+	if (own) {
+		__u64 key[2];
+
+		err = synx_keystore_load(o->key_file[0] ? o->key_file : NULL, ifname, key, ks);
+		if (err)
+			goto out;
+		err = synx_keys_init(&keys, key,
+				     o->cookie_period ? synx_period_shift(o->cookie_period) : 0);
+		memset(key, 0, sizeof(key));
+		if (err) {
+			err = synx_err(SYNX_EXIT_FAIL, "getrandom: %s", strerror(-err));
+			goto fail;
+		}
+	}
+
 	/* From here on the system changes: every failure goes through rollback. */
 	err = synx_pin_txn_mkdir(txn);
+	if (!err) {
+		err = synx_pin_txn_key_source(txn, ks);
+		if (err)
+			err = synx_err(SYNX_EXIT_FAIL, "cannot record the key source in %s: %s",
+				       txn->dir, strerror(-err));
+	}
 	if (err)
 		goto fail;
 	/*
@@ -291,7 +318,7 @@ int synx_cmd_attach(struct synx_cmdline *cl)
 				a.dispatcher ? "dispatcher" : "single-program");
 		jw_string_field(synx_json(), "pin_dir", txn->dir);
 		synx_report_config(synx_json(), &cfg, &o->ports);
-		synx_report_cookies(synx_json(), &cfg, &keys, &tci, qdisc_created, kfunc);
+		synx_report_cookies(synx_json(), &cfg, &keys, ks, &tci, qdisc_created, kfunc);
 		jw_end_object(synx_json());
 	} else {
 		printf("synx attached to %s: program %u, %s mode, %s\n", ifname, a.prog_id,
@@ -299,7 +326,7 @@ int synx_cmd_attach(struct synx_cmdline *cl)
 		       a.dispatcher ? "via the libxdp dispatcher"
 				    : "single program (libxdp dispatcher unavailable)");
 		synx_report_config(NULL, &cfg, &o->ports);
-		synx_report_cookies(NULL, &cfg, &keys, &tci, qdisc_created, kfunc);
+		synx_report_cookies(NULL, &cfg, &keys, ks, &tci, qdisc_created, kfunc);
 	}
 	{
 		char plist[1024], budget[256];
@@ -307,9 +334,11 @@ int synx_cmd_attach(struct synx_cmdline *cl)
 		synx_ports_format(&o->ports, cfg.flags & SYNX_F_ALL_PORTS, plist, sizeof(plist));
 		synx_budget_format(&cfg, budget, sizeof(budget));
 		synx_log(LOG_NOTICE, ifname,
-			 "attached: program %u, %s mode, %s, %s cookies, ports %s, %s%s", a.prog_id,
-			 synx_mode_str(a.mode), a.dispatcher ? "dispatcher" : "single program",
-			 own ? "own" : "kernel", plist, budget,
+			 "attached: program %u, %s mode, %s, %s cookies%s%s%s, ports %s, %s%s",
+			 a.prog_id, synx_mode_str(a.mode),
+			 a.dispatcher ? "dispatcher" : "single program", own ? "own" : "kernel",
+			 own ? " (key: " : "", own ? synx_key_kind_str(ks->kind) : "",
+			 own ? ")" : "", plist, budget,
 			 cfg.flags & SYNX_F_MONITOR ? ", MONITOR ONLY" : "");
 	}
 	if (note)
@@ -330,10 +359,13 @@ fail:
 	if (attached)
 		xdp_program__detach(prog, ifindex, mode, 0);
 	synx_pin_txn_rollback(txn);
+	synx_keystore_forget(ks);
 out:
 	synx_pin_txn_end(txn);
 	xdp_program__close(prog);
 	synx__destroy(skel);
+	memset(&keys, 0, sizeof(keys));
 	free(txn);
+	free(ks);
 	return err;
 }

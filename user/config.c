@@ -14,6 +14,7 @@
 #include "commands.h"
 #include "handoff.h"
 #include "keys.h"
+#include "keystore.h"
 #include "log.h"
 #include "maps.h"
 #include "options.h"
@@ -28,8 +29,10 @@
  * cannot change them.  auto matches whatever attach chose.
  */
 static int check_load_time(struct synx_opts *o, const struct synx_attachment *a, bool own,
-			   const char *ifname)
+			   const struct synx_key_source *ks, const char *ifname)
 {
+	char abs[PATH_MAX];
+
 	if (o->mode_set && o->mode != XDP_MODE_UNSPEC && o->mode != a->mode)
 		return synx_err(
 			SYNX_EXIT_USAGE,
@@ -47,6 +50,18 @@ static int check_load_time(struct synx_opts *o, const struct synx_attachment *a,
 		synx_warn("%s: cookie-period ignored: synx runs with kernel cookies", ifname);
 		o->cookie_period = 0;
 	}
+	if (!own && o->key_file[0])
+		synx_warn("%s: key-file ignored: synx runs with kernel cookies", ifname);
+	/* The same file, however the path is spelled. */
+	if (own && o->key_file[0] &&
+	    (ks->kind != SYNX_KEY_FILE || !realpath(o->key_file, abs) || strcmp(abs, ks->path)))
+		return synx_err(
+			SYNX_EXIT_USAGE,
+			"key-file %s: synx on %s uses the key %s%s%s, which only a new attach changes (systemctl restart synx@%s)",
+			o->key_file, ifname,
+			ks->kind == SYNX_KEY_RANDOM ? "it made at attach" : "in ",
+			ks->kind == SYNX_KEY_RANDOM ? "" : ks->path,
+			ks->kind == SYNX_KEY_STATE ? " (the state directory)" : "", ifname);
 	return 0;
 }
 
@@ -112,6 +127,7 @@ int synx_cmd_config(struct synx_cmdline *cl)
 	struct synx_cookie_keys keys = {};
 	struct synx_tc_info tci = {};
 	struct synx_pins pins;
+	struct synx_key_source *ks = calloc(1, sizeof(*ks));
 	unsigned int mtu;
 	int ifindex, err;
 	struct synx_ports *old_ports = calloc(1, sizeof(*old_ports));
@@ -120,7 +136,7 @@ int synx_cmd_config(struct synx_cmdline *cl)
 	__u32 key = 0;
 
 	synx_maps_init(&m);
-	if (!cur_ports || !old_ports) {
+	if (!cur_ports || !old_ports || !ks) {
 		err = synx_err(SYNX_EXIT_FAIL, "out of memory");
 		goto out;
 	}
@@ -160,8 +176,13 @@ int synx_cmd_config(struct synx_cmdline *cl)
 	own = cur.version == SYNX_CONFIG_VERSION && cur.cookie_mode == SYNX_COOKIE_OWN &&
 	      have_keys && keys.generation;
 	old_keys = keys;
+	/* Pins exist only for a `synx attach`: an `ip link` program has a random key. */
+	if (!synx_pins_of(ifindex, &pins) && pins.exists)
+		synx_pins_key_source(pins.dir, ks);
+	else
+		pins.exists = false;
 	if (o->from_file) {
-		err = check_load_time(o, &a, own, ifname);
+		err = check_load_time(o, &a, own, ks, ifname);
 		if (err)
 			goto out;
 	}
@@ -180,6 +201,15 @@ int synx_cmd_config(struct synx_cmdline *cl)
 					       strerror(-err));
 				goto out;
 			}
+			/*
+			 * Written where it came from before the program sees
+			 * it: the next attach loads this key, and a failure
+			 * here leaves the running key and the file as they
+			 * were.
+			 */
+			err = synx_keystore_save(ks, keys.cur);
+			if (err)
+				goto out;
 		}
 		if (o->cookie_period)
 			keys.period_shift = synx_period_shift(o->cookie_period);
@@ -212,31 +242,37 @@ int synx_cmd_config(struct synx_cmdline *cl)
 	if (own && memcmp(&keys, &old_keys, sizeof(keys)) &&
 	    bpf_map_update_elem(m.fd[SYNX_MAP_IDX_KEYS], &key, &keys, BPF_ANY)) {
 		err = synx_err(SYNX_EXIT_FAIL, "cannot write the keys: %s", strerror(errno));
+		/* The file goes back to the key that runs. */
+		if (o->rotate_key)
+			synx_keystore_save(ks, old_keys.cur);
 		goto out;
 	}
 	log_changes(ifname, &cur, old_ports, &cfg, cur_ports, &old_keys, &keys, o->from_file);
 	unpin_iproute2(ifname, &m);
 	synx_tc_query(ifindex, &tci);
-	qdisc = !synx_pins_of(ifindex, &pins) && pins.exists && synx_clsact_marker_get(pins.dir);
+	qdisc = pins.exists && synx_clsact_marker_get(pins.dir);
 	kfunc = synx_kfunc_available();
 	if (synx_cli.json) {
 		jw_start_object(synx_json());
 		jw_string_field(synx_json(), "ifname", ifname);
 		jw_uint_field(synx_json(), "prog_id", a.prog_id);
 		synx_report_config(synx_json(), &cfg, cur_ports);
-		synx_report_cookies(synx_json(), &cfg, have_keys ? &keys : NULL, &tci, qdisc,
+		synx_report_cookies(synx_json(), &cfg, have_keys ? &keys : NULL, ks, &tci, qdisc,
 				    kfunc);
 		jw_end_object(synx_json());
 	} else {
 		printf("synx config of %s updated%s:\n", ifname,
 		       o->rotate_key ? " (key rotated)" : "");
 		synx_report_config(NULL, &cfg, cur_ports);
-		synx_report_cookies(NULL, &cfg, have_keys ? &keys : NULL, &tci, qdisc, kfunc);
+		synx_report_cookies(NULL, &cfg, have_keys ? &keys : NULL, ks, &tci, qdisc, kfunc);
 	}
 	err = 0;
 out:
 	synx_maps_close(&m);
 	free(cur_ports);
 	free(old_ports);
+	free(ks);
+	memset(&keys, 0, sizeof(keys));
+	memset(&old_keys, 0, sizeof(old_keys));
 	return err;
 }

@@ -104,8 +104,7 @@ double synx_period_seconds(__u8 shift)
 	return (double)(1ULL << (shift ? shift : SYNX_COOKIE_PERIOD_SHIFT)) / 1e9;
 }
 
-/* A 128-bit SipHash key straight from the kernel's CSPRNG. */
-static int random_key(__u64 key[2])
+int synx_keys_random(__u64 key[2])
 {
 	size_t got = 0;
 
@@ -126,12 +125,15 @@ static int random_key(__u64 key[2])
  * prev = cur rather than zero: should the program ever check prev before
  * the first rotation, an all-zero key would be one every attacker knows.
  */
-int synx_keys_init(struct synx_cookie_keys *k, __u8 period_shift)
+int synx_keys_init(struct synx_cookie_keys *k, const __u64 key[2], __u8 period_shift)
 {
-	int err;
+	int err = 0;
 
 	memset(k, 0, sizeof(*k));
-	err = random_key(k->cur);
+	if (key)
+		memcpy(k->cur, key, sizeof(k->cur));
+	else
+		err = synx_keys_random(k->cur);
 	if (err)
 		return err;
 	memcpy(k->prev, k->cur, sizeof(k->prev));
@@ -145,7 +147,7 @@ int synx_keys_rotate(struct synx_cookie_keys *k)
 	__u64 fresh[2], now;
 	int err;
 
-	err = random_key(fresh);
+	err = synx_keys_random(fresh);
 	if (!err)
 		err = synx_bpf_clock_ns(&now);
 	if (err)

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
  * The keys of synx's own cookies (the synx_keys map) and the period of the
- * cookie clock.  Keys come from getrandom() and are written into the map by
- * attach and config only: never into the object file, never printed.
+ * cookie clock.  Keys come from getrandom() (kept between attaches by
+ * keystore.h) and are written into the map by attach and config only:
+ * never into the object file, never printed.
  */
 #ifndef SYNX_KEYS_H
 #define SYNX_KEYS_H
@@ -25,8 +26,13 @@ double synx_period_seconds(__u8 shift);
  */
 int synx_bpf_clock_ns(__u64 *ns);
 
-/* Fresh keys for attach: cur random, prev = cur, generation 1. 0 or -errno. */
-int synx_keys_init(struct synx_cookie_keys *k, __u8 period_shift);
+/* A 128-bit SipHash key straight from the kernel's CSPRNG.  0 or -errno. */
+int synx_keys_random(__u64 key[2]);
+/*
+ * Keys for attach: cur = @key (NULL: random), prev = cur, generation 1.
+ * 0 or -errno.
+ */
+int synx_keys_init(struct synx_cookie_keys *k, const __u64 key[2], __u8 period_shift);
 /* prev = cur, cur = random, rotated_ns = now, generation + 1. 0 or -errno. */
 int synx_keys_rotate(struct synx_cookie_keys *k);
 /* Seconds since the last rotation, -1 when there was none. */

@@ -80,6 +80,17 @@ static int set_rotate_key(struct synx_cmdline *cl, const char *arg)
 	return 0;
 }
 
+/* Copied: a configuration file's line is gone once the file is parsed. */
+static int set_key_file(struct synx_cmdline *cl, const char *arg)
+{
+	if (!*arg)
+		return synx_err(SYNX_EXIT_USAGE, "--key-file: empty file name");
+	if (strlen(arg) >= sizeof(cl->settings.key_file))
+		return synx_err(SYNX_EXIT_USAGE, "--key-file: path too long");
+	snprintf(cl->settings.key_file, sizeof(cl->settings.key_file), "%s", arg);
+	return 0;
+}
+
 static int set_cookie_period(struct synx_cmdline *cl, const char *arg)
 {
 	return synx_parse_uint("--cookie-period", arg, SYNX_COOKIE_PERIOD_MIN,
@@ -262,11 +273,22 @@ const struct synx_option synx_options[] = {
 	{ .name = "rotate-key",
 	  .accepted_by = SYNX_CMD_CONFIG,
 	  .refused_by = SYNX_CMD_ATTACH,
-	  .refusal = "is a 'synx config' option; attach always makes fresh keys",
+	  .refusal = "is a 'synx config' option; attach loads the key (--key-file)",
 	  .set = set_rotate_key,
 	  .not_in_file = "is an action, not a setting: run 'synx config IFACE --rotate-key'",
 	  .help = "own cookies: new current key; the previous one is\n"
 		  "still accepted for the cookies it issued (2 periods)" },
+	{ .name = "key-file",
+	  .metavar = "PATH",
+	  .accepted_by = SYNX_CMD_ATTACH,
+	  .refused_by = SYNX_CMD_CONFIG,
+	  .refusal =
+		  "is read at attach; to use another key file, run 'synx detach IFACE' and attach again",
+	  .set = set_key_file,
+	  .help = "own cookies: the 16-byte key in PATH (raw), created\n"
+		  "0600 with a random key if missing; default: one\n"
+		  "per interface in /var/lib/synx, so a re-attach keeps\n"
+		  "the key and the cookies already issued" },
 	{ .name = "cookie-period",
 	  .metavar = "SECONDS",
 	  .accepted_by = ATTACH_CONFIG,

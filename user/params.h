@@ -3,6 +3,7 @@
 #ifndef SYNX_PARAMS_H
 #define SYNX_PARAMS_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <linux/types.h>
 #include <xdp/libxdp.h>
@@ -31,7 +32,8 @@ struct synx_opts {
 	enum synx_cookie_choice cookies;
 	unsigned long cookie_period; /* seconds; 0: unset */
 	bool rotate_key;
-	int monitor; /* -1: unset, else 0 or 1 (SYNX_F_MONITOR) */
+	char key_file[PATH_MAX]; /* --key-file; "": the state directory's key */
+	int monitor;             /* -1: unset, else 0 or 1 (SYNX_F_MONITOR) */
 	bool synack_limit_set;
 	__u32 synack_limit, synack_prefix_limit; /* SYN-ACKs per second; 0: none */
 	bool synack_prefix_set;

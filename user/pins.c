@@ -303,6 +303,26 @@ static void rmdir_roots(void)
 	rmdir(SYNX_PIN_ROOT);
 }
 
+static const char *const key_links[] = { SYNX_KEY_LINK_FILE, SYNX_KEY_LINK_STATE };
+
+void synx_pins_key_source(const char *dir, struct synx_key_source *src)
+{
+	char path[512];
+	ssize_t n;
+
+	memset(src, 0, sizeof(*src));
+	for (unsigned int i = 0; i < sizeof(key_links) / sizeof(key_links[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, key_links[i]);
+		n = readlink(path, src->path, sizeof(src->path) - 1);
+		if (n <= 0 || src->path[0] != '/')
+			continue;
+		src->path[n] = '\0';
+		src->kind = i ? SYNX_KEY_STATE : SYNX_KEY_FILE;
+		return;
+	}
+	src->path[0] = '\0';
+}
+
 /*
  * Only remove what synx put there: a stray file someone else pinned in our
  * directory makes rmdir fail loudly instead of being deleted silently.
@@ -313,6 +333,11 @@ int synx_pins_remove(const struct synx_pins *p)
 
 	for (int i = 0; i < __SYNX_MAP_IDX_MAX; i++) {
 		snprintf(path, sizeof(path), "%s/%s", p->dir, synx_map_specs[i].name);
+		if (unlink(path) && errno != ENOENT)
+			return -errno;
+	}
+	for (unsigned int i = 0; i < sizeof(key_links) / sizeof(key_links[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", p->dir, key_links[i]);
 		if (unlink(path) && errno != ENOENT)
 			return -errno;
 	}
@@ -551,6 +576,42 @@ int synx_pin_txn_write(struct synx_pin_txn *t, enum synx_map_idx idx, const void
 	return 0;
 }
 
+/*
+ * A link whose target is the key file's absolute path: bpffs holds links
+ * (as the name links) but no files.  It replaces a link of the same or the
+ * other kind left by pins that were reused, remembered for a rollback.
+ */
+int synx_pin_txn_key_source(struct synx_pin_txn *t, const struct synx_key_source *src)
+{
+	char path[512], tmp[512];
+	ssize_t n;
+
+	for (unsigned int i = 0; i < sizeof(key_links) / sizeof(key_links[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", t->dir, key_links[i]);
+		n = readlink(path, t->old_key_target, sizeof(t->old_key_target) - 1);
+		if (n <= 0)
+			continue;
+		t->old_key_target[n] = '\0';
+		snprintf(t->old_key_link, sizeof(t->old_key_link), "%s", key_links[i]);
+		if (unlink(path))
+			return -errno;
+	}
+	if (src->kind == SYNX_KEY_RANDOM)
+		return 0;
+	snprintf(path, sizeof(path), "%s/%s", t->dir,
+		 src->kind == SYNX_KEY_FILE ? SYNX_KEY_LINK_FILE : SYNX_KEY_LINK_STATE);
+	snprintf(tmp, sizeof(tmp), "%s/key-link-tmp-%d", t->dir, (int)getpid());
+	unlink(tmp);
+	if (symlink(src->path, tmp) || rename(tmp, path)) {
+		int err = -errno;
+
+		unlink(tmp);
+		return err;
+	}
+	t->key_linked = true;
+	return 0;
+}
+
 int synx_pin_txn_mark_clsact(struct synx_pin_txn *t)
 {
 	char path[512];
@@ -579,6 +640,16 @@ void synx_pin_txn_rollback(struct synx_pin_txn *t)
 	if (t->marked) {
 		marker_path(path, sizeof(path), t->dir);
 		rmdir(path);
+	}
+	for (unsigned int i = 0; t->key_linked && i < sizeof(key_links) / sizeof(key_links[0]);
+	     i++) {
+		snprintf(path, sizeof(path), "%s/%s", t->dir, key_links[i]);
+		unlink(path);
+	}
+	if (t->old_key_link[0]) {
+		snprintf(path, sizeof(path), "%s/%s", t->dir, t->old_key_link);
+		if (symlink(t->old_key_target, path))
+			synx_warn("cannot restore %s: %s", path, strerror(errno));
 	}
 	if (t->linked) {
 		snprintf(path, sizeof(path), "%s/%s", SYNX_PIN_ROOT, t->name);

@@ -28,6 +28,7 @@
 #include <net/if.h>
 #include <bpf/libbpf.h>
 #include "synx_config.h"
+#include "keystore.h"
 #include "maps.h"
 
 #define SYNX_BPFFS "/sys/fs/bpf"
@@ -50,6 +51,15 @@
  * bpffs holds only BPF objects and directories, hence an empty directory.
  */
 #define SYNX_CLSACT_MARKER "clsact_created_by_synx"
+
+/*
+ * Where the running program's own-cookie key comes from (keystore.h), so
+ * that `config --rotate-key` writes the new key back there and `status`
+ * can say so: a link in the pin dir to the key file, named after the
+ * source.  No link: a random key (or kernel cookies, or an older synx).
+ */
+#define SYNX_KEY_LINK_FILE "key_file"
+#define SYNX_KEY_LINK_STATE "key_state"
 
 /* The pins of one interface of this network namespace. */
 struct synx_pins {
@@ -80,9 +90,12 @@ int synx_pins_list(struct synx_pins **out);
 /* The clsact marker in the pin dir @dir. */
 bool synx_clsact_marker_get(const char *dir);
 
+/* The key source recorded in the pin dir @dir; SYNX_KEY_RANDOM without one. */
+void synx_pins_key_source(const char *dir, struct synx_key_source *src);
+
 /*
- * Unlink every synx pin in @p's dir and the clsact marker, then the dir and
- * every name link to it. 0 or -errno.
+ * Unlink every synx pin in @p's dir, the key source link and the clsact
+ * marker, then the dir and every name link to it. 0 or -errno.
  */
 int synx_pins_remove(const struct synx_pins *p);
 
@@ -117,8 +130,11 @@ struct synx_pin_txn {
 	bool saved[__SYNX_MAP_IDX_MAX];          /* old[] holds the value it overwrote */
 	union synx_pin_value old[__SYNX_MAP_IDX_MAX];
 	bool created_dir;
-	bool linked;     /* the name link is ours */
-	bool marked;     /* the clsact marker is ours */
+	bool linked;           /* the name link is ours */
+	bool marked;           /* the clsact marker is ours */
+	bool key_linked;       /* the key source link is ours */
+	char old_key_link[32]; /* the one it replaced ("": none) */
+	char old_key_target[PATH_MAX];
 	struct btf *btf; /* the object's, for maps created here */
 	int btf_fd;      /* -1 without */
 };
@@ -147,6 +163,9 @@ int synx_pin_txn_mkdir(struct synx_pin_txn *t);
  * map created and pinned here that libbpf then reuses.  0 or -errno.
  */
 int synx_pin_txn_write(struct synx_pin_txn *t, enum synx_map_idx idx, const void *value);
+
+/* Record where the key comes from (nothing for SYNX_KEY_RANDOM).  0 or -errno. */
+int synx_pin_txn_key_source(struct synx_pin_txn *t, const struct synx_key_source *src);
 
 /* Record that attach created the clsact qdisc.  0 or -errno. */
 int synx_pin_txn_mark_clsact(struct synx_pin_txn *t);

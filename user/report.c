@@ -5,6 +5,7 @@
 #include "cli.h"
 #include "handoff.h"
 #include "keys.h"
+#include "keystore.h"
 #include "ports.h"
 #include "report.h"
 
@@ -35,8 +36,8 @@ const char *synx_cookie_mode_str(__u8 mode)
 }
 
 void synx_report_cookies(json_writer_t *jw, const struct synx_config *cfg,
-			 const struct synx_cookie_keys *keys, const struct synx_tc_info *tc,
-			 bool qdisc_created, bool kfunc)
+			 const struct synx_cookie_keys *keys, const struct synx_key_source *ks,
+			 const struct synx_tc_info *tc, bool qdisc_created, bool kfunc)
 {
 	bool own = cfg->version == SYNX_CONFIG_VERSION && cfg->cookie_mode == SYNX_COOKIE_OWN;
 	double age = keys ? synx_keys_age(keys) : -1;
@@ -56,6 +57,17 @@ void synx_report_cookies(json_writer_t *jw, const struct synx_config *cfg,
 				jw_null(jw);
 			else
 				jw_float(jw, age);
+		}
+		if (own && ks) {
+			jw_name(jw, "key_source");
+			jw_start_object(jw);
+			jw_string_field(jw, "kind", synx_key_kind_str(ks->kind));
+			jw_name(jw, "path");
+			if (ks->kind == SYNX_KEY_RANDOM)
+				jw_null(jw);
+			else
+				jw_string(jw, ks->path);
+			jw_end_object(jw);
 		}
 		jw_name(jw, "tc");
 		jw_start_object(jw);
@@ -81,6 +93,10 @@ void synx_report_cookies(json_writer_t *jw, const struct synx_config *cfg,
 		printf("never rotated\n");
 	else
 		printf("rotated %.0f s ago\n", age);
+	if (ks && ks->kind != SYNX_KEY_RANDOM)
+		printf("  key:         %s %s\n", synx_key_kind_str(ks->kind), ks->path);
+	else if (ks)
+		printf("  key:         random (a new one at the next attach)\n");
 	if (tc && tc->attached && tc->is_synx)
 		printf("  tc hand-off: %s program %u, clsact ingress prio %u handle 0x%x%s\n",
 		       SYNX_TC_PROG, tc->prog_id, tc->prio, tc->handle,

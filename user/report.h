@@ -29,13 +29,15 @@ void synx_config_diff(const struct synx_config *a, const struct synx_ports *pa,
 /*
  * The cookie mode, key state (never the keys themselves) and the tc
  * hand-off: a "cookies" JSON object, or text lines.  @keys and @tc may be
- * NULL when unknown; @qdisc_created: synx made the clsact qdisc; @kfunc:
- * the kernel has bpf_sk_assign_tcp_reqsk().
+ * NULL when unknown; @ks: where own cookies' key comes from (the path,
+ * never the key), NULL: unknown; @qdisc_created: synx made the clsact
+ * qdisc; @kfunc: the kernel has bpf_sk_assign_tcp_reqsk().
  */
 struct synx_cookie_keys;
+struct synx_key_source;
 struct synx_tc_info;
 void synx_report_cookies(json_writer_t *jw, const struct synx_config *cfg,
-			 const struct synx_cookie_keys *keys, const struct synx_tc_info *tc,
-			 bool qdisc_created, bool kfunc);
+			 const struct synx_cookie_keys *keys, const struct synx_key_source *ks,
+			 const struct synx_tc_info *tc, bool qdisc_created, bool kfunc);
 
 #endif

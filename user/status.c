@@ -168,6 +168,7 @@ static void tristate_field(json_writer_t *jw, const char *name, int v)
 struct own_state {
 	bool have_keys;
 	struct synx_cookie_keys keys;
+	struct synx_key_source key_source; /* from the pin dir's link */
 	struct synx_tc_info tc;
 	bool qdisc_created;
 	__u64 no_meta;        /* PASS_NO_META packets, summed over CPUs */
@@ -202,6 +203,8 @@ static void own_state_read(const struct synx_target *t, const struct synx_maps *
 	if (t->a.ifindex)
 		synx_tc_query(t->a.ifindex, &s->tc);
 	s->qdisc_created = t->pinned && synx_clsact_marker_get(t->pins.dir);
+	if (t->pinned)
+		synx_pins_key_source(t->pins.dir, &s->key_source);
 }
 
 /* What the whole namespace shares: sysctls, the kfunc, the firewall. */
@@ -340,8 +343,8 @@ static void print_target(const struct synx_target *t, const struct target_info *
 			jw_null(jw);
 		if (have_cfg) {
 			synx_report_config(jw, cfg, ports);
-			synx_report_cookies(jw, cfg, os->have_keys ? &os->keys : NULL, &os->tc,
-					    os->qdisc_created, kfunc);
+			synx_report_cookies(jw, cfg, os->have_keys ? &os->keys : NULL,
+					    &os->key_source, &os->tc, os->qdisc_created, kfunc);
 		}
 		if (t->a.attached && ti->have_kstate)
 			print_kernel_state(&ti->kstate, jw);
@@ -377,8 +380,8 @@ static void print_target(const struct synx_target *t, const struct target_info *
 		printf("  pins:        %s\n", dir);
 	if (have_cfg) {
 		synx_report_config(NULL, cfg, ports);
-		synx_report_cookies(NULL, cfg, os->have_keys ? &os->keys : NULL, &os->tc,
-				    os->qdisc_created, kfunc);
+		synx_report_cookies(NULL, cfg, os->have_keys ? &os->keys : NULL, &os->key_source,
+				    &os->tc, os->qdisc_created, kfunc);
 	}
 	if (t->a.attached && ti->have_kstate)
 		print_kernel_state(&ti->kstate, NULL);

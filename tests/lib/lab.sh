@@ -100,10 +100,19 @@ log() { echo "# $*"; } # kept in build/test-logs, shown only on failure
 # namespaces of its own (unshare), then, in there, mount a bpffs of its own
 # and bring lo up.  It returns only inside; everything the script creates
 # there (veths, pins, programs, sysctls) vanishes with its last process.
+#
+# synx keeps own-cookie keys in a state directory (SYNX_STATE_DIR, default
+# /var/lib/synx): the script gets one of its own, removed when it ends, so
+# no test writes there or shares another's keys.
 lab_private() {
+	local rc
 	if ! lab_private_entered; then
-		exec env SYNX_LAB_PRIVATE="$0" SYNX_LAB_PARENT_NS="$(readlink /proc/self/ns/net)" \
-			unshare --net --mount --propagation private "$0" "$@"
+		SYNX_STATE_DIR=$(mktemp -d /tmp/synx-state.XXXXXX) || return 1
+		env SYNX_LAB_PRIVATE="$0" SYNX_LAB_PARENT_NS="$(readlink /proc/self/ns/net)" \
+			SYNX_STATE_DIR="$SYNX_STATE_DIR" unshare --net --mount --propagation private "$0" "$@"
+		rc=$?
+		rm -rf "$SYNX_STATE_DIR"
+		exit $rc
 	fi
 	if [ "$(readlink /proc/self/ns/net)" = "${SYNX_LAB_PARENT_NS:-}" ]; then
 		echo "lab: refusing to run in the caller's network namespace" >&2
@@ -141,6 +150,8 @@ lab_init() {
 lab_start() {
 	_lab_names
 	LAB_TMP=$(mktemp -d "/tmp/synx-lab-$LAB_ID.XXXXXX")
+	# Own-cookie keys of this run only (see lab_private), gone with LAB_TMP.
+	export SYNX_STATE_DIR="$LAB_TMP/state"
 	trap lab_down EXIT
 	trap 'exit 130' INT TERM HUP
 }
