@@ -201,15 +201,6 @@ int synx_cmd_config(struct synx_cmdline *cl)
 					       strerror(-err));
 				goto out;
 			}
-			/*
-			 * Written where it came from before the program sees
-			 * it: the next attach loads this key, and a failure
-			 * here leaves the running key and the file as they
-			 * were.
-			 */
-			err = synx_keystore_save(ks, keys.cur);
-			if (err)
-				goto out;
 		}
 		if (o->cookie_period)
 			keys.period_shift = synx_period_shift(o->cookie_period);
@@ -239,12 +230,24 @@ int synx_cmd_config(struct synx_cmdline *cl)
 	 * The whole key struct in one update: the program copies it whole
 	 * too, so it never mixes a new cur with an old prev or generation.
 	 */
+	/*
+	 * A rotated key is written where it came from just before the program
+	 * sees it, after everything else that can fail: the next attach loads
+	 * this key, and a failure here leaves the running key and the file as
+	 * they were.
+	 */
+	if (o->rotate_key) {
+		err = synx_keystore_save(ks, keys.cur);
+		if (err)
+			goto out;
+	}
 	if (own && memcmp(&keys, &old_keys, sizeof(keys)) &&
 	    bpf_map_update_elem(m.fd[SYNX_MAP_IDX_KEYS], &key, &keys, BPF_ANY)) {
 		err = synx_err(SYNX_EXIT_FAIL, "cannot write the keys: %s", strerror(errno));
 		/* The file goes back to the key that runs. */
-		if (o->rotate_key)
-			synx_keystore_save(ks, old_keys.cur);
+		if (o->rotate_key && synx_keystore_save(ks, old_keys.cur))
+			synx_err(SYNX_EXIT_FAIL,
+				 "the key file now differs from the running key: rotate again");
 		goto out;
 	}
 	log_changes(ifname, &cur, old_ports, &cfg, cur_ports, &old_keys, &keys, o->from_file);

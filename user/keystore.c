@@ -385,8 +385,13 @@ void synx_keystore_forget(const struct synx_key_source *src)
 	struct stat st;
 	char dir[PATH_MAX], *slash;
 
-	if (src->created && !lstat(src->path, &st) && st.st_dev == src->dev &&
-	    st.st_ino == src->ino)
+	/*
+	 * Only a state-directory key: a --key-file may be shared by other
+	 * interfaces, and another attach may already run with the key this
+	 * one created.  An unused key file left behind is harmless.
+	 */
+	if (src->created && src->kind == SYNX_KEY_STATE && !lstat(src->path, &st) &&
+	    st.st_dev == src->dev && st.st_ino == src->ino)
 		unlink(src->path);
 	if (src->created_dir) {
 		snprintf(dir, sizeof(dir), "%s", src->path);
@@ -413,9 +418,19 @@ int synx_keystore_save(const struct synx_key_source *src, const __u64 key[2])
 		return err;
 	/* What is there must pass the checks a load makes: never overwrite a stranger's file. */
 	err = read_at(dfd, base, abs, what, old, NULL);
-	memset(old, 0, sizeof(old));
-	if (err <= 1) {
-		err = write_at(dfd, base, key, err == 0);
+	explicit_bzero(old, sizeof(old));
+	/*
+	 * A file that is gone (removed by hand, or out of this mount namespace's
+	 * view) is not made again: the key would go where the next attach may
+	 * not look, and the running key and the file would part.
+	 */
+	if (err == 1)
+		err = synx_err(
+			SYNX_EXIT_FAIL,
+			"%s %s: no longer there; not making a new one (restore it, or attach again)",
+			what, abs);
+	if (!err) {
+		err = write_at(dfd, base, key, true);
 		if (err)
 			err = synx_err(SYNX_EXIT_FAIL, "%s %s: cannot write the new key: %s", what,
 				       abs, strerror(-err));

@@ -50,8 +50,9 @@ const char *synx_key_kind_str(enum synx_key_kind kind);
 
 /*
  * The key attach loads: from @key_file (NULL: the state directory's file
- * for @ifname), read or else created (@src->created: this call made it,
- * and synx_keystore_forget() removes it again on a failed attach).  A state
+ * for @ifname), read or else created (@src->created: this call made it;
+ * synx_keystore_forget() removes a state-directory key it made again on a
+ * failed attach, never a --key-file, which others may share).  A state
  * directory that cannot be made on this system (read-only, no /var/lib)
  * gives a random key with a warning (@src->kind SYNX_KEY_RANDOM).
  * 0, or an exit code already reported; nothing is left behind on error.
@@ -59,7 +60,7 @@ const char *synx_key_kind_str(enum synx_key_kind kind);
 int synx_keystore_load(const char *key_file, const char *ifname, __u64 key[2],
 		       struct synx_key_source *src);
 
-/* Undo a load that created the file: remove it (only if it is still that file). */
+/* Undo a load that created a state-directory key (only if it is still that file). */
 void synx_keystore_forget(const struct synx_key_source *src);
 
 /*

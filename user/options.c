@@ -85,6 +85,12 @@ static int set_key_file(struct synx_cmdline *cl, const char *arg)
 {
 	if (!*arg)
 		return synx_err(SYNX_EXIT_USAGE, "--key-file: empty file name");
+	/* A service runs in /: a relative name would not mean what the file's author meant. */
+	if (cl->settings.from_file && *arg != '/')
+		return synx_err(
+			SYNX_EXIT_USAGE,
+			"key-file in a configuration file must be an absolute path, not '%.60s'",
+			arg);
 	if (strlen(arg) >= sizeof(cl->settings.key_file))
 		return synx_err(SYNX_EXIT_USAGE, "--key-file: path too long");
 	snprintf(cl->settings.key_file, sizeof(cl->settings.key_file), "%s", arg);
