@@ -440,7 +440,7 @@ static __always_inline struct synx_verdict syn_to_listener(struct synx_ctx *sx,
 	 * IPv4 options and IPv6 option or routing headers: the kernel checks
 	 * them (it drops source routes and options it must not skip), and
 	 * echoes record-route, timestamp and source-route options in its
-	 * SYN-ACK, which synx does not build.  Real clients send none, so
+	 * SYN-ACK, which synx does not build.  Few clients send them, so
 	 * the operator may drop them instead (a flood of them would otherwise
 	 * reach the kernel's own, slower, SYN handling).  Decided here, once
 	 * the SYN is known to reach a listener: the socket, address and

@@ -37,8 +37,9 @@
 /*
  * Drop, rather than pass to the kernel, SYNs to a listener that carry IPv4
  * options or an IPv6 hop-by-hop, destination-options or routing header
- * (drop_ip_options).  No real client sends them; passed, they reach the
- * kernel's own SYN handling, which answers a flood of them far slower.
+ * (drop_ip_options).  Few clients send them (IPv6 IOAM or PDM options,
+ * Mobile IPv6 home addresses); passed, they reach the kernel's own SYN
+ * handling, which answers a flood of them far slower.
  */
 #define SYNX_F_DROP_IP_OPTIONS (1U << 7)
 
