@@ -146,12 +146,12 @@ static int set_hop_limit(struct synx_cmdline *cl, const char *arg)
 
 static int set_no_listener(struct synx_cmdline *cl, const char *arg)
 {
-	return synx_parse_no_listener(arg, &cl->settings.no_listener);
+	return synx_parse_pass_drop("--no-listener", arg, &cl->settings.no_listener);
 }
 
 static int set_ip_options(struct synx_cmdline *cl, const char *arg)
 {
-	return synx_parse_ip_options(arg, &cl->settings.ip_options);
+	return synx_parse_pass_drop("--ip-options", arg, &cl->settings.ip_options);
 }
 
 /* attach: a flag (@arg NULL); config: on|off. */

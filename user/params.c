@@ -74,25 +74,17 @@ int synx_parse_ttl(const char *what, const char *s, int *out)
 	return err;
 }
 
-int synx_parse_no_listener(const char *s, int *out)
-{
-	if (!strcmp(s, "pass"))
-		*out = SYNX_NOLISTEN_PASS;
-	else if (!strcmp(s, "drop"))
-		*out = SYNX_NOLISTEN_DROP;
-	else
-		return synx_err(SYNX_EXIT_USAGE, "--no-listener: '%s' is not pass or drop", s);
-	return 0;
-}
+_Static_assert(SYNX_NOLISTEN_PASS == 0 && SYNX_NOLISTEN_DROP == 1,
+	       "--no-listener is parsed as pass (0) or drop (1)");
 
-int synx_parse_ip_options(const char *s, int *out)
+int synx_parse_pass_drop(const char *what, const char *s, int *out)
 {
 	if (!strcmp(s, "pass"))
 		*out = 0;
 	else if (!strcmp(s, "drop"))
 		*out = 1;
 	else
-		return synx_err(SYNX_EXIT_USAGE, "--ip-options: '%s' is not pass or drop", s);
+		return synx_err(SYNX_EXIT_USAGE, "%s: '%s' is not pass or drop", what, s);
 	return 0;
 }
 

@@ -56,8 +56,8 @@ int synx_parse_uint(const char *what, const char *s, unsigned long min, unsigned
 		    unsigned long *out);
 int synx_parse_mode(const char *s, enum xdp_attach_mode *mode);
 int synx_parse_ttl(const char *what, const char *s, int *out);
-int synx_parse_no_listener(const char *s, int *out);
-int synx_parse_ip_options(const char *s, int *out);
+/* pass (0) or drop (1), for --no-listener and --ip-options. */
+int synx_parse_pass_drop(const char *what, const char *s, int *out);
 int synx_parse_cookies(const char *s, enum synx_cookie_choice *c);
 /* on|off into 1|0. */
 int synx_parse_onoff(const char *what, const char *s, int *out);
