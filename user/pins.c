@@ -99,6 +99,18 @@ static int pins_fill(struct synx_pins *p, __u64 cookie, int ifindex, bool roots)
 	return roots ? check_dir(p->dir, &p->exists) : 0;
 }
 
+/* What every lookup keys pins by: this namespace's cookie, and whether the roots are safe. */
+static int pins_context(__u64 *cookie, bool *roots)
+{
+	int err;
+
+	err = synx_netns_cookie(cookie);
+	if (err)
+		return synx_err(SYNX_EXIT_FAIL, "cannot identify the network namespace: %s",
+				strerror(-err));
+	return check_roots(roots);
+}
+
 int synx_pins_of(int ifindex, struct synx_pins *p)
 {
 	__u64 cookie;
@@ -106,11 +118,7 @@ int synx_pins_of(int ifindex, struct synx_pins *p)
 	int err;
 
 	memset(p, 0, sizeof(*p));
-	err = synx_netns_cookie(&cookie);
-	if (err)
-		return synx_err(SYNX_EXIT_FAIL, "cannot identify the network namespace: %s",
-				strerror(-err));
-	err = check_roots(&roots);
+	err = pins_context(&cookie, &roots);
 	return err ? err : pins_fill(p, cookie, ifindex, roots);
 }
 
@@ -162,11 +170,7 @@ int synx_pins_find(const char *ifname, struct synx_pins *p)
 	int ifindex, err;
 
 	memset(p, 0, sizeof(*p));
-	err = synx_netns_cookie(&cookie);
-	if (err)
-		return synx_err(SYNX_EXIT_FAIL, "cannot identify the network namespace: %s",
-				strerror(-err));
-	err = check_roots(&roots);
+	err = pins_context(&cookie, &roots);
 	if (err)
 		return err;
 	ifindex = if_nametoindex(ifname);
@@ -226,11 +230,7 @@ int synx_pins_list(struct synx_pins **out)
 	DIR *d;
 
 	*out = NULL;
-	err = synx_netns_cookie(&cookie);
-	if (err)
-		return -synx_err(SYNX_EXIT_FAIL, "cannot identify the network namespace: %s",
-				 strerror(-err));
-	err = check_roots(&roots);
+	err = pins_context(&cookie, &roots);
 	if (err)
 		return -err;
 	d = roots ? opendir(SYNX_PIN_ROOT "/" SYNX_PIN_STATE) : NULL;

@@ -242,21 +242,27 @@ static int frame_arg(char *args, __u8 *in, size_t *len, char **rest)
 	return 0;
 }
 
+/* The optional IFINDEX after a command's other arguments (0: none). */
+static __u32 ifindex_arg(char **rest)
+{
+	char *ifs = strtok_r(NULL, " \t", rest);
+
+	return ifs ? strtoul(ifs, NULL, 0) : 0;
+}
+
 static void cmd_run(char *args)
 {
 	static __u8 in[TR_FRAME_MAX], out[TR_FRAME_OUT_MAX];
 	static struct tr_counters before, after;
-	char *rest = NULL, *ifs;
-	__u32 out_len = sizeof(out), retval = 0, ifindex = 0;
+	char *rest = NULL;
+	__u32 out_len = sizeof(out), retval = 0, ifindex;
 	size_t len;
 	__u64 t0, t1;
 	int err;
 
 	if (frame_arg(args, in, &len, &rest))
 		return;
-	ifs = strtok_r(NULL, " \t", &rest);
-	if (ifs)
-		ifindex = strtoul(ifs, NULL, 0);
+	ifindex = ifindex_arg(&rest);
 	err = counters_read(&before);
 	if (err) {
 		reply_err(-err, "read counters");
@@ -399,17 +405,15 @@ static int side_load(struct bpf_program **prog)
 static void cmd_prun(char *args)
 {
 	static __u8 in[TR_FRAME_MAX], out[TR_FRAME_OUT_MAX];
-	__u32 out_len = sizeof(out), retval = 0, ifindex = 0;
+	__u32 out_len = sizeof(out), retval = 0, ifindex;
 	struct bpf_program *prog = NULL;
-	char *rest = NULL, *ifs;
+	char *rest = NULL;
 	size_t len;
 	int err;
 
 	if (frame_arg(args, in, &len, &rest))
 		return;
-	ifs = strtok_r(NULL, " \t", &rest);
-	if (ifs)
-		ifindex = strtoul(ifs, NULL, 0);
+	ifindex = ifindex_arg(&rest);
 	err = side_load(&prog);
 	if (err) {
 		reply_err(-err, side_path ? side_path : "no side object (-p)");
