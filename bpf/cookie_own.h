@@ -9,16 +9,18 @@
  *
  *   MAC  SipHash-2-4(key, saddr, daddr, sport, dport, client ISN, count,
  *        low 10 bits of the cookie), so no field can be changed without it;
- *   T    the cookie clock (period 2^period_shift ns, ~68.7 s by default):
- *        an ACK is checked against the one count with that parity that is
- *        now or one period ago, so a cookie lives one to two periods and
- *        costs one hash to check;
+ *   T    the low bit of the cookie clock's count (period 2^period_shift
+ *        ns, ~68.7 s by default; the clock is the boot clock, or TAI for
+ *        hosts sharing a key): see own_cookie_check();
  *   MSS  8 entries per family, finer than the kernel's 4.
  *
  * Forgery: every 32-bit value decodes to a well-formed cookie, so a random
  * ACK succeeds only by matching 22 MAC bits: probability 2^-22 (2.4e-7)
- * per forged ACK, 2^-21 during the two periods after a key rotation, when
- * the previous key is tried too.  tests/robust holds the program to it.
+ * per MAC tried, one MAC per ACK but for the two periods after a key
+ * rotation or a period change (own_cookie_check()).  Hosts sharing a key
+ * accept each other's cookies, so for a forger a fleet is one host: the
+ * bound is per ACK, whichever host receives it.  tests/robust holds the
+ * program to it.
  */
 #ifndef SYNX_BPF_COOKIE_OWN_H
 #define SYNX_BPF_COOKIE_OWN_H
@@ -26,6 +28,7 @@
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
+#include <bpf/bpf_core_read.h>
 #include "synx_config.h"
 #include "synx_cookie.h"
 #include "maps.h"
@@ -123,17 +126,33 @@ __noinline __u32 own_mac(const struct own_key *key, const struct synx_flow *f, _
 	return (__u32)(sip_final(&s) >> (64 - SYNX_OWN_MAC_BITS));
 }
 
-static __always_inline __u32 own_count(const struct synx_cookie_keys *k, __u64 now)
+/*
+ * The cookie clock at program-clock time @now: the boot clock itself, or
+ * TAI for hosts that share keys.  The enum test lets a kernel without the
+ * TAI helper load the program (the loader refuses the TAI clock there).
+ */
+static __always_inline __u64 own_clock(const struct synx_cookie_keys *k, __u64 now)
 {
-	return (__u32)(now >> own_period_shift(k));
+	if (k->clock == SYNX_CLOCK_TAI &&
+	    bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_ktime_get_tai_ns))
+		now = bpf_ktime_get_tai_ns();
+	return now + k->clock_offset_ns;
 }
 
-/* The ISN for a SYN of flow @f offering @c, at CLOCK_MONOTONIC time @now. */
+/* @t's count under @shift, moved back one if its parity is not @t_bit's. */
+static __always_inline __u32 own_count_of(__u64 t, __u32 shift, __u32 t_bit)
+{
+	__u32 count = (__u32)(t >> shift);
+
+	return (count & 1) == t_bit ? count : count - 1;
+}
+
+/* The ISN for a SYN of flow @f offering @c, at program-clock time @now. */
 static __always_inline __u32 own_cookie_issue(const struct synx_cookie_keys *k,
 					      const struct synx_flow *f, const struct own_cookie *c,
 					      __u64 now)
 {
-	__u32 count = own_count(k, now);
+	__u32 count = (__u32)(own_clock(k, now) >> own_period_shift(k));
 	__u32 meta = (count & 1) << SYNX_OWN_T_SHIFT |
 		     own_mss_index(f->ipv6, c->mss) << SYNX_OWN_MSS_SHIFT |
 		     (c->wscale & 0xf) << SYNX_OWN_WS_SHIFT | (c->sack ? SYNX_OWN_SACK : 0) |
@@ -143,34 +162,70 @@ static __always_inline __u32 own_cookie_issue(const struct synx_cookie_keys *k,
 	       meta;
 }
 
+/* Program-clock time @now is within two periods of 2^@shift after @since. */
+static __always_inline int own_within(__u64 now, __u64 since, __u32 shift)
+{
+	return since && (__s64)(now - since) <= (__s64)(2ULL << shift);
+}
+
 /*
  * Check @cookie (the ACK's ack - 1) for flow @f (client ISN = seq - 1) and
  * decode it into @c.  Returns 0 when valid.
+ *
+ * The count checked is the one with the cookie's parity that is now or one
+ * period before: a cookie lives one to two periods and costs one MAC.  On
+ * the TAI clock "now" is SYNX_CLOCK_SKEW_NS ahead: a host up to that much
+ * behind the issuer still finds the issuing period (any host ahead of it
+ * by less than a period does anyway), and a cookie lives at least one
+ * period less twice the skew.  For two periods after a change, cookies
+ * from before it live out their lifetime too: those of the previous key
+ * (a rotation), and those of the previous period length.  Each adds one
+ * MAC, so the forgery probability of an ACK is 2^-22 at most times the
+ * number of MACs tried: 2^-22 normally, up to 3 * 2^-22 while both a
+ * rotation and a period change are recent.
  */
 static __always_inline int own_cookie_check(const struct synx_cookie_keys *k,
 					    const struct synx_flow *f, __u32 cookie,
 					    struct own_cookie *c)
 {
 	__u64 now = synx_now_ns();
-	__u32 count = own_count(k, now);
+	__u64 t = own_clock(k, now) + (k->clock == SYNX_CLOCK_TAI ? SYNX_CLOCK_SKEW_NS : 0);
+	__u32 shift = own_period_shift(k);
 	__u32 meta = cookie & SYNX_OWN_META_MASK;
 	__u32 mac = cookie >> (32 - SYNX_OWN_MAC_BITS);
+	__u32 t_bit = meta >> SYNX_OWN_T_SHIFT & 1;
+	__u32 count = own_count_of(t, shift, t_bit);
 
-	/* The count with the cookie's parity: this period or the one before. */
-	if ((count & 1) != (meta >> SYNX_OWN_T_SHIFT & 1))
-		count--;
-	if (own_mac((const struct own_key *)k->cur, f, count, meta) != mac) {
-		/* Cookies from before a rotation live out their lifetime. */
-		if (!k->rotated_ns ||
-		    (__s64)(now - k->rotated_ns) > (__s64)(2ULL << own_period_shift(k)) ||
-		    own_mac((const struct own_key *)k->prev, f, count, meta) != mac)
-			return -1;
-	}
+	if (own_mac((const struct own_key *)k->cur, f, count, meta) == mac)
+		goto valid;
+	if (own_within(now, k->rotated_ns, shift) &&
+	    own_mac((const struct own_key *)k->prev, f, count, meta) == mac)
+		goto valid;
+	if (k->prev_shift && k->prev_shift != shift &&
+	    own_within(now, k->shift_changed_ns, k->prev_shift) &&
+	    own_mac((const struct own_key *)k->cur, f, own_count_of(t, k->prev_shift, t_bit),
+		    meta) == mac)
+		goto valid;
+	return -1;
+valid:
 	c->mss = own_mss_value(f->ipv6, meta >> SYNX_OWN_MSS_SHIFT & 7);
 	c->wscale = meta >> SYNX_OWN_WS_SHIFT & 0xf;
 	c->sack = !!(meta & SYNX_OWN_SACK);
 	c->ecn = !!(meta & SYNX_OWN_ECN);
 	return 0;
+}
+
+/*
+ * Own cookies to check on an ACK: always in own mode; in kernel mode only
+ * until own_until_ns, the lifetime of those issued before a switch to it.
+ */
+static __always_inline const struct synx_cookie_keys *own_keys_for_ack(const struct synx_config *cfg)
+{
+	const struct synx_cookie_keys *k = own_keys();
+
+	if (!k || cfg->cookie_mode == SYNX_COOKIE_OWN)
+		return k;
+	return k->own_until_ns && (__s64)(k->own_until_ns - synx_now_ns()) > 0 ? k : NULL;
 }
 
 #endif /* SYNX_BPF_COOKIE_OWN_H */

@@ -626,8 +626,7 @@ static __always_inline struct synx_verdict listener_ack(struct synx_ctx *sx,
 	if (followup_match(&f, seq, ack))
 		return SYNX_PASS(COOKIE_FOLLOWUP);
 
-	if (sx->cfg->cookie_mode == SYNX_COOKIE_OWN)
-		keys = own_keys();
+	keys = own_keys_for_ack(sx->cfg);
 	if (keys && !own_cookie_check(keys, &f, ack - 1, &c))
 		v = ack_own_pass(sx, p, &c); /* packet pointers may change here */
 	/* Not an own cookie: it may still be the kernel's (cookie_kernel.h). */

@@ -105,17 +105,48 @@ struct synx_ports {
 };
 
 /*
- * Keys of synx's own cookies, map synx_keys[0], written by the loader from
- * getrandom(); never in the object file.  Until generation is non-zero the
- * program does not trust the entry and behaves as in SYNX_COOKIE_KERNEL.
+ * Which clock counts own cookies' periods.  Each host's own boot clock by
+ * default; hosts that share a key (a --key-file) and agree on TAI (NTP or
+ * PTP sync, the same TAI offset) issue and accept each other's cookies on
+ * the TAI clock.
+ */
+enum synx_cookie_clock {
+	SYNX_CLOCK_BOOT = 0, /* CLOCK_MONOTONIC, as synx_now_ns() (bpf/clock.h) */
+	SYNX_CLOCK_TAI = 1,  /* CLOCK_TAI, bpf_ktime_get_tai_ns() (Linux 6.1+) */
+};
+
+/*
+ * On the TAI clock a cookie is checked against the period of "now + this":
+ * a host whose clock is up to this much behind the issuer's still finds
+ * the issuing period, and a cookie's life shrinks by at most twice this
+ * (bpf/cookie_own.h).
+ */
+#define SYNX_CLOCK_SKEW_NS 2000000000ULL
+
+/*
+ * Keys of synx's own cookies, map synx_keys[0], written by the loader
+ * (from getrandom() or a key file); never in the object file.  Until
+ * generation is non-zero the program does not trust the entry and behaves
+ * as in SYNX_COOKIE_KERNEL.  The *_ns times are the program's clock
+ * (CLOCK_MONOTONIC), whatever the cookie clock.
  */
 struct synx_cookie_keys {
 	__u64 cur[2];      /* SipHash-2-4 key for new cookies */
 	__u64 prev[2];     /* the key before the last rotation, still checked */
-	__u64 rotated_ns;  /* CLOCK_MONOTONIC time of that rotation; 0: none */
+	__u64 rotated_ns;  /* time of that rotation; 0: none */
 	__u32 generation;  /* keys written so far: 1 after attach, +1 per rotation */
 	__u8 period_shift; /* cookie clock period 2^shift ns; 0: SYNX_COOKIE_PERIOD_SHIFT */
-	__u8 pad[3];
+	__u8 prev_shift;   /* the period shift before the last change of it */
+	__u8 clock;        /* enum synx_cookie_clock */
+	__u8 pad;
+	__u64 shift_changed_ns; /* time of the last period change; 0: none */
+	/*
+	 * Kernel cookie mode after own cookies: own cookies issued before the
+	 * switch are still checked (and handed to synx_tc) until this time;
+	 * 0: never.  Own mode ignores it.
+	 */
+	__u64 own_until_ns;
+	__s64 clock_offset_ns; /* added to the cookie clock: tests only (SYNX_TEST_CLOCK_OFFSET_MS) */
 };
 
 /*
@@ -160,6 +191,6 @@ enum synx_addr_hash {
 _Static_assert(sizeof(struct synx_config) == 36, "synx_config layout is ABI");
 _Static_assert(sizeof(struct synx_state) == 8, "synx_state layout is ABI");
 _Static_assert(sizeof(struct synx_ports) == 8192, "synx_ports layout is ABI");
-_Static_assert(sizeof(struct synx_cookie_keys) == 48, "synx_cookie_keys layout is ABI");
+_Static_assert(sizeof(struct synx_cookie_keys) == 72, "synx_cookie_keys layout is ABI");
 
 #endif /* SYNX_CONFIG_H */

@@ -13,6 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <linux/if_link.h>
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <xdp/libxdp.h>
 #include "synx_config.h"
@@ -61,13 +64,12 @@ static int resolve_cookies(struct synx_opts *o, struct bpf_program *tc, bool *kf
 {
 	*kfunc = synx_kfunc_available();
 	*note = NULL;
-	if (o->cookies == SYNX_COOKIES_KERNEL) {
-		if (o->cookie_period || o->key_file[0])
-			return synx_err(SYNX_EXIT_USAGE,
-					"%s applies to own cookies, not --cookies kernel",
-					o->cookie_period ? "--cookie-period" : "--key-file");
+	/*
+	 * Kernel cookies keep --key-file, --cookie-period and --cookie-clock:
+	 * they say which own cookies, issued before a switch, stay valid.
+	 */
+	if (o->cookies == SYNX_COOKIES_KERNEL)
 		return 0;
-	}
 	if (!*kfunc)
 		*note = "the kernel has no " SYNX_KFUNC_REQSK
 			"() (Linux 6.9+), so synx uses the kernel's SYN cookies";
@@ -99,6 +101,262 @@ static int tc_attach_error(int err, const char *ifname)
 			ifname, strerror(-err));
 }
 
+/* The TAI helper, as the program would call it (Linux 6.1+). */
+static bool tai_available(void)
+{
+	return libbpf_probe_bpf_helper(BPF_PROG_TYPE_XDP, BPF_FUNC_ktime_get_tai_ns, NULL) > 0;
+}
+
+/*
+ * The keys the new program starts with, in @keys (zero: none).
+ *
+ * Own cookies: the key of the key file or the state directory.  Taking
+ * over from a running synx (@old, for --replace), its keys carry on: the
+ * same key keeps its history, another one is a rotation (the running key
+ * stays valid for its cookies' lifetime), and a new period keeps the old
+ * one for the cookies issued under it.
+ *
+ * Kernel cookies: own cookies issued before the switch stay valid for
+ * their lifetime (two periods; @own_window is set, and synx_tc must run
+ * that long), from the running program's keys, else from a key kept in a
+ * key file or the state directory by an earlier own-cookie attach.  Only
+ * where own cookies could run at all (@can_own).
+ *
+ * 0 or an exit code already reported; @ks says where the key came from
+ * (for @old's keys, the caller filled it in from the pins).
+ */
+static int attach_keys(const struct synx_opts *o, const char *ifname, bool own, bool can_own,
+		       const struct synx_cookie_keys *old, struct synx_cookie_keys *keys,
+		       struct synx_key_source *ks, bool *own_window)
+{
+	__u8 shift = o->cookie_period ? synx_period_shift(o->cookie_period) : 0;
+	bool had = old && old->generation;
+	__u64 key[2], now;
+	__s64 offset;
+	int clock, err;
+
+	memset(keys, 0, sizeof(*keys));
+	*own_window = false;
+	if (synx_keys_test_offset(&offset))
+		return synx_err(SYNX_EXIT_USAGE, "%s: not a number of milliseconds within +-%lld",
+				SYNX_TEST_CLOCK_OFFSET_ENV, SYNX_TEST_CLOCK_OFFSET_MAX_MS);
+	if (offset)
+		synx_warn("%s: the cookie clock is offset by %lld ms (%s: for tests only)", ifname,
+			  (long long)(offset / 1000000), SYNX_TEST_CLOCK_OFFSET_ENV);
+	clock = o->cookie_clock >= 0 ? o->cookie_clock : SYNX_CLOCK_BOOT;
+	if (clock == SYNX_CLOCK_TAI && !tai_available())
+		return synx_err(
+			SYNX_EXIT_USAGE,
+			"--cookie-clock tai: this kernel has no bpf_ktime_get_tai_ns() (Linux 6.1+)");
+	/* A cookie lives at least one period less twice the skew allowed (cookie_own.h). */
+	if (clock == SYNX_CLOCK_TAI && (shift ? shift : SYNX_COOKIE_PERIOD_SHIFT) < 33)
+		return synx_err(
+			SYNX_EXIT_USAGE,
+			"--cookie-clock tai needs --cookie-period 8 or more: cookies are checked %.0f s ahead, for hosts whose clocks differ",
+			SYNX_CLOCK_SKEW_NS / 1e9);
+	err = synx_bpf_clock_ns(&now);
+	if (err)
+		return synx_err(SYNX_EXIT_FAIL, "cannot read the program's clock: %s",
+				strerror(-err));
+
+	if (own) {
+		err = synx_keystore_load(o->key_file[0] ? o->key_file : NULL, ifname, key, ks);
+		if (err)
+			return err;
+		if (had) {
+			*keys = *old;
+			if (memcmp(key, old->cur, sizeof(key))) {
+				memcpy(keys->prev, old->cur, sizeof(keys->prev));
+				memcpy(keys->cur, key, sizeof(keys->cur));
+				keys->rotated_ns = now;
+				keys->generation = old->generation + 1 ? old->generation + 1 : 1;
+			}
+			synx_keys_set_period(keys, shift, now);
+		} else {
+			err = synx_keys_init(keys, key, shift);
+		}
+		memset(key, 0, sizeof(key));
+		if (err)
+			return synx_err(SYNX_EXIT_FAIL, "getrandom: %s", strerror(-err));
+		keys->own_until_ns = 0;
+	} else if (had && can_own) {
+		/* From own cookies, or from a kernel mode still checking them. */
+		*keys = *old;
+		if (old->own_until_ns == 0)
+			keys->own_until_ns =
+				now + (2ULL << (old->period_shift ? old->period_shift
+								  : SYNX_COOKIE_PERIOD_SHIFT));
+		*own_window = (__s64)(keys->own_until_ns - now) > 0;
+		if (!*own_window)
+			memset(keys, 0, sizeof(*keys));
+		return 0; /* the clock and period of the cookies out there */
+	} else if (can_own) {
+		err = synx_keystore_peek(o->key_file[0] ? o->key_file : NULL, ifname, key, ks);
+		if (err == 1 && o->key_file[0])
+			return synx_err(SYNX_EXIT_USAGE, "--key-file %s: no such key file",
+					o->key_file);
+		if (err == 1)
+			return 0;
+		if (err)
+			return err;
+		err = synx_keys_init(keys, key, shift);
+		memset(key, 0, sizeof(key));
+		if (err)
+			return synx_err(SYNX_EXIT_FAIL, "cannot use the key: %s", strerror(-err));
+		keys->own_until_ns = now + (2ULL << (shift ? shift : SYNX_COOKIE_PERIOD_SHIFT));
+		*own_window = true;
+	} else {
+		return 0;
+	}
+	if (had && old->clock != clock)
+		synx_warn(
+			"%s: the cookie clock changes from %s to %s: own cookies issued in the last %.0f s by the running program are no longer valid",
+			ifname, old->clock == SYNX_CLOCK_TAI ? "tai" : "boot",
+			clock == SYNX_CLOCK_TAI ? "tai" : "boot",
+			2 * synx_period_seconds(old->period_shift));
+	keys->clock = clock;
+	keys->clock_offset_ns = offset;
+	return 0;
+}
+
+/* XDP_FLAGS_* of a running program's mode. */
+static __u32 mode_flags(enum xdp_attach_mode mode)
+{
+	switch (mode) {
+	case XDP_MODE_SKB:
+		return XDP_FLAGS_SKB_MODE;
+	case XDP_MODE_HW:
+		return XDP_FLAGS_HW_MODE;
+	default:
+		return XDP_FLAGS_DRV_MODE;
+	}
+}
+
+/*
+ * --replace: the loaded @prog takes the place of the running @old in one
+ * netlink request (XDP_FLAGS_REPLACE: refused, changing nothing, should
+ * another program have replaced @old meanwhile).  0 or -errno.
+ */
+static int replace_xdp(int ifindex, const struct synx_attachment *old, int prog_fd)
+{
+	int old_fd = bpf_prog_get_fd_by_id(old->prog_id), err;
+	LIBBPF_OPTS(bpf_xdp_attach_opts, xo, .old_prog_fd = old_fd);
+
+	if (old_fd < 0)
+		return -errno;
+	err = bpf_xdp_attach(ifindex, prog_fd, XDP_FLAGS_REPLACE | mode_flags(old->mode), &xo);
+	close(old_fd);
+	return err;
+}
+
+/*
+ * Whether --replace can take over from what runs on @ifname: a synx
+ * program attached directly (libxdp's dispatcher would rebuild itself in
+ * two steps), in the mode asked for.  0 or an exit code.
+ */
+static int replace_check(const struct synx_opts *o, const struct synx_attachment *a,
+			 const char *ifname)
+{
+	if (a->dispatcher)
+		return synx_err(
+			SYNX_EXIT_USAGE,
+			"--replace: synx runs on %s behind libxdp's dispatcher, which cannot swap one program in a single step; 'synx detach %s' and attach again",
+			ifname, ifname);
+	if (o->mode != XDP_MODE_UNSPEC && o->mode != a->mode)
+		return synx_err(
+			SYNX_EXIT_USAGE,
+			"--replace: synx runs on %s in %s mode, and the kernel runs one mode at a time; 'synx detach %s' and attach in %s mode",
+			ifname, synx_mode_str(a->mode), ifname, synx_mode_str(o->mode));
+	return 0;
+}
+
+/*
+ * What --replace takes over from the program running on @a's interface:
+ * its keys (zero for kernel cookies, or a program without synx keys),
+ * where its key came from (pins of a `synx attach`; none for `ip link`)
+ * and its tc filter.  0 or an exit code.
+ */
+static int read_running(const struct synx_attachment *a, const char *ifname,
+			struct synx_cookie_keys *keys, struct synx_key_source *ks,
+			struct synx_tc_info *tci)
+{
+	struct synx_pins pins;
+	struct synx_maps m;
+	__u32 key = 0;
+	int err;
+
+	memset(keys, 0, sizeof(*keys));
+	memset(ks, 0, sizeof(*ks));
+	err = synx_maps_open_prog(a->prog_id, &m);
+	if (err)
+		return err;
+	if (m.fd[SYNX_MAP_IDX_KEYS] >= 0 &&
+	    bpf_map_lookup_elem(m.fd[SYNX_MAP_IDX_KEYS], &key, keys))
+		memset(keys, 0, sizeof(*keys));
+	synx_maps_close(&m);
+	if (!synx_pins_of(a->ifindex, &pins) && pins.exists)
+		synx_pins_key_source(pins.dir, ks);
+	err = synx_tc_query(a->ifindex, tci);
+	if (err)
+		return synx_err(SYNX_EXIT_FAIL, "cannot query tc on %s: %s", ifname,
+				strerror(-err));
+	return 0;
+}
+
+/*
+ * --replace: load the new object, put its synx_tc in place of the running
+ * one (a filter replace), then its XDP program in place of the running one
+ * (XDP_FLAGS_REPLACE).  Between the two, the old XDP program's hand-offs
+ * reach the new synx_tc: the metadata is the same (synx_cookie.h).  On
+ * failure the running programs are as they were.  0 or an exit code.
+ */
+static int replace_programs(struct synx *skel, int ifindex, const struct synx_attachment *a,
+			    struct bpf_program *tc, const struct synx_tc_info *old_tc,
+			    struct synx_tc_info *tci, bool *qdisc_created, const char *ifname)
+{
+	bool gone;
+	int err;
+
+	*qdisc_created = false;
+	err = synx__load(skel);
+	if (err)
+		return synx_err(SYNX_EXIT_FAIL,
+				"cannot load the synx object: %s (-v for the verifier log)",
+				strerror(-err));
+	if (tc) {
+		err = synx_tc_attach(ifindex, bpf_program__fd(tc), qdisc_created);
+		if (err)
+			return tc_attach_error(err, ifname);
+	}
+	err = replace_xdp(ifindex, a, bpf_program__fd(skel->progs.synx_xdp));
+	if (err) {
+		int fd = old_tc->attached && old_tc->is_synx
+				 ? bpf_prog_get_fd_by_id(old_tc->prog_id)
+				 : -1;
+		bool created;
+
+		if (fd >= 0) {
+			synx_tc_attach(ifindex, fd, &created);
+			close(fd);
+		} else if (tc) {
+			synx_tc_detach(ifindex, *qdisc_created, &gone);
+		}
+		*qdisc_created = false;
+		if (err == -EEXIST || err == -EBUSY)
+			return synx_err(
+				SYNX_EXIT_FAIL,
+				"--replace: the program on %s changed meanwhile; nothing replaced",
+				ifname);
+		return synx_err(SYNX_EXIT_FAIL, "--replace on %s failed: %s; nothing replaced",
+				ifname, strerror(-err));
+	}
+	/* Kernel cookies with no own cookie left to check: synx_tc has nothing to do. */
+	if (!tc && old_tc->attached && old_tc->is_synx)
+		synx_tc_detach(ifindex, false, &gone);
+	synx_tc_query(ifindex, tci);
+	return 0;
+}
+
 int synx_cmd_attach(struct synx_cmdline *cl)
 {
 	struct synx_opts *o = &cl->settings;
@@ -116,7 +374,11 @@ int synx_cmd_attach(struct synx_cmdline *cl)
 	enum xdp_attach_mode mode;
 	unsigned int mtu;
 	int ifindex, err;
+	struct synx_cookie_keys old_keys = {};
+	struct synx_tc_info old_tc = {};
+	__u32 old_prog = 0;
 	bool attached = false, tc_attached = false, qdisc_created = false, kfunc, own;
+	bool replacing, own_window, with_tc;
 
 	if (!txn || !ks) {
 		free(txn);
@@ -138,12 +400,22 @@ int synx_cmd_attach(struct synx_cmdline *cl)
 			       strerror(-err));
 		goto out;
 	}
-	if (a.attached) {
+	if (a.attached && !o->replace) {
 		err = synx_err(
 			SYNX_EXIT_ATTACHED,
-			"synx is already attached to %s (program %u): use 'synx config %s' to change it, or 'synx detach %s' first",
-			ifname, a.prog_id, ifname, ifname);
+			"synx is already attached to %s (program %u): use 'synx config %s' to change it, 'synx attach %s --replace' to replace it, or 'synx detach %s' first",
+			ifname, a.prog_id, ifname, ifname, ifname);
 		goto out;
+	}
+	/* With nothing to replace, --replace is a plain attach. */
+	replacing = o->replace && a.attached;
+	old_prog = a.prog_id;
+	if (replacing) {
+		err = replace_check(o, &a, ifname);
+		if (!err)
+			err = read_running(&a, ifname, &old_keys, ks, &old_tc);
+		if (err)
+			goto out;
 	}
 
 	skel = synx__open();
@@ -158,13 +430,6 @@ int synx_cmd_attach(struct synx_cmdline *cl)
 	if (err)
 		goto out;
 	own = o->cookies == SYNX_COOKIES_OWN;
-	/*
-	 * Kernel cookies never load synx_tc: its kfunc call would fail to
-	 * resolve (or verify) on kernels before 6.9, which kernel mode serves.
-	 */
-	if (tc && !own)
-		bpf_program__set_autoload(tc, false);
-
 	synx_sysctls_read(&k);
 	synx_opts_apply(o, NULL, &k, &cfg);
 	/* Also the built-in fallback, should the config map ever read as unset. */
@@ -182,30 +447,29 @@ int synx_cmd_attach(struct synx_cmdline *cl)
 	}
 	if (err)
 		goto out;
-	if (own) {
+	/*
+	 * Which own cookies stay valid decides whether synx_tc runs.  The
+	 * key last among the checks: a hostile key file refuses the attach
+	 * before anything exists; a key file created here is the first
+	 * change, and the rollback removes it.
+	 */
+	err = attach_keys(o, ifname, own, kfunc && tc, replacing ? &old_keys : NULL, &keys, ks,
+			  &own_window);
+	if (err)
+		goto fail;
+	with_tc = own || own_window;
+	/*
+	 * Kernel cookies never load synx_tc (unless own cookies issued before
+	 * are still out): its kfunc call would fail to resolve (or verify) on
+	 * kernels before 6.9, which kernel mode serves.
+	 */
+	if (tc && !with_tc)
+		bpf_program__set_autoload(tc, false);
+
+	if (with_tc) {
 		err = synx_tc_query(ifindex, &tci);
 		if (!err && tci.attached && !tci.is_synx) {
 			err = tc_attach_error(-EEXIST, ifname);
-			goto out;
-		}
-	}
-
-	/*
-	 * The key last among the checks: a hostile key file refuses the
-	 * attach before anything exists; a key file created here is the
-	 * first change, and the rollback removes it.
-	 */
-	if (own) {
-		__u64 key[2];
-
-		err = synx_keystore_load(o->key_file[0] ? o->key_file : NULL, ifname, key, ks);
-		if (err)
-			goto out;
-		err = synx_keys_init(&keys, key,
-				     o->cookie_period ? synx_period_shift(o->cookie_period) : 0);
-		memset(key, 0, sizeof(key));
-		if (err) {
-			err = synx_err(SYNX_EXIT_FAIL, "getrandom: %s", strerror(-err));
 			goto fail;
 		}
 	}
@@ -223,7 +487,9 @@ int synx_cmd_attach(struct synx_cmdline *cl)
 	/*
 	 * Keys first, then ports, then the config that selects own cookies:
 	 * the program's first packet finds everything it needs.  In kernel
-	 * mode the keys are zeroed (generation 0: "no keys").
+	 * mode the keys are zeroed (generation 0: "no keys") unless own
+	 * cookies are still out.  Replacing, the maps are the running
+	 * program's too: it sees the new values first, in the same order.
 	 */
 	{
 		static const enum synx_map_idx order[] = { SYNX_MAP_IDX_KEYS, SYNX_MAP_IDX_PORTS,
@@ -241,6 +507,21 @@ int synx_cmd_attach(struct synx_cmdline *cl)
 	if (err)
 		goto fail;
 
+	if (replacing) {
+		err = replace_programs(skel, ifindex, &a, with_tc ? tc : NULL, &old_tc, &tci,
+				       &qdisc_created, ifname);
+		if (err)
+			goto fail;
+		if (qdisc_created) {
+			err = synx_pin_txn_mark_clsact(txn);
+			if (err)
+				synx_warn("cannot record the clsact qdisc in %s: %s", txn->dir,
+					  strerror(-err));
+		}
+		mode = a.mode;
+		goto attached;
+	}
+
 	{
 		DECLARE_LIBXDP_OPTS(xdp_program_opts, xopts, .obj = skel->obj,
 				    .prog_name = bpf_program__name(skel->progs.synx_xdp));
@@ -256,7 +537,7 @@ int synx_cmd_attach(struct synx_cmdline *cl)
 	}
 
 	/*
-	 * libxdp loads the whole object here (synx_tc too, in own mode): the
+	 * libxdp loads the whole object here (synx_tc too, when it runs): the
 	 * XDP program must be loaded by libxdp, which turns it into an
 	 * freplace extension of its dispatcher when it can.
 	 */
@@ -270,9 +551,9 @@ int synx_cmd_attach(struct synx_cmdline *cl)
 		err = xdp_program__attach(prog, ifindex, mode, 0);
 	}
 	if (err) {
-		if (own && err == -EINVAL)
+		if (with_tc && err == -EINVAL)
 			synx_warn(
-				"with --cookies own the object also loads %s; try --cookies kernel, and -v for the verifier log",
+				"own cookies also load %s; try --cookies kernel, and -v for the verifier log",
 				SYNX_TC_PROG);
 		err = attach_mode_error(err, ifname, mode);
 		goto fail;
@@ -283,7 +564,7 @@ int synx_cmd_attach(struct synx_cmdline *cl)
 	 * The tc hand-off right after XDP: a cookie issued now comes back one
 	 * round trip later, by which time synx_tc is in place.
 	 */
-	if (own) {
+	if (with_tc) {
 		err = synx_tc_attach(ifindex, bpf_program__fd(tc), &qdisc_created);
 		if (err) {
 			err = tc_attach_error(err, ifname);
@@ -302,10 +583,14 @@ int synx_cmd_attach(struct synx_cmdline *cl)
 		synx_tc_query(ifindex, &tci);
 	}
 
+attached:
 	err = synx_attachment_query(ifindex, &a);
 	if (err || !a.attached) {
 		err = synx_err(SYNX_EXIT_FAIL, "attached to %s, but cannot find the program again",
 			       ifname);
+		/* Replaced, the old program is gone: nothing to go back to. */
+		if (replacing)
+			goto out;
 		goto fail;
 	}
 	if (synx_cli.json) {
@@ -313,6 +598,8 @@ int synx_cmd_attach(struct synx_cmdline *cl)
 		jw_string_field(synx_json(), "ifname", ifname);
 		jw_int_field(synx_json(), "ifindex", ifindex);
 		jw_uint_field(synx_json(), "prog_id", a.prog_id);
+		if (replacing)
+			jw_uint_field(synx_json(), "replaced_prog_id", old_prog);
 		jw_string_field(synx_json(), "mode", synx_mode_str(a.mode));
 		jw_string_field(synx_json(), "attach_mode",
 				a.dispatcher ? "dispatcher" : "single-program");
@@ -321,6 +608,9 @@ int synx_cmd_attach(struct synx_cmdline *cl)
 		synx_report_cookies(synx_json(), &cfg, &keys, ks, &tci, qdisc_created, kfunc);
 		jw_end_object(synx_json());
 	} else {
+		if (replacing)
+			printf("synx on %s replaced: program %u in place of %u\n", ifname,
+			       a.prog_id, old_prog);
 		printf("synx attached to %s: program %u, %s mode, %s\n", ifname, a.prog_id,
 		       synx_mode_str(a.mode),
 		       a.dispatcher ? "via the libxdp dispatcher"
@@ -334,8 +624,8 @@ int synx_cmd_attach(struct synx_cmdline *cl)
 		synx_ports_format(&o->ports, cfg.flags & SYNX_F_ALL_PORTS, plist, sizeof(plist));
 		synx_budget_format(&cfg, budget, sizeof(budget));
 		synx_log(LOG_NOTICE, ifname,
-			 "attached: program %u, %s mode, %s, %s cookies%s%s%s, ports %s, %s%s",
-			 a.prog_id, synx_mode_str(a.mode),
+			 "%s: program %u, %s mode, %s, %s cookies%s%s%s, ports %s, %s%s",
+			 replacing ? "replaced" : "attached", a.prog_id, synx_mode_str(a.mode),
 			 a.dispatcher ? "dispatcher" : "single program", own ? "own" : "kernel",
 			 own ? " (key: " : "", own ? synx_key_kind_str(ks->kind) : "",
 			 own ? ")" : "", plist, budget,
@@ -343,7 +633,7 @@ int synx_cmd_attach(struct synx_cmdline *cl)
 	}
 	if (note)
 		synx_note("%s", note);
-	if (!a.dispatcher)
+	if (!a.dispatcher && !replacing)
 		synx_warn(
 			"%s: attached as a single program: the kernel refused libxdp's multi-program dispatcher (freplace), so no other XDP program can share %s",
 			ifname, ifname);

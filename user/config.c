@@ -29,7 +29,8 @@
  * cannot change them.  auto matches whatever attach chose.
  */
 static int check_load_time(struct synx_opts *o, const struct synx_attachment *a, bool own,
-			   const struct synx_key_source *ks, const char *ifname)
+			   const struct synx_cookie_keys *keys, const struct synx_key_source *ks,
+			   const char *ifname)
 {
 	char abs[PATH_MAX];
 
@@ -52,6 +53,12 @@ static int check_load_time(struct synx_opts *o, const struct synx_attachment *a,
 	}
 	if (!own && o->key_file[0])
 		synx_warn("%s: key-file ignored: synx runs with kernel cookies", ifname);
+	if (own && o->cookie_clock >= 0 && o->cookie_clock != keys->clock)
+		return synx_err(
+			SYNX_EXIT_USAGE,
+			"cookie-clock %s: synx on %s counts own cookies on the %s clock, which only a new attach changes (synx attach %s --replace)",
+			o->cookie_clock == SYNX_CLOCK_TAI ? "tai" : "boot", ifname,
+			keys->clock == SYNX_CLOCK_TAI ? "tai" : "boot", ifname);
 	/* The same file, however the path is spelled. */
 	if (own && o->key_file[0] &&
 	    (ks->kind != SYNX_KEY_FILE || !realpath(o->key_file, abs) || strcmp(abs, ks->path)))
@@ -63,6 +70,20 @@ static int check_load_time(struct synx_opts *o, const struct synx_attachment *a,
 			ks->kind == SYNX_KEY_RANDOM ? "" : ks->path,
 			ks->kind == SYNX_KEY_STATE ? " (the state directory)" : "", ifname);
 	return 0;
+}
+
+/*
+ * A new cookie period, the old one kept for the cookies issued under it.
+ * 0, or -errno when the program's clock cannot be read.
+ */
+static int set_period(struct synx_cookie_keys *k, __u8 shift)
+{
+	__u64 now;
+	int err = synx_bpf_clock_ns(&now);
+
+	if (!err)
+		synx_keys_set_period(k, shift, now);
+	return err;
 }
 
 /*
@@ -129,7 +150,7 @@ int synx_cmd_config(struct synx_cmdline *cl)
 	struct synx_pins pins;
 	struct synx_key_source *ks = calloc(1, sizeof(*ks));
 	unsigned int mtu;
-	int ifindex, err;
+	int ifindex, err, period_changed = 0;
 	struct synx_ports *old_ports = calloc(1, sizeof(*old_ports));
 	struct synx_cookie_keys old_keys;
 	bool have_keys, qdisc, kfunc, own;
@@ -182,7 +203,7 @@ int synx_cmd_config(struct synx_cmdline *cl)
 	else
 		pins.exists = false;
 	if (o->from_file) {
-		err = check_load_time(o, &a, own, ks, ifname);
+		err = check_load_time(o, &a, own, &keys, ks, ifname);
 		if (err)
 			goto out;
 	}
@@ -203,9 +224,15 @@ int synx_cmd_config(struct synx_cmdline *cl)
 			}
 		}
 		if (o->cookie_period)
-			keys.period_shift = synx_period_shift(o->cookie_period);
+			period_changed = set_period(&keys, synx_period_shift(o->cookie_period));
 	} else if (o->from_file && own) {
-		keys.period_shift = 0; /* the file leaves the period at its default */
+		/* The file leaves the period at its default. */
+		period_changed = set_period(&keys, 0);
+	}
+	if (period_changed < 0) {
+		err = synx_err(SYNX_EXIT_FAIL, "cannot read the program's clock: %s",
+			       strerror(-period_changed));
+		goto out;
 	}
 
 	synx_sysctls_read(&k);

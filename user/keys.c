@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -157,6 +158,63 @@ int synx_keys_rotate(struct synx_cookie_keys *k)
 	k->rotated_ns = now;
 	/* 0 means "no keys": skip it should the counter ever wrap. */
 	k->generation = k->generation + 1 ? k->generation + 1 : 1;
+	return 0;
+}
+
+void synx_keys_set_period(struct synx_cookie_keys *k, __u8 shift, __u64 now)
+{
+	__u8 cur = k->period_shift ? k->period_shift : SYNX_COOKIE_PERIOD_SHIFT;
+
+	if ((shift ? shift : SYNX_COOKIE_PERIOD_SHIFT) == cur)
+		return;
+	k->prev_shift = cur;
+	k->shift_changed_ns = now;
+	k->period_shift = shift;
+}
+
+int synx_keys_cookie_clock_ns(const struct synx_cookie_keys *k, __u64 *ns)
+{
+	struct timespec ts;
+	int err = 0;
+
+	if (k->clock == SYNX_CLOCK_TAI) {
+		/* Time namespaces offset neither CLOCK_TAI nor the helper's clock. */
+		if (clock_gettime(CLOCK_TAI, &ts))
+			return -errno;
+		*ns = (__u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+	} else {
+		err = synx_bpf_clock_ns(ns);
+	}
+	if (!err)
+		*ns += (__u64)k->clock_offset_ns;
+	return err;
+}
+
+double synx_keys_period_left(const struct synx_cookie_keys *k)
+{
+	__u8 shift = k->period_shift ? k->period_shift : SYNX_COOKIE_PERIOD_SHIFT;
+	__u64 now;
+
+	if (synx_keys_cookie_clock_ns(k, &now))
+		return -1;
+	return (double)((1ULL << shift) - (now & ((1ULL << shift) - 1))) / 1e9;
+}
+
+int synx_keys_test_offset(__s64 *ns)
+{
+	const char *env = getenv(SYNX_TEST_CLOCK_OFFSET_ENV);
+	char *end;
+	long long ms;
+
+	*ns = 0;
+	if (!env || !*env)
+		return 0;
+	errno = 0;
+	ms = strtoll(env, &end, 10);
+	if (errno || *end || ms < -SYNX_TEST_CLOCK_OFFSET_MAX_MS ||
+	    ms > SYNX_TEST_CLOCK_OFFSET_MAX_MS)
+		return -EINVAL;
+	*ns = ms * 1000000LL;
 	return 0;
 }
 

@@ -35,6 +35,24 @@ int synx_keys_random(__u64 key[2]);
 int synx_keys_init(struct synx_cookie_keys *k, const __u64 key[2], __u8 period_shift);
 /* prev = cur, cur = random, rotated_ns = now, generation + 1. 0 or -errno. */
 int synx_keys_rotate(struct synx_cookie_keys *k);
+/*
+ * A new period shift (0: the default) at program-clock time @now: the old
+ * one is kept as prev_shift, so cookies issued under it live out their
+ * lifetime (bpf/cookie_own.h).  Nothing changes if the period is the same.
+ */
+void synx_keys_set_period(struct synx_cookie_keys *k, __u8 shift, __u64 now);
+/* The cookie clock now, as the program reads it for @k (offset included). 0 or -errno. */
+int synx_keys_cookie_clock_ns(const struct synx_cookie_keys *k, __u64 *ns);
+/* Seconds left in the current cookie period, -1 when the clock cannot be read. */
+double synx_keys_period_left(const struct synx_cookie_keys *k);
+/*
+ * Tests only: SYNX_TEST_CLOCK_OFFSET_MS, milliseconds added to the cookie
+ * clock, so that namespaces of one host can stand for hosts whose clocks
+ * differ (BPF clocks ignore time namespaces).  0 (unset: 0) or -EINVAL.
+ */
+#define SYNX_TEST_CLOCK_OFFSET_ENV "SYNX_TEST_CLOCK_OFFSET_MS"
+#define SYNX_TEST_CLOCK_OFFSET_MAX_MS 86400000LL
+int synx_keys_test_offset(__s64 *ns);
 /* Seconds since the last rotation, -1 when there was none. */
 double synx_keys_age(const struct synx_cookie_keys *k);
 

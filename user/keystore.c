@@ -380,6 +380,41 @@ int synx_keystore_load(const char *key_file, const char *ifname, __u64 key[2],
 	return err;
 }
 
+int synx_keystore_peek(const char *key_file, const char *ifname, __u64 key[2],
+		       struct synx_key_source *src)
+{
+	const char *env = getenv(SYNX_STATE_DIR_ENV), *what = "--key-file", *base;
+	char path[PATH_MAX];
+	struct stat st;
+	int dfd, err;
+
+	memset(src, 0, sizeof(*src));
+	src->kind = SYNX_KEY_FILE;
+	if (!key_file) {
+		src->kind = SYNX_KEY_STATE;
+		what = "state key";
+		snprintf(path, sizeof(path), "%s/%s.key",
+			 env && *env ? env : SYNX_STATE_DIR_DEFAULT, ifname);
+		/* No state directory: no key was ever kept here. */
+		if (lstat(path, &st) && errno == ENOENT) {
+			src->kind = SYNX_KEY_RANDOM;
+			return 1;
+		}
+		key_file = path;
+	}
+	err = open_dir(key_file, what, src->path, sizeof(src->path), &dfd, &base);
+	if (err)
+		return err;
+	err = read_at(dfd, base, src->path, what, key, NULL);
+	close(dfd);
+	if (err) {
+		memset(key, 0, 2 * sizeof(key[0]));
+		if (err == 1)
+			src->kind = SYNX_KEY_RANDOM;
+	}
+	return err;
+}
+
 void synx_keystore_forget(const struct synx_key_source *src)
 {
 	struct stat st;

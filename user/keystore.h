@@ -60,6 +60,14 @@ const char *synx_key_kind_str(enum synx_key_kind kind);
 int synx_keystore_load(const char *key_file, const char *ifname, __u64 key[2],
 		       struct synx_key_source *src);
 
+/*
+ * The key a load would read, never creating one: 0 (@src says where), 1
+ * when there is none (@src->kind SYNX_KEY_RANDOM), or an exit code already
+ * reported for a file that is there but cannot be trusted.
+ */
+int synx_keystore_peek(const char *key_file, const char *ifname, __u64 key[2],
+		       struct synx_key_source *src);
+
 /* Undo a load that created a state-directory key (only if it is still that file). */
 void synx_keystore_forget(const struct synx_key_source *src);
 

@@ -103,6 +103,18 @@ static int set_cookie_period(struct synx_cmdline *cl, const char *arg)
 			       SYNX_COOKIE_PERIOD_MAX, &cl->settings.cookie_period);
 }
 
+static int set_cookie_clock(struct synx_cmdline *cl, const char *arg)
+{
+	return synx_parse_cookie_clock(arg, &cl->settings.cookie_clock);
+}
+
+static int set_replace(struct synx_cmdline *cl, const char *arg)
+{
+	(void)arg;
+	cl->settings.replace = true;
+	return 0;
+}
+
 static int set_ports(struct synx_cmdline *cl, const char *arg)
 {
 	int err = synx_parse_ports(arg, &cl->settings.ports, &cl->settings.all_ports);
@@ -302,6 +314,24 @@ const struct synx_option synx_options[] = {
 	  .help = "own-cookie clock period, 1-1024, rounded to a power\n"
 		  "of two in ns (default 2^36 ns = 68.7 s); a cookie is\n"
 		  "valid for 1 to 2 periods" },
+	{ .name = "cookie-clock",
+	  .metavar = "boot|tai",
+	  .accepted_by = SYNX_CMD_ATTACH,
+	  .refused_by = SYNX_CMD_CONFIG,
+	  .refusal = "is fixed at attach; change it with 'synx attach IFACE --replace'",
+	  .set = set_cookie_clock,
+	  .help = "own-cookie clock: boot (this host's, the default) or\n"
+		  "tai (Linux 6.1+): hosts with the same --key-file and\n"
+		  "TAI clocks within 2 s accept each other's cookies" },
+	{ .name = "replace",
+	  .accepted_by = SYNX_CMD_ATTACH,
+	  .refused_by = SYNX_CMD_CONFIG,
+	  .refusal = "is an attach option: 'synx attach IFACE --replace ...'",
+	  .set = set_replace,
+	  .not_in_file = "is an action, not a setting: run 'synx attach IFACE --replace'",
+	  .help = "replace the synx running on IFACE in one step (new\n"
+		  "options, object or cookie mode): no packet meets no\n"
+		  "program, and cookies already issued stay valid" },
 	{ .name = "ports",
 	  .metavar = "LIST",
 	  .accepted_by = ATTACH_CONFIG,

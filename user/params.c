@@ -21,7 +21,7 @@ void synx_opts_init(struct synx_opts *o)
 	memset(o, 0, sizeof(*o));
 	o->mode = XDP_MODE_UNSPEC;
 	o->mss4 = o->mss6 = o->ttl = o->hop_limit = o->no_listener = o->monitor = -1;
-	o->ip_options = -1;
+	o->ip_options = o->cookie_clock = -1;
 }
 
 int synx_parse_uint(const char *what, const char *s, unsigned long min, unsigned long max,
@@ -98,6 +98,17 @@ int synx_parse_cookies(const char *s, enum synx_cookie_choice *c)
 		*c = SYNX_COOKIES_KERNEL;
 	else
 		return synx_err(SYNX_EXIT_USAGE, "--cookies: '%s' is not own, kernel or auto", s);
+	return 0;
+}
+
+int synx_parse_cookie_clock(const char *s, int *out)
+{
+	if (!strcmp(s, "boot"))
+		*out = SYNX_CLOCK_BOOT;
+	else if (!strcmp(s, "tai"))
+		*out = SYNX_CLOCK_TAI;
+	else
+		return synx_err(SYNX_EXIT_USAGE, "--cookie-clock: '%s' is not boot or tai", s);
 	return 0;
 }
 

@@ -31,6 +31,8 @@ struct synx_opts {
 	bool cookies_set;
 	enum synx_cookie_choice cookies;
 	unsigned long cookie_period; /* seconds; 0: unset */
+	int cookie_clock;            /* -1: unset, else enum synx_cookie_clock */
+	bool replace;                /* attach --replace: take over from the running synx */
 	bool rotate_key;
 	char key_file[PATH_MAX]; /* --key-file; "": the state directory's key */
 	int monitor;             /* -1: unset, else 0 or 1 (SYNX_F_MONITOR) */
@@ -59,6 +61,8 @@ int synx_parse_ttl(const char *what, const char *s, int *out);
 /* pass (0) or drop (1), for --no-listener and --ip-options. */
 int synx_parse_pass_drop(const char *what, const char *s, int *out);
 int synx_parse_cookies(const char *s, enum synx_cookie_choice *c);
+/* boot|tai into enum synx_cookie_clock. */
+int synx_parse_cookie_clock(const char *s, int *out);
 /* on|off into 1|0. */
 int synx_parse_onoff(const char *what, const char *s, int *out);
 /* --synack-limit PPS[,PREFIX_PPS]: each a number or "off" (0). */

@@ -35,6 +35,25 @@ const char *synx_cookie_mode_str(__u8 mode)
 	}
 }
 
+/* Seconds, or null when unknown (< 0). */
+static void json_seconds(json_writer_t *jw, double s)
+{
+	if (s < 0)
+		jw_null(jw);
+	else
+		jw_float(jw, s);
+}
+
+/* Seconds own cookies are still checked in kernel mode; -1: not at all. */
+static double own_window_left(const struct synx_cookie_keys *k)
+{
+	__u64 now;
+
+	if (!k->own_until_ns || synx_bpf_clock_ns(&now) || (__s64)(k->own_until_ns - now) <= 0)
+		return -1;
+	return (double)(k->own_until_ns - now) / 1e9;
+}
+
 void synx_report_cookies(json_writer_t *jw, const struct synx_config *cfg,
 			 const struct synx_cookie_keys *keys, const struct synx_key_source *ks,
 			 const struct synx_tc_info *tc, bool qdisc_created, bool kfunc)
@@ -42,6 +61,9 @@ void synx_report_cookies(json_writer_t *jw, const struct synx_config *cfg,
 	bool own = cfg->version == SYNX_CONFIG_VERSION && cfg->cookie_mode == SYNX_COOKIE_OWN;
 	double age = keys ? synx_keys_age(keys) : -1;
 	__u8 shift = keys && keys->period_shift ? keys->period_shift : SYNX_COOKIE_PERIOD_SHIFT;
+	double left = keys && keys->generation ? synx_keys_period_left(keys) : -1;
+	double window = !own && keys && keys->generation ? own_window_left(keys) : -1;
+	const char *clock = keys && keys->clock == SYNX_CLOCK_TAI ? "tai" : "boot";
 
 	if (jw) {
 		jw_name(jw, "cookies");
@@ -57,8 +79,20 @@ void synx_report_cookies(json_writer_t *jw, const struct synx_config *cfg,
 				jw_null(jw);
 			else
 				jw_float(jw, age);
+			jw_string_field(jw, "clock", clock);
+			jw_int_field(jw, "clock_offset_ms", keys->clock_offset_ns / 1000000);
+			jw_name(jw, "period_seconds_left");
+			json_seconds(jw, left);
+			jw_name(jw, "previous_period_seconds");
+			if (keys->prev_shift && keys->shift_changed_ns)
+				jw_float(jw, synx_period_seconds(keys->prev_shift));
+			else
+				jw_null(jw);
+			/* Kernel cookies after own ones: how long those are still checked. */
+			jw_name(jw, "own_check_seconds_left");
+			json_seconds(jw, window);
 		}
-		if (own && ks) {
+		if ((own || window > 0) && ks) {
 			jw_name(jw, "key_source");
 			jw_start_object(jw);
 			jw_string_field(jw, "kind", synx_key_kind_str(ks->kind));
@@ -82,17 +116,31 @@ void synx_report_cookies(json_writer_t *jw, const struct synx_config *cfg,
 		jw_end_object(jw);
 		return;
 	}
-	if (!own) {
+	if (!own && window > 0) {
+		printf("  cookies:     kernel; own cookies issued before still checked for %.0f s\n",
+		       window);
+	} else if (!own) {
 		printf("  cookies:     kernel (the listener's SYN cookies; own cookies %s)\n",
 		       kfunc ? "available: attach with --cookies own" : "need Linux 6.9+");
 		return;
+	} else {
+		printf("  cookies:     own, key generation %u, period %.1f s (valid 1-2 periods), ",
+		       keys ? keys->generation : 0, synx_period_seconds(shift));
+		if (age < 0)
+			printf("never rotated\n");
+		else
+			printf("rotated %.0f s ago\n", age);
 	}
-	printf("  cookies:     own, key generation %u, period %.1f s (valid 1-2 periods), ",
-	       keys ? keys->generation : 0, synx_period_seconds(shift));
-	if (age < 0)
-		printf("never rotated\n");
-	else
-		printf("rotated %.0f s ago\n", age);
+	if (keys && keys->generation) {
+		printf("  clock:       %s%s", clock,
+		       keys->clock == SYNX_CLOCK_TAI ? " (shared by hosts with the same key)" : "");
+		if (keys->clock_offset_ns)
+			printf(", offset %lld ms (tests only)",
+			       (long long)(keys->clock_offset_ns / 1000000));
+		if (left >= 0)
+			printf(", %.1f s left in this period", left);
+		printf("\n");
+	}
 	if (ks && ks->kind != SYNX_KEY_RANDOM)
 		printf("  key:         %s %s\n", synx_key_kind_str(ks->kind), ks->path);
 	else if (ks)

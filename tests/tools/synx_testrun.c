@@ -15,9 +15,11 @@
  *   config [FIELD=V ...]       write synx_config[0]; FIELD: a field of struct
  *                              synx_config (include/synx_config.h); unset = 0
  *   ports none|P[,P...]        write synx_ports[0] with exactly these bits
- *   keys C0 C1 P0 P1 ROT GEN SHIFT
+ *   keys C0 C1 P0 P1 ROT GEN SHIFT PSHIFT CHANGED UNTIL CLOCK OFFSET
  *                              write synx_keys[0]: current and previous
- *                              SipHash key, rotated_ns, generation, period_shift
+ *                              SipHash key, rotated_ns, generation,
+ *                              period_shift, prev_shift, shift_changed_ns,
+ *                              own_until_ns, clock, clock_offset_ns (signed)
  *   state                      synx_state[0]: "state kernel K addr4 A addr6 B"
  *   forget                     empty the handshake follow-up cache, so that
  *                              a replayed handshake ACK is judged afresh
@@ -197,14 +199,15 @@ static void cmd_ports(char *args)
 static void cmd_keys(char *args)
 {
 	struct synx_cookie_keys k = {};
-	unsigned long long v[7];
+	unsigned long long v[12];
 	char *tok, *save = NULL;
 	int n = 0;
 
-	for (tok = strtok_r(args, " \t", &save); tok && n < 7; tok = strtok_r(NULL, " \t", &save))
-		v[n++] = strtoull(tok, NULL, 0);
-	if (n != 7) {
-		reply_err(EINVAL, "keys needs 7 numbers");
+	for (tok = strtok_r(args, " \t", &save); tok && n < 12;
+	     tok = strtok_r(NULL, " \t", &save), n++)
+		v[n] = n == 11 ? (unsigned long long)strtoll(tok, NULL, 0) : strtoull(tok, NULL, 0);
+	if (n != 12) {
+		reply_err(EINVAL, "keys needs 12 numbers");
 		return;
 	}
 	k.cur[0] = v[0];
@@ -214,6 +217,11 @@ static void cmd_keys(char *args)
 	k.rotated_ns = v[4];
 	k.generation = v[5];
 	k.period_shift = v[6];
+	k.prev_shift = v[7];
+	k.shift_changed_ns = v[8];
+	k.own_until_ns = v[9];
+	k.clock = v[10];
+	k.clock_offset_ns = (long long)v[11];
 	reply_update(update0(skel->maps.synx_keys, &k, sizeof(k)), "update synx_keys");
 }
 

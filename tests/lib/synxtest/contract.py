@@ -16,6 +16,7 @@ re-typed, so that a test cannot drift from what the program was built with.
   OWN             the own cookie's layout (SYNX_OWN_*, without the prefix)
   MSS_TABLE       {4: [536, ...], 6: [1220, ...]}  (SYNX_OWN_MSS4/6)
   PERIOD_SHIFT    SYNX_COOKIE_PERIOD_SHIFT
+  CLOCK_BOOT, CLOCK_TAI, CLOCK_SKEW_NS   the own-cookie clocks (synx_config.h)
   META_MAGIC      SYNX_META_MAGIC
   META            struct.Struct of struct synx_meta (host byte order)
 """
@@ -27,7 +28,7 @@ import struct
 from . import ROOT
 
 INCLUDE = os.path.join(ROOT, 'include')
-_C_TYPES = {'__u8': 'B', '__u16': 'H', '__u32': 'I', '__u64': 'Q'}
+_C_TYPES = {'__u8': 'B', '__u16': 'H', '__u32': 'I', '__u64': 'Q', '__s64': 'q'}
 
 
 def _read(name):
@@ -75,7 +76,7 @@ def _struct(text, name, consts):
     fields; arrays become one field per element (name[i])."""
     body = re.search(r'struct\s+' + name + r'\s*\{(.*?)\};', text, re.S).group(1)
     fmt, fields, off = '=', [], 0
-    for ctype, fname, n in re.findall(r'(__u\d+)\s+(\w+)(?:\[(\w+)\])?\s*;', body):
+    for ctype, fname, n in re.findall(r'(__[us]\d+)\s+(\w+)(?:\[(\w+)\])?\s*;', body):
         code = _C_TYPES[ctype]
         size = struct.calcsize('=' + code)
         if off % size:  # natural alignment, as the C compilers lay it out
@@ -124,6 +125,9 @@ NOLISTEN_PASS, NOLISTEN_DROP = _nolisten['SYNX_NOLISTEN_PASS'], _nolisten['SYNX_
 CONFIG, CONFIG_FIELDS = _struct(_config, 'synx_config', _gdefs)
 CONFIG_FIELDS = [f for f in CONFIG_FIELDS if not f.startswith('pad')]
 KEYS, KEYS_FIELDS = _struct(_config, 'synx_cookie_keys', _gdefs)
+_clocks = _enum(_config, 'synx_cookie_clock')
+CLOCK_BOOT, CLOCK_TAI = _clocks['SYNX_CLOCK_BOOT'], _clocks['SYNX_CLOCK_TAI']
+CLOCK_SKEW_NS = _gdefs['SYNX_CLOCK_SKEW_NS']
 MAPS = {k[len('SYNX_MAP_'):].lower(): v for k, v in _gdefs.items() if k.startswith('SYNX_MAP_')}
 
 # What the program acts on while synx_config holds no entry of this version
@@ -196,7 +200,7 @@ def register(sub):
 if __name__ == '__main__':
     for k in ('REASON_MAX', 'VERDICT', 'F', 'K', 'CONFIG_VERSION', 'CONFIG_FIELDS', 'DEFAULTS',
               'OWN', 'MSS_TABLE', 'PERIOD_SHIFT', 'META_MAGIC', 'META_FIELDS', 'MAPS',
-              'KEYS_FIELDS'):
+              'KEYS_FIELDS', 'CLOCK_TAI', 'CLOCK_SKEW_NS'):
         print(k, globals()[k])
     print('CONFIG size', CONFIG.size, 'KEYS size', KEYS.size, 'META size', META.size)
     print(REASONS)

@@ -35,24 +35,34 @@ TS_OPT_WSCALE_NONE, TS_OPT_SACK, TS_OPT_ECN = 0xf, 1 << 4, 1 << 5
 class Keys:
     """The synx_keys entry: current and previous SipHash keys (two 64-bit
     halves each), CLOCK_MONOTONIC ns of the last rotation (0: none), the
-    generation (0: no key yet, own mode falls back to kernel cookies) and
-    the period shift (0: the default)."""
+    generation (0: no key yet, own mode falls back to kernel cookies), the
+    period shift (0: the default), the shift before the last change of it
+    and when that was (0: none), until when kernel mode still checks own
+    cookies (0: never), the cookie clock (C.CLOCK_BOOT or C.CLOCK_TAI) and
+    its offset in ns (tests only)."""
 
-    def __init__(self, cur, prev=(0, 0), rotated_ns=0, generation=1, period_shift=0):
+    def __init__(self, cur, prev=(0, 0), rotated_ns=0, generation=1, period_shift=0,
+                 prev_shift=0, shift_changed_ns=0, own_until_ns=0, clock=0, clock_offset_ns=0):
         self.cur, self.prev = tuple(cur), tuple(prev)
         self.rotated_ns, self.generation, self.period_shift = rotated_ns, generation, period_shift
+        self.prev_shift, self.shift_changed_ns = prev_shift, shift_changed_ns
+        self.own_until_ns, self.clock, self.clock_offset_ns = own_until_ns, clock, clock_offset_ns
 
     @property
     def shift(self):
         return self.period_shift or C.PERIOD_SHIFT
 
     def count(self, now_ns):
-        return (now_ns >> self.shift) & 0xffffffff
+        """The count at cookie-clock time now_ns (offset not included)."""
+        return ((now_ns + self.clock_offset_ns) >> self.shift) & 0xffffffff
 
     def __repr__(self):
         return (f'Keys(cur=({self.cur[0]:#x}, {self.cur[1]:#x}), prev=({self.prev[0]:#x}, '
                 f'{self.prev[1]:#x}), rotated_ns={self.rotated_ns}, '
-                f'generation={self.generation}, period_shift={self.period_shift})')
+                f'generation={self.generation}, period_shift={self.period_shift}, '
+                f'prev_shift={self.prev_shift}, shift_changed_ns={self.shift_changed_ns}, '
+                f'own_until_ns={self.own_until_ns}, clock={self.clock}, '
+                f'clock_offset_ns={self.clock_offset_ns})')
 
 
 def _load32(b):
@@ -105,19 +115,38 @@ def own_decode(fam, cookie):
                 ecn=bool(low & OWN['ECN']))
 
 
-def own_check(keys, fam, words, cookie, now_ns):
+def _parity_count(t, shift, t_bit):
+    count = (t >> shift) & 0xffffffff
+    return count if (count & 1) == t_bit else (count - 1) & 0xffffffff
+
+
+def _within(now_ns, since, shift):
+    return since and ((now_ns - since) & (2 ** 64 - 1)) <= 2 << shift
+
+
+def own_check(keys, fam, words, cookie, now_ns, clock_ns=None):
     """The decoded cookie if the ACK carrying cookie (ack - 1) is valid at
-    now_ns for the flow of words (client ISN = seq - 1), else None."""
+    program-clock time now_ns (and cookie-clock time clock_ns: TAI, for
+    keys on the TAI clock; default now_ns) for the flow of words (client
+    ISN = seq - 1), else None.  As bpf/cookie_own.h: the count of the
+    cookie's parity that is now or one period before, the clock SKEW_NS
+    ahead on TAI; the previous key for two periods after a rotation, the
+    previous period for two of its periods after a change."""
     if not keys or not keys.generation:
         return None
     low = cookie & OWN['META_MASK']
     mac = cookie >> (32 - OWN['MAC_BITS'])
-    count = keys.count(now_ns)
-    if (count & 1) != (low >> OWN['T_SHIFT'] & 1):
-        count = (count - 1) & 0xffffffff
+    t_bit = low >> OWN['T_SHIFT'] & 1
+    t = (now_ns if clock_ns is None else clock_ns) + keys.clock_offset_ns
+    if keys.clock == C.CLOCK_TAI:
+        t += C.CLOCK_SKEW_NS
+    count = _parity_count(t, keys.shift, t_bit)
     ok = own_mac(keys.cur, fam, words, count, low) == mac
-    if not ok and keys.rotated_ns and (now_ns - keys.rotated_ns) & (2 ** 64 - 1) <= 2 << keys.shift:
+    if not ok and _within(now_ns, keys.rotated_ns, keys.shift):
         ok = own_mac(keys.prev, fam, words, count, low) == mac
+    if (not ok and keys.prev_shift and keys.prev_shift != keys.shift
+            and _within(now_ns, keys.shift_changed_ns, keys.prev_shift)):
+        ok = own_mac(keys.cur, fam, words, _parity_count(t, keys.prev_shift, t_bit), low) == mac
     return own_decode(fam, cookie) if ok else None
 
 

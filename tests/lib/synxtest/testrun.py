@@ -137,10 +137,11 @@ class TestRun:
     def keys(self, k):
         """Write a cookies.Keys (None: generation 0, no key)."""
         if k is None:
-            self.simple('keys 0 0 0 0 0 0 0')
+            self.simple('keys' + ' 0' * 12)
         else:
             self.simple(f'keys {k.cur[0]} {k.cur[1]} {k.prev[0]} {k.prev[1]} {k.rotated_ns} '
-                        f'{k.generation} {k.period_shift}')
+                        f'{k.generation} {k.period_shift} {k.prev_shift} {k.shift_changed_ns} '
+                        f'{k.own_until_ns} {k.clock} {k.clock_offset_ns}')
 
     def forget(self):
         self.simple('forget')
