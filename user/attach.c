@@ -287,9 +287,12 @@ static int read_running(const struct synx_attachment *a, const char *ifname,
 
 	memset(keys, 0, sizeof(*keys));
 	memset(ks, 0, sizeof(*ks));
+	synx_maps_init(&m);
 	err = synx_maps_open_prog(a->prog_id, &m);
-	if (err)
+	if (err) {
+		synx_maps_close(&m);
 		return err;
+	}
 	if (m.fd[SYNX_MAP_IDX_KEYS] >= 0 &&
 	    bpf_map_lookup_elem(m.fd[SYNX_MAP_IDX_KEYS], &key, keys))
 		memset(keys, 0, sizeof(*keys));
