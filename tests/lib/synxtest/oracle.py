@@ -342,10 +342,11 @@ def expect_synack(syn, cfg, live, keys=None):
     return exp
 
 
-def check_synack(exp, out, t0_ns, t1_ns):
+def check_synack(exp, out, t0_ns, t1_ns, cookie_clock=None):
     """The program's reply out, run between t0_ns and t1_ns of its clock
-    (CLOCK_MONOTONIC_COARSE, bpf/clock.h),
-    against exp.  Returns (['field: expected X, got Y', ...], cookie)."""
+    (CLOCK_MONOTONIC_COARSE, bpf/clock.h), and between the two times of
+    cookie_clock (the cookie clock, when it is not that one: TAI), against
+    exp.  Returns (['field: expected X, got Y', ...], cookie)."""
     errs = []
     if len(out) != len(exp.frame):
         return [f'SYN-ACK length: expected {len(exp.frame)}, got {len(out)}'], None
@@ -378,7 +379,7 @@ def check_synack(exp, out, t0_ns, t1_ns):
             if (hi - tsval) & 0xffffffff > window:
                 errs.append(f'TSval: expected within {window} ms before {hi}, got {tsval}')
     if exp.own:
-        cands = exp.own_candidates(t0_ns, t1_ns)
+        cands = exp.own_candidates(*(cookie_clock or (t0_ns, t1_ns)))
         if cookie not in cands:
             errs.append(f'own cookie (ISN): expected one of '
                         f'{", ".join(f"0x{c:08x}" for c in sorted(cands))}, got 0x{cookie:08x}')
