@@ -165,12 +165,8 @@ static int attach_keys(const struct synx_opts *o, const char *ifname, bool own, 
 			return err;
 		if (had) {
 			*keys = *old;
-			if (memcmp(key, old->cur, sizeof(key))) {
-				memcpy(keys->prev, old->cur, sizeof(keys->prev));
-				memcpy(keys->cur, key, sizeof(keys->cur));
-				keys->rotated_ns = now;
-				keys->generation = old->generation + 1 ? old->generation + 1 : 1;
-			}
+			if (memcmp(key, old->cur, sizeof(key)))
+				synx_keys_rotate_to(keys, key, now);
 			synx_keys_set_period(keys, shift, now);
 		} else {
 			err = synx_keys_init(keys, key, shift);

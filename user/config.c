@@ -87,6 +87,39 @@ static int set_period(struct synx_cookie_keys *k, __u8 shift)
 }
 
 /*
+ * Rotate @k to the key now in @src's file if it differs from the running
+ * one (*@changed).  0, -errno when the clock cannot be read, or an exit
+ * code when the file cannot be trusted (reported).
+ */
+static int reload_key(struct synx_cookie_keys *k, const struct synx_key_source *src,
+		      const char *ifname, bool *changed)
+{
+	struct synx_key_source now_src;
+	__u64 key[2], now;
+	int err;
+
+	*changed = false;
+	err = synx_keystore_peek(src->path, ifname, key, &now_src);
+	if (err == 1) {
+		synx_warn("%s: the key file %s is gone: the running key stays", ifname, src->path);
+		return 0;
+	}
+	if (err)
+		return err;
+	if (memcmp(key, k->cur, sizeof(key))) {
+		err = synx_bpf_clock_ns(&now);
+		if (err) {
+			explicit_bzero(key, sizeof(key));
+			return err;
+		}
+		synx_keys_rotate_to(k, key, now);
+		*changed = true;
+	}
+	explicit_bzero(key, sizeof(key));
+	return 0;
+}
+
+/*
  * A program loaded by `ip link ... xdp obj` shares its config and port maps
  * with iproute2's pins, which outlive it: the next plain `ip link` load
  * would take this configuration over instead of the documented defaults.
@@ -150,7 +183,8 @@ int synx_cmd_config(struct synx_cmdline *cl)
 	struct synx_pins pins;
 	struct synx_key_source *ks = calloc(1, sizeof(*ks));
 	unsigned int mtu;
-	int ifindex, err, period_changed = 0;
+	int ifindex, err, kerr = 0;
+	bool key_reloaded = false;
 	struct synx_ports *old_ports = calloc(1, sizeof(*old_ports));
 	struct synx_cookie_keys old_keys;
 	bool have_keys, qdisc, kfunc, own;
@@ -224,14 +258,25 @@ int synx_cmd_config(struct synx_cmdline *cl)
 			}
 		}
 		if (o->cookie_period)
-			period_changed = set_period(&keys, synx_period_shift(o->cookie_period));
+			kerr = set_period(&keys, synx_period_shift(o->cookie_period));
 	} else if (o->from_file && own) {
 		/* The file leaves the period at its default. */
-		period_changed = set_period(&keys, 0);
+		kerr = set_period(&keys, 0);
 	}
-	if (period_changed < 0) {
+	/*
+	 * A reload (the unit's, or any --config-file) picks up a key file
+	 * that was replaced since (how hosts sharing a key rotate it): a
+	 * rotation to the file's key, so the running key's cookies live on.
+	 */
+	if (!kerr && o->from_file && own && !o->rotate_key && ks->kind != SYNX_KEY_RANDOM)
+		kerr = reload_key(&keys, ks, ifname, &key_reloaded);
+	if (kerr > 0) {
+		err = kerr; /* an exit code, already reported */
+		goto out;
+	}
+	if (kerr < 0) {
 		err = synx_err(SYNX_EXIT_FAIL, "cannot read the program's clock: %s",
-			       strerror(-period_changed));
+			       strerror(-kerr));
 		goto out;
 	}
 
@@ -292,7 +337,9 @@ int synx_cmd_config(struct synx_cmdline *cl)
 		jw_end_object(synx_json());
 	} else {
 		printf("synx config of %s updated%s:\n", ifname,
-		       o->rotate_key ? " (key rotated)" : "");
+		       o->rotate_key  ? " (key rotated)"
+		       : key_reloaded ? " (key rotated to the key file's new key)"
+				      : "");
 		synx_report_config(NULL, &cfg, cur_ports);
 		synx_report_cookies(NULL, &cfg, have_keys ? &keys : NULL, ks, &tci, qdisc, kfunc);
 	}

@@ -143,6 +143,15 @@ int synx_keys_init(struct synx_cookie_keys *k, const __u64 key[2], __u8 period_s
 	return 0;
 }
 
+void synx_keys_rotate_to(struct synx_cookie_keys *k, const __u64 key[2], __u64 now)
+{
+	memcpy(k->prev, k->cur, sizeof(k->prev));
+	memcpy(k->cur, key, sizeof(k->cur));
+	k->rotated_ns = now;
+	/* 0 means "no keys": skip it should the counter ever wrap. */
+	k->generation = k->generation + 1 ? k->generation + 1 : 1;
+}
+
 int synx_keys_rotate(struct synx_cookie_keys *k)
 {
 	__u64 fresh[2], now;
@@ -151,14 +160,10 @@ int synx_keys_rotate(struct synx_cookie_keys *k)
 	err = synx_keys_random(fresh);
 	if (!err)
 		err = synx_bpf_clock_ns(&now);
-	if (err)
-		return err;
-	memcpy(k->prev, k->cur, sizeof(k->prev));
-	memcpy(k->cur, fresh, sizeof(k->cur));
-	k->rotated_ns = now;
-	/* 0 means "no keys": skip it should the counter ever wrap. */
-	k->generation = k->generation + 1 ? k->generation + 1 : 1;
-	return 0;
+	if (!err)
+		synx_keys_rotate_to(k, fresh, now);
+	explicit_bzero(fresh, sizeof(fresh));
+	return err;
 }
 
 void synx_keys_set_period(struct synx_cookie_keys *k, __u8 shift, __u64 now)

@@ -35,6 +35,8 @@ int synx_keys_random(__u64 key[2]);
 int synx_keys_init(struct synx_cookie_keys *k, const __u64 key[2], __u8 period_shift);
 /* prev = cur, cur = random, rotated_ns = now, generation + 1. 0 or -errno. */
 int synx_keys_rotate(struct synx_cookie_keys *k);
+/* The same to @key, at program-clock time @now. */
+void synx_keys_rotate_to(struct synx_cookie_keys *k, const __u64 key[2], __u64 now);
 /*
  * A new period shift (0: the default) at program-clock time @now: the old
  * one is kept as prev_shift, so cookies issued under it live out their
