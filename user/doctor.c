@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/timex.h>
 #include <linux/if_link.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -478,6 +479,61 @@ static void check_own(struct doctor *d)
 	}
 }
 
+/* The running program's own-cookie keys; false when it has none. */
+static bool running_keys(const struct doctor *d, struct synx_cookie_keys *k)
+{
+	struct synx_maps m;
+	__u32 key = 0;
+	bool ok;
+
+	synx_maps_init(&m);
+	ok = !synx_maps_open_prog(d->a.prog_id, &m) && m.fd[SYNX_MAP_IDX_KEYS] >= 0 &&
+	     !bpf_map_lookup_elem(m.fd[SYNX_MAP_IDX_KEYS], &key, k) && k->generation;
+	synx_maps_close(&m);
+	return ok;
+}
+
+/*
+ * Own cookies on the TAI clock are shared by hosts whose clocks agree:
+ * that needs a synchronised clock and the TAI offset every other host
+ * has (adjtimex(2): chrony and ptp4l set it, an unset kernel has 0).
+ */
+static void check_cookie_clock(struct doctor *d)
+{
+	struct synx_cookie_keys k = {};
+	struct timex tx = { 0 };
+	struct finding *f;
+
+	if (!d->a.attached || !running_keys(d, &k)) {
+		add(d, "cookie_clock", SKIPPED, "no own cookies");
+		memset(&k, 0, sizeof(k));
+		return;
+	}
+	if (k.clock_offset_ns) {
+		f = add(d, "cookie_clock", PROBLEM,
+			"the cookie clock is offset by %lld ms (SYNX_TEST_CLOCK_OFFSET_MS, for tests): no other host agrees with it",
+			(long long)(k.clock_offset_ns / 1000000));
+		FIX(f, "unset SYNX_TEST_CLOCK_OFFSET_MS, then synx attach %s --replace", d->ifname);
+	} else if (k.clock != SYNX_CLOCK_TAI) {
+		add(d, "cookie_clock", OK,
+		    "boot clock: own cookies are this host's (--cookie-clock tai to share them)");
+	} else if (adjtimex(&tx) == TIME_ERROR || (tx.status & STA_UNSYNC)) {
+		f = add(d, "cookie_clock", PROBLEM,
+			"TAI cookie clock, but the system clock is not synchronised: hosts sharing the key may disagree by more than %.0f s and refuse each other's cookies",
+			SYNX_CLOCK_SKEW_NS / 1e9);
+		FIX(f, "run an NTP or PTP client (chronyd, systemd-timesyncd, ptp4l)");
+	} else if (tx.tai == 0) {
+		f = add(d, "cookie_clock", NOTE,
+			"TAI cookie clock, but the kernel's TAI offset is 0 (TAI = UTC here): hosts whose offset is set (37 s) count other periods");
+		FIX(f,
+		    "the same TAI offset on every host: chronyd with 'leapsectz right/UTC', or ptp4l");
+	} else {
+		add(d, "cookie_clock", OK, "TAI cookie clock, synchronised, TAI offset %d s",
+		    tx.tai);
+	}
+	memset(&k, 0, sizeof(k));
+}
+
 static void check_pins(struct doctor *d)
 {
 	struct finding *f;
@@ -595,6 +651,7 @@ int synx_cmd_doctor(struct synx_cmdline *cl)
 	check_other_xdp(d);
 	check_dispatcher(d);
 	check_own(d);
+	check_cookie_clock(d);
 	check_pins(d);
 	for (int i = 0; i < d->n; i++)
 		problems += d->f[i].v == PROBLEM;
