@@ -70,7 +70,14 @@ int synx_tc(struct __sk_buff *skb)
 	__u32 key = 0, off;
 	int err;
 
-	if ((void *)(mp + 1) > data || mp->magic != SYNX_META_MAGIC)
+	if ((void *)(mp + 1) > data)
+		return TC_ACT_UNSPEC;
+	/* Gateway mode: checked in XDP, so SYNPROXY need not check it again. */
+	if (mp->magic == SYNX_META_GW_MAGIC) {
+		bpf_csum_level(skb, BPF_CSUM_LEVEL_INC);
+		return TC_ACT_UNSPEC;
+	}
+	if (mp->magic != SYNX_META_MAGIC)
 		return TC_ACT_UNSPEC;
 	m = *mp;
 

@@ -174,4 +174,9 @@ struct tcp_sock {
 	__u8 is_mptcp; /* bool; absent without CONFIG_MPTCP */
 } __ktype;
 
+/* include/net/netfilter/nf_conntrack.h: what gateway mode reads of a conntrack entry. */
+struct nf_conn {
+	unsigned long status; /* IPS_* (linux/netfilter/nf_conntrack_common.h) */
+} __ktype;
+
 #endif /* SYNX_BPF_KTYPES_H */

@@ -37,6 +37,16 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } synx_keys SEC(".maps");
 
+/* Gateway mode: protected destinations and what their backends take. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, SYNX_GW_MAX);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct synx_gw_key);
+	__type(value, struct synx_gw_backend);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} synx_gateway SEC(".maps");
+
 /* Per reason (enum synx_reason); slots to spare so appends keep pins valid. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);

@@ -42,6 +42,9 @@ struct synx_ctx {
 	struct net_device *dev; /* the ingress device, NULL without BTF access */
 	__u32 feat;             /* SYNX_K_*: what this kernel lets us read */
 	__u8 dst_checked;       /* owner_dst() already ran */
+	__u8 not_local;         /* ... and found the destination is not this host's */
+	/* Gateway mode: the protected destination this host forwards the segment to. */
+	const struct synx_gw_backend *gw;
 };
 
 /* Monitor only (SYNX_F_MONITOR): decide and count, but touch nothing. */
@@ -152,6 +155,7 @@ static __always_inline struct synx_verdict owner_dst(struct synx_ctx *sx, const 
 	local = synx_dst_is_local(sx->xdp, p->l3_off, p->ipv6);
 	if (local < 0)
 		return SYNX_PASS(ERROR);
+	sx->not_local = !local;
 	return local ? SYNX_NEXT : SYNX_PASS(NOT_LOCAL);
 }
 

@@ -15,6 +15,9 @@
  *      tc hand-off for own cookies) or if it follows right behind such an
  *      ACK (followup.h), drop it otherwise;
  *   6. pass the rest (established flows, RSTs, ...) untouched.
+ * Gateway mode adds an owner: a protected destination this host forwards
+ * to (gateway.h), whose SYNs are answered in its name and whose handshake
+ * ACKs go on to netfilter's SYNPROXY when their cookie is valid.
  * Every exit is counted by synx_record(), once, with its reason.
  *
  * GPL-2.0-only: bpf_tcp_gen_syncookie() and bpf_tcp_check_syncookie() are
@@ -40,6 +43,7 @@
 #include "followup.h"
 #include "budget.h"
 #include "synack.h"
+#include "gateway.h"
 
 /*
  * Built-in configuration, used while the synx_config map holds no entry of
@@ -662,6 +666,130 @@ static __always_inline struct synx_verdict handle_ack(struct synx_ctx *sx, const
 }
 
 /*
+ * Gateway mode: a SYN to a protected destination this host forwards to,
+ * answered in its name with the cookie SYNPROXY will check (gateway.h).
+ * The checks before the cookie are local mode's: signatures, IPsec, the
+ * checksum, IP options, the reflection budget.
+ */
+static __always_inline struct synx_verdict gw_syn(struct synx_ctx *sx, const struct synx_pkt *p,
+						  struct synx_syn *s)
+{
+	const struct tcphdr *syn = (const struct tcphdr *)s->hdr;
+	const struct synx_gw_backend *b = sx->gw;
+	struct synx_synack a = {};
+	struct synx_verdict v;
+	struct gw_offer o;
+	__s64 cookie;
+	int ct;
+
+	if (!b)
+		return SYNX_PASS(ERROR);
+	if (s->seen & SYN_SEEN_SIGNED)
+		return SYNX_PASS(SYN_SIGNED);
+	if (p->ah)
+		return SYNX_PASS(IPSEC);
+	v = syn_verify_csum(sx->xdp, p, s);
+	if (synx_decided(v))
+		return v;
+	if (p->ipopts)
+		return (sx->cfg->flags & SYNX_F_DROP_IP_OPTIONS) ? SYNX_DROP(IP_OPTIONS)
+								 : SYNX_PASS(IP_OPTIONS);
+	/* A SYN on a connection conntrack confirmed is the backend's to answer. */
+	ct = gw_conntrack_confirmed(sx->xdp, p, syn->source, syn->dest);
+	if (ct < 0)
+		return SYNX_PASS(ERROR);
+	if (ct)
+		return SYNX_PASS(GATEWAY_CONNTRACK);
+	if (!budget_take(sx->xdp, sx->cfg, p))
+		return SYNX_DROP(SYNACK_BUDGET);
+	if (synx_monitor(sx))
+		return SYNX_TX(SYNACK_GATEWAY);
+	cookie = gw_cookie_issue(sx->xdp, p, s);
+	if (cookie < 0)
+		return SYNX_PASS(ERROR);
+
+	a.sport = syn->dest;
+	a.dport = syn->source;
+	a.seq = bpf_htonl((__u32)cookie);
+	a.ack = bpf_htonl(bpf_ntohl(syn->seq) + 1);
+	a.mss = b->mss;
+	a.ttl = server_ttl(sx, p, NULL, syn_net(sx, NULL));
+	a.flags = TCP_FLAG_SYN | TCP_FLAG_ACK;
+	a.window = 0; /* as SYNPROXY: nothing before the backend has answered */
+	o = gw_offer(b, s,
+		     (p->flags & (TCP_FLAG_ECE | TCP_FLAG_CWR)) == (TCP_FLAG_ECE | TCP_FLAG_CWR),
+		     (__u32)(synx_now_ns() / NSEC_PER_MSEC));
+	if (o.ts)
+		synack_opts(&a, o.sack, 1, o.ws, o.tsval, s->tsval, b->wscale);
+	if (o.ecn)
+		a.flags |= TCP_FLAG_ECE;
+	return synack_build(sx->xdp, p, &a, SYNX_TX(SYNACK_GATEWAY));
+}
+
+/*
+ * Gateway mode, a valid IPv6 handshake ACK: its checksum verified here and
+ * said so to synx_tc in the metadata (synx_cookie.h), which marks the skb
+ * for SYNPROXY.  A first fragment cannot be marked (tc runs before
+ * reassembly): SYNPROXY gets it as it is.
+ */
+static __always_inline struct synx_verdict gw_ack6_pass(const struct synx_ctx *sx,
+							const struct synx_pkt *p)
+{
+	struct xdp_md *ctx = sx->xdp;
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	struct ipv6hdr *ip6h = data + p->l3_off;
+	struct synx_meta *m;
+	__u64 sum;
+
+	if (p->frag == SYNX_FRAG_FIRST)
+		return SYNX_PASS(FRAGMENT);
+	if ((void *)(ip6h + 1) > data_end)
+		return SYNX_PASS(ERROR);
+	sum = csum_frame(ctx, p->l4_off, p->seg_len);
+	if (sum == CSUM_FRAME_ERR)
+		return SYNX_PASS(GATEWAY_COOKIE_OK); /* too long to check: netfilter checks it */
+	if (csum_fold(sum + csum_pseudo6(ip6h->saddr.in6_u.u6_addr32, ip6h->daddr.in6_u.u6_addr32,
+					 p->seg_len)))
+		return SYNX_DROP(TCP_CSUM);
+	/* Packet pointers are invalid after this. */
+	if (bpf_xdp_adjust_meta(ctx, -(int)sizeof(*m)))
+		return SYNX_PASS(NO_META);
+	data = (void *)(long)ctx->data;
+	m = (void *)(long)ctx->data_meta;
+	if ((void *)(m + 1) > data)
+		return SYNX_PASS(NO_META);
+	__builtin_memset(m, 0, sizeof(*m));
+	m->magic = SYNX_META_GW_MAGIC;
+	return SYNX_PASS(GATEWAY_COOKIE_OK);
+}
+
+/*
+ * Gateway mode: every other segment to a protected destination.  What
+ * conntrack has confirmed is the backend's; an ACK without a connection
+ * must carry a valid cookie (conntrack would find it invalid anyway, and
+ * SYNPROXY would check the cookie again: checked here, a forged ACK costs
+ * no skb); the rest (RST, FIN without a connection) is netfilter's.
+ */
+static __always_inline struct synx_verdict gw_segment(struct synx_ctx *sx, const struct synx_pkt *p,
+						      const struct tcphdr *th)
+{
+	int ct = gw_conntrack_confirmed(sx->xdp, p, th->source, th->dest);
+
+	if (ct < 0)
+		return SYNX_PASS(ERROR);
+	if (ct)
+		return SYNX_PASS(GATEWAY_CONNTRACK);
+	if ((p->flags & (TCP_FLAG_ACK | TCP_FLAG_SYN | TCP_FLAG_RST)) != TCP_FLAG_ACK)
+		return SYNX_PASS(OTHER);
+	if (gw_cookie_check(sx->xdp, p))
+		return SYNX_DROP(COOKIE_INVALID);
+	if (p->ipv6 && !synx_monitor(sx))
+		return gw_ack6_pass(sx, p);
+	return SYNX_PASS(GATEWAY_COOKIE_OK);
+}
+
+/*
  * A SYN (no ACK): options are part of "malformed", so they come before the
  * port policy and the destination.
  */
@@ -680,7 +808,27 @@ static __always_inline struct synx_verdict synx_syn(struct synx_ctx *sx, const s
 		return v;
 	if (!port_protected(sx->cfg, dport))
 		return SYNX_PASS(UNPROTECTED);
+	if (sx->gw)
+		return gw_syn(sx, p, s);
 	return handle_syn(sx, p, s);
+}
+
+/*
+ * Whose segment: this host's (owner.h), or, in gateway mode, a protected
+ * destination it forwards to.  The kernel decides which: a destination
+ * that is not one of its addresses on a device that forwards.
+ */
+static __always_inline struct synx_verdict owner_route(struct synx_ctx *sx,
+						       const struct synx_pkt *p)
+{
+	struct synx_verdict v = owner_forwarded(sx, p);
+
+	if (synx_decided(v) && sx->not_local && (sx->cfg->flags & SYNX_F_GATEWAY)) {
+		sx->gw = gw_backend(sx->xdp, p);
+		if (sx->gw)
+			return SYNX_NEXT;
+	}
+	return v;
 }
 
 static __always_inline struct synx_verdict synx_tcp(struct synx_ctx *sx, struct synx_pkt *p)
@@ -700,6 +848,8 @@ static __always_inline struct synx_verdict synx_tcp(struct synx_ctx *sx, struct 
 	}
 	if (!port_protected(sx->cfg, th->dest))
 		return SYNX_PASS(UNPROTECTED);
+	if (sx->gw)
+		return gw_segment(sx, p, th);
 	if ((p->flags & (TCP_FLAG_ACK | TCP_FLAG_SYN | TCP_FLAG_RST)) != TCP_FLAG_ACK)
 		return SYNX_PASS(OTHER);
 	return handle_ack(sx, p);
@@ -720,7 +870,7 @@ int synx_xdp(struct xdp_md *ctx)
 	if (!synx_decided(v))
 		v = synx_parse_ip(ctx, data, data_end, &p);
 	if (!synx_decided(v))
-		v = owner_forwarded(&sx, &p);
+		v = owner_route(&sx, &p);
 	if (!synx_decided(v))
 		v = parse_tcp(data, data_end, &p);
 	if (!synx_decided(v))

@@ -42,6 +42,13 @@
  * handling, which answers a flood of them far slower.
  */
 #define SYNX_F_DROP_IP_OPTIONS (1U << 7)
+/*
+ * Gateway mode: SYNs this host forwards to a destination in synx_gateway,
+ * to a protected port, are answered in the destination's name with the
+ * kernel's raw cookie; a valid handshake ACK goes on to netfilter's
+ * SYNPROXY, which connects to the backend (bpf/gateway.h).
+ */
+#define SYNX_F_GATEWAY (1U << 8)
 
 /* What to do with a SYN or ACK to a protected port that no socket owns. */
 enum synx_no_listener {
@@ -124,6 +131,33 @@ enum synx_cookie_clock {
 #define SYNX_CLOCK_SKEW_NS 2000000000ULL
 
 /*
+ * Gateway mode: map synx_gateway, a longest-prefix-match trie of the
+ * protected destinations behind this host.  The key's data is the family
+ * (4 or 6) then the address (IPv4 in its first 4 bytes), so one trie holds
+ * both families: prefixlen = 8 + the address prefix length.
+ */
+struct synx_gw_key {
+	__u32 prefixlen;
+	__u8 family;
+	__u8 addr[16];
+	__u8 pad[3];
+};
+
+/* What the backends of a prefix take, as SYNPROXY must announce it for them. */
+#define SYNX_GW_SACK (1U << 0)   /* SACK-permitted */
+#define SYNX_GW_TS (1U << 1)     /* timestamps */
+#define SYNX_GW_WSCALE (1U << 2) /* window scaling, with wscale */
+#define SYNX_GW_ECN (1U << 3)    /* ECN */
+
+struct synx_gw_backend {
+	__u16 mss;   /* the backends' MSS, announced to the client */
+	__u8 wscale; /* their window shift, with SYNX_GW_WSCALE */
+	__u8 flags;  /* SYNX_GW_* */
+};
+
+#define SYNX_GW_MAX 1024 /* prefixes */
+
+/*
  * Keys of synx's own cookies, map synx_keys[0], written by the loader
  * (from getrandom() or a key file); never in the object file.  Until
  * generation is non-zero the program does not trust the entry and behaves
@@ -183,6 +217,7 @@ enum synx_addr_hash {
 #define SYNX_MAP_VERDICTS "synx_verdicts"
 #define SYNX_MAP_KEYS "synx_keys"
 #define SYNX_MAP_STATE "synx_state"
+#define SYNX_MAP_GATEWAY "synx_gateway"
 
 /*
  * Keep layouts fixed across compilers and the BPF target. _Static_assert is
@@ -192,5 +227,7 @@ _Static_assert(sizeof(struct synx_config) == 36, "synx_config layout is ABI");
 _Static_assert(sizeof(struct synx_state) == 8, "synx_state layout is ABI");
 _Static_assert(sizeof(struct synx_ports) == 8192, "synx_ports layout is ABI");
 _Static_assert(sizeof(struct synx_cookie_keys) == 72, "synx_cookie_keys layout is ABI");
+_Static_assert(sizeof(struct synx_gw_key) == 24, "synx_gw_key layout is ABI");
+_Static_assert(sizeof(struct synx_gw_backend) == 4, "synx_gw_backend layout is ABI");
 
 #endif /* SYNX_CONFIG_H */

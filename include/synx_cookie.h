@@ -79,6 +79,15 @@ struct synx_meta {
 	__u8 ipv6;    /* 1 for IPv6 */
 };
 
+/*
+ * XDP -> tc, gateway mode: "this IPv6 handshake ACK's TCP checksum is
+ * verified".  nf_ip6_checksum() fails on such an ACK in the forward hook
+ * when the skb carries no checksum state (CHECKSUM_NONE), so SYNPROXY
+ * would drop it; synx_tc marks it CHECKSUM_UNNECESSARY instead.  Only the
+ * magic is meaningful.
+ */
+#define SYNX_META_GW_MAGIC 0x53594e47U /* "SYNG" */
+
 /* XDP metadata comes in 4-byte units, 32 bytes at most. */
 _Static_assert(sizeof(struct synx_meta) == 12, "synx_meta layout is ABI");
 

@@ -88,6 +88,10 @@ enum synx_reason {
 	/* XDP_PASS / XDP_DROP: a SYN to a listener with IP options (--ip-options) */
 	SYNX_R_PASS_IP_OPTIONS = 57, /* SYN with IPv4 options or IPv6 HBH/DST/routing header */
 	SYNX_R_DROP_IP_OPTIONS = 58, /* the same, with --ip-options drop */
+	/* Gateway mode (SYNX_F_GATEWAY): segments this host forwards */
+	SYNX_R_TX_SYNACK_GATEWAY = 59,      /* SYN answered in a backend's name (raw cookie) */
+	SYNX_R_PASS_GATEWAY_COOKIE_OK = 60, /* ACK with a valid cookie, on to SYNPROXY */
+	SYNX_R_PASS_GATEWAY_CONNTRACK = 61, /* a connection conntrack has confirmed */
 	__SYNX_REASON_MAX
 };
 

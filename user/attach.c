@@ -274,8 +274,9 @@ static int replace_check(const struct synx_opts *o, const struct synx_attachment
  */
 static int read_running(const struct synx_attachment *a, const char *ifname,
 			struct synx_cookie_keys *keys, struct synx_key_source *ks,
-			struct synx_tc_info *tci)
+			struct synx_tc_info *tci, struct synx_gw_list *gw, bool *gateway)
 {
+	struct synx_config cfg = {};
 	struct synx_pins pins;
 	struct synx_maps m;
 	__u32 key = 0;
@@ -292,6 +293,11 @@ static int read_running(const struct synx_attachment *a, const char *ifname,
 	if (m.fd[SYNX_MAP_IDX_KEYS] >= 0 &&
 	    bpf_map_lookup_elem(m.fd[SYNX_MAP_IDX_KEYS], &key, keys))
 		memset(keys, 0, sizeof(*keys));
+	*gateway = m.fd[SYNX_MAP_IDX_CONFIG] >= 0 &&
+		   !bpf_map_lookup_elem(m.fd[SYNX_MAP_IDX_CONFIG], &key, &cfg) &&
+		   cfg.version == SYNX_CONFIG_VERSION && (cfg.flags & SYNX_F_GATEWAY) &&
+		   m.fd[SYNX_MAP_IDX_GATEWAY] >= 0 &&
+		   !synx_gw_map_read(m.fd[SYNX_MAP_IDX_GATEWAY], gw);
 	synx_maps_close(&m);
 	if (!synx_pins_of(a->ifindex, &pins) && pins.exists)
 		synx_pins_key_source(pins.dir, ks);
@@ -356,6 +362,119 @@ static int replace_programs(struct synx *skel, int ifindex, const struct synx_at
 	return 0;
 }
 
+/*
+ * Warnings about what gateway mode relies on but does not change: the
+ * interface forwards each family it protects.
+ */
+static void gateway_checks(const struct synx_opts *o, const char *ifname)
+{
+	for (int fam = 4; fam <= 6; fam += 2) {
+		char path[128];
+		bool any = false;
+		FILE *f;
+		int v = -1;
+
+		for (unsigned int i = 0; i < o->gateway.n; i++)
+			any = any || o->gateway.e[i].key.family == fam;
+		if (!any)
+			continue;
+		snprintf(path, sizeof(path), "/proc/sys/net/ipv%d/conf/%s/forwarding", fam, ifname);
+		f = fopen(path, "r");
+		if (f) {
+			if (fscanf(f, "%d", &v) != 1)
+				v = -1;
+			fclose(f);
+		}
+		if (v == 0)
+			synx_warn(
+				"%s does not forward IPv%d (net.ipv%d.conf.%s.forwarding=0): its IPv%d gateway prefixes get no answer until it does",
+				ifname, fam, fam, ifname, fam);
+	}
+}
+
+/* What attach_gateway() changed, for gateway_rollback(). */
+struct gw_undo {
+	bool nft;   /* the table was written */
+	bool loose; /* nf_conntrack_tcp_loose went from 1 to 0 */
+	bool map;   /* the map's entries were written */
+};
+
+/*
+ * Gateway mode: the nftables table first (it also starts conntrack and
+ * SYNPROXY in this namespace), nf_conntrack_tcp_loose, then the prefixes.
+ * Replacing a gateway with none, the table stays until the new program
+ * runs (gateway_remove()).  0 or an exit code.
+ */
+static int attach_gateway(struct synx_pin_txn *txn, const struct synx_opts *o, const char *ifname,
+			  bool all_ports, struct gw_undo *u)
+{
+	char ports[1024];
+	int fd, loose, err;
+
+	if (!o->gateway.n)
+		return 0;
+	synx_ports_format(&o->ports, all_ports, ports, sizeof(ports));
+	err = synx_gw_nft_apply(ifname, &o->gateway, ports, all_ports);
+	if (err)
+		return err;
+	u->nft = true;
+	loose = synx_gw_loose_get();
+	if (loose < 0) {
+		synx_warn(
+			"%s: cannot read net.netfilter.nf_conntrack_tcp_loose: SYNPROXY needs it 0",
+			ifname);
+	} else if (loose) {
+		err = synx_gw_loose_set(0);
+		if (err)
+			return synx_err(SYNX_EXIT_FAIL,
+					"cannot set net.netfilter.nf_conntrack_tcp_loose=0: %s",
+					strerror(-err));
+		u->loose = true;
+		synx_warn(
+			"%s: net.netfilter.nf_conntrack_tcp_loose set to 0 for SYNPROXY: it applies to the whole network namespace (conntrack no longer picks up connections it saw no SYN of); the detach of the last gateway sets it back",
+			ifname);
+		err = synx_pins_marker_set(txn->dir, SYNX_LOOSE_MARKER);
+		if (err)
+			return synx_err(SYNX_EXIT_FAIL, "cannot record it in %s: %s", txn->dir,
+					strerror(-err));
+	}
+	fd = synx_pin_txn_open(txn, SYNX_MAP_IDX_GATEWAY);
+	if (fd < 0)
+		return synx_err(SYNX_EXIT_FAIL, "cannot open the gateway map: %s", strerror(-fd));
+	u->map = true;
+	err = synx_gw_map_write(fd, &o->gateway);
+	if (err)
+		return synx_err(SYNX_EXIT_FAIL, "cannot write the gateway prefixes: %s",
+				strerror(-err));
+	return 0;
+}
+
+/* Put back what attach_gateway() changed: the running gateway's (@old) or none. */
+static void gateway_rollback(const struct gw_undo *u, struct synx_pin_txn *txn, const char *ifname,
+			     const struct synx_gw_list *old)
+{
+	bool removed;
+
+	if (u->map && old && txn->fd[SYNX_MAP_IDX_GATEWAY] >= 0)
+		synx_gw_map_write(txn->fd[SYNX_MAP_IDX_GATEWAY], old);
+	if (u->nft && old && txn->saved[SYNX_MAP_IDX_PORTS] && txn->saved[SYNX_MAP_IDX_CONFIG]) {
+		bool all = txn->old[SYNX_MAP_IDX_CONFIG].config.flags & SYNX_F_ALL_PORTS;
+		char ports[1024];
+
+		synx_ports_format(&txn->old[SYNX_MAP_IDX_PORTS].ports, all, ports, sizeof(ports));
+		synx_gw_nft_apply(ifname, old, ports, all);
+	} else if (u->nft) {
+		synx_gw_nft_remove(ifname, &removed);
+	}
+	if (u->loose) {
+		char path[512];
+
+		synx_gw_loose_set(1);
+		snprintf(path, sizeof(path), "%s/%s", txn->dir, SYNX_LOOSE_MARKER);
+		rmdir(path);
+	}
+}
+
 int synx_cmd_attach(struct synx_cmdline *cl)
 {
 	struct synx_opts *o = &cl->settings;
@@ -374,10 +493,13 @@ int synx_cmd_attach(struct synx_cmdline *cl)
 	unsigned int mtu;
 	int ifindex, err;
 	struct synx_cookie_keys old_keys = {};
+	struct synx_gw_list *old_gw = calloc(1, sizeof(*old_gw));
+	struct gw_undo gw = {};
+	bool old_gateway = false;
 	struct synx_tc_info old_tc = {};
 	__u32 old_prog = 0;
 	bool attached = false, tc_attached = false, qdisc_created = false, kfunc, own;
-	bool replacing, own_window, with_tc;
+	bool replacing, own_window, with_tc, gw6 = false;
 
 	if (!txn || !ks) {
 		free(txn);
@@ -412,7 +534,8 @@ int synx_cmd_attach(struct synx_cmdline *cl)
 	if (replacing) {
 		err = replace_check(o, &a, ifname);
 		if (!err)
-			err = read_running(&a, ifname, &old_keys, ks, &old_tc);
+			err = read_running(&a, ifname, &old_keys, ks, &old_tc, old_gw,
+					   &old_gateway);
 		if (err)
 			goto out;
 	}
@@ -440,6 +563,7 @@ int synx_cmd_attach(struct synx_cmdline *cl)
 			[SYNX_MAP_IDX_COUNTERS] = skel->maps.synx_counters,
 			[SYNX_MAP_IDX_VERDICTS] = skel->maps.synx_verdicts,
 			[SYNX_MAP_IDX_KEYS] = skel->maps.synx_keys,
+			[SYNX_MAP_IDX_GATEWAY] = skel->maps.synx_gateway,
 		};
 
 		err = synx_pin_txn_check(txn, ifindex, ifname, skel->obj, maps);
@@ -456,7 +580,22 @@ int synx_cmd_attach(struct synx_cmdline *cl)
 			  &own_window);
 	if (err)
 		goto fail;
-	with_tc = own || own_window;
+	/*
+	 * IPv6 gateway prefixes need synx_tc too: it marks the handshake ACKs
+	 * whose checksum XDP verified, which SYNPROXY drops otherwise.
+	 */
+	for (unsigned int i = 0; i < o->gateway.n; i++)
+		gw6 = gw6 || o->gateway.e[i].key.family == 6;
+	if (gw6 && (!kfunc || !tc)) {
+		err = synx_err(
+			SYNX_EXIT_USAGE,
+			"--gateway: IPv6 prefixes need %s at tc ingress, which needs %s() (Linux 6.9+): without it SYNPROXY drops every IPv6 handshake ACK (its checksum check fails in the forward hook); protect IPv4 prefixes only",
+			SYNX_TC_PROG, SYNX_KFUNC_REQSK);
+		goto fail;
+	}
+	if (o->gateway.n)
+		gateway_checks(o, ifname);
+	with_tc = own || own_window || gw6;
 	/*
 	 * Kernel cookies never load synx_tc (unless own cookies issued before
 	 * are still out): its kfunc call would fail to resolve (or verify) on
@@ -483,6 +622,12 @@ int synx_cmd_attach(struct synx_cmdline *cl)
 	}
 	if (err)
 		goto fail;
+	/* Gateway mode: its table and its prefixes before the config that turns it on. */
+	if (o->gateway.n || old_gateway) {
+		err = attach_gateway(txn, o, ifname, cfg.flags & SYNX_F_ALL_PORTS, &gw);
+		if (err)
+			goto fail;
+	}
 	/*
 	 * Keys first, then ports, then the config that selects own cookies:
 	 * the program's first packet finds everything it needs.  In kernel
@@ -605,6 +750,8 @@ attached:
 		jw_string_field(synx_json(), "pin_dir", txn->dir);
 		synx_report_config(synx_json(), &cfg, &o->ports);
 		synx_report_cookies(synx_json(), &cfg, &keys, ks, &tci, qdisc_created, kfunc);
+		if (o->gateway.n)
+			synx_gw_report(synx_json(), ifname, &o->gateway);
 		jw_end_object(synx_json());
 	} else {
 		if (replacing)
@@ -616,6 +763,8 @@ attached:
 				    : "single program (libxdp dispatcher unavailable)");
 		synx_report_config(NULL, &cfg, &o->ports);
 		synx_report_cookies(NULL, &cfg, &keys, ks, &tci, qdisc_created, kfunc);
+		if (o->gateway.n)
+			synx_gw_report(NULL, ifname, &o->gateway);
 	}
 	{
 		char plist[1024], budget[256];
@@ -632,6 +781,15 @@ attached:
 	}
 	if (note)
 		synx_note("%s", note);
+	/* The gateway replaced by none: the new program no longer needs its table. */
+	if (replacing && old_gateway && !o->gateway.n) {
+		int fd = synx_pin_txn_open(txn, SYNX_MAP_IDX_GATEWAY);
+		bool removed;
+
+		synx_gw_teardown(ifname, txn->dir, &removed);
+		if (fd >= 0)
+			synx_gw_map_write(fd, &o->gateway); /* empty */
+	}
 	if (!a.dispatcher && !replacing)
 		synx_warn(
 			"%s: attached as a single program: the kernel refused libxdp's multi-program dispatcher (freplace), so no other XDP program can share %s",
@@ -640,6 +798,7 @@ attached:
 	goto out;
 
 fail:
+	gateway_rollback(&gw, txn, ifname, old_gateway ? old_gw : NULL);
 	if (tc_attached || qdisc_created) {
 		bool gone;
 
@@ -656,5 +815,6 @@ out:
 	memset(&keys, 0, sizeof(keys));
 	free(txn);
 	free(ks);
+	free(old_gw);
 	return err;
 }

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "commands.h"
+#include "gateway.h"
 
 const struct synx_command synx_commands[] = {
 	{
@@ -99,6 +100,17 @@ const struct synx_command synx_commands[] = {
 		       "support, GRO/LRO, an MSS above what the MTU carries, other XDP programs, the\n"
 		       "dispatcher refused, own cookies without the kfunc or the tc hand-off, stale\n"
 		       "pins.  Exit status 0 when nothing is wrong, 12 when a problem was found.\n",
+	},
+	{
+		.name = "probe",
+		.bit = SYNX_CMD_PROBE,
+		.args = "ADDR:PORT",
+		.summary = "what a backend negotiates, as a --gateway entry",
+		.run_words = synx_cmd_probe,
+		.doc = "Open one TCP connection to a backend server at ADDR:PORT ([ADDR]:PORT for\n"
+		       "IPv6) and print what it negotiated (MSS, window scale, SACK, timestamps,\n"
+		       "ECN), as the --gateway entry that makes SYNPROXY announce the same for it.\n"
+		       "The MSS is what this host's path lets through.\n",
 	},
 	{
 		.name = "help",

@@ -23,6 +23,7 @@ enum synx_cmd_bit {
 	SYNX_CMD_STATS = 1U << 5,
 	SYNX_CMD_HELP = 1U << 6,
 	SYNX_CMD_DOCTOR = 1U << 7,
+	SYNX_CMD_PROBE = 1U << 8,
 };
 
 /* The interface argument of a command: every command takes at most one. */

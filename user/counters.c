@@ -75,6 +75,9 @@ const struct synx_reason_info synx_reasons[] = {
 	  "SYN with IP options or IPv6 option/routing headers, for the kernel"),
 	R(DROP_IP_OPTIONS, DROP,
 	  "SYN with IP options or IPv6 option/routing headers (--ip-options drop)"),
+	R(TX_SYNACK_GATEWAY, TX, "forwarded SYN answered in the backend's name (gateway)"),
+	R(PASS_GATEWAY_COOKIE_OK, PASS, "forwarded ACK with a valid cookie, on to SYNPROXY"),
+	R(PASS_GATEWAY_CONNTRACK, PASS, "forwarded segment of a connection conntrack confirmed"),
 };
 
 _Static_assert(sizeof(synx_reasons) / sizeof(synx_reasons[0]) == __SYNX_REASON_MAX,

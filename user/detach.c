@@ -9,6 +9,7 @@
 #include "attachment.h"
 #include "cli.h"
 #include "commands.h"
+#include "gateway.h"
 #include "handoff.h"
 #include "iface.h"
 #include "log.h"
@@ -39,7 +40,7 @@ int synx_cmd_detach(struct synx_cmdline *cl)
 	struct synx_attachment a = {};
 	struct synx_tc_info tci = {};
 	struct synx_pins p;
-	bool marker, qdisc = false;
+	bool marker, qdisc = false, gw_removed = false;
 	int ifindex = 0, err;
 
 	err = synx_check_root();
@@ -97,6 +98,10 @@ int synx_cmd_detach(struct synx_cmdline *cl)
 			synx_note("%s: the clsact qdisc synx created stays: other tc filters use it",
 				  ifname);
 	}
+	/* Gateway mode's nftables table, and the sysctl it changed. */
+	err = synx_gw_teardown(ifname, p.exists ? p.dir : NULL, &gw_removed);
+	if (err)
+		return err;
 	if (p.exists) {
 		err = synx_pins_remove(&p);
 		if (err)
@@ -117,6 +122,7 @@ int synx_cmd_detach(struct synx_cmdline *cl)
 		jw_bool_field(synx_json(), "tc_detached", tci.attached);
 		jw_bool_field(synx_json(), "qdisc_removed", qdisc);
 		jw_bool_field(synx_json(), "pins_removed", p.exists);
+		jw_bool_field(synx_json(), "gateway_table_removed", gw_removed);
 		jw_end_object(synx_json());
 	} else if (a.attached) {
 		printf("synx detached from %s (program %u%s%s)\n", ifname, a.prog_id,

@@ -23,6 +23,9 @@ const struct synx_map_spec synx_map_specs[__SYNX_MAP_IDX_MAX] = {
 				    sizeof(struct synx_counter), SYNX_VERDICT_SLOTS },
 	[SYNX_MAP_IDX_KEYS] = { SYNX_MAP_KEYS, BPF_MAP_TYPE_ARRAY, sizeof(__u32),
 				sizeof(struct synx_cookie_keys), 1 },
+	[SYNX_MAP_IDX_GATEWAY] = { SYNX_MAP_GATEWAY, BPF_MAP_TYPE_LPM_TRIE,
+				   sizeof(struct synx_gw_key), sizeof(struct synx_gw_backend),
+				   SYNX_GW_MAX },
 };
 
 const struct synx_map_spec synx_state_spec = { SYNX_MAP_STATE, BPF_MAP_TYPE_ARRAY, sizeof(__u32),

@@ -16,7 +16,8 @@ enum synx_map_idx {
 	SYNX_MAP_IDX_PORTS,
 	SYNX_MAP_IDX_COUNTERS,
 	SYNX_MAP_IDX_VERDICTS,
-	SYNX_MAP_IDX_KEYS, /* own-cookie keys; absent in objects before own mode */
+	SYNX_MAP_IDX_KEYS,    /* own-cookie keys; absent in objects before own mode */
+	SYNX_MAP_IDX_GATEWAY, /* gateway prefixes; absent in objects before gateway mode */
 	__SYNX_MAP_IDX_MAX,
 };
 

@@ -108,6 +108,11 @@ static int set_cookie_clock(struct synx_cmdline *cl, const char *arg)
 	return synx_parse_cookie_clock(arg, &cl->settings.cookie_clock);
 }
 
+static int set_gateway(struct synx_cmdline *cl, const char *arg)
+{
+	return synx_parse_gateway(arg, &cl->settings.gateway);
+}
+
 static int set_replace(struct synx_cmdline *cl, const char *arg)
 {
 	(void)arg;
@@ -323,6 +328,17 @@ const struct synx_option synx_options[] = {
 	  .help = "own-cookie clock: boot (this host's, the default) or\n"
 		  "tai (Linux 6.1+): hosts with the same --key-file and\n"
 		  "TAI clocks within 2 s accept each other's cookies" },
+	{ .name = "gateway",
+	  .metavar = "LIST",
+	  .accepted_by = SYNX_CMD_ATTACH,
+	  .refused_by = SYNX_CMD_CONFIG,
+	  .refusal = "comes with its nftables table; change it with 'synx attach IFACE --replace'",
+	  .set = set_gateway,
+	  .help = "gateway mode: also answer SYNs this host forwards to\n"
+		  "PREFIX[@OPT:...],... (IPv4/IPv6) on the protected\n"
+		  "ports, completed by nftables SYNPROXY; OPT: mss=N,\n"
+		  "wscale=N, sack, ts, ecn, no<opt> (default mss=1460\n"
+		  "(1440 IPv6):wscale=7:sack:ts; 'synx probe' learns them)" },
 	{ .name = "replace",
 	  .accepted_by = SYNX_CMD_ATTACH,
 	  .refused_by = SYNX_CMD_CONFIG,

@@ -269,6 +269,10 @@ bool synx_opts_apply(const struct synx_opts *o, const struct synx_config *cur,
 	if (o->ip_options >= 0)
 		cfg->flags = o->ip_options ? cfg->flags | SYNX_F_DROP_IP_OPTIONS
 					   : cfg->flags & ~SYNX_F_DROP_IP_OPTIONS;
+	/* Gateway mode is set at attach only: it comes with its nftables table. */
+	if (!cur)
+		cfg->flags = o->gateway.n ? cfg->flags | SYNX_F_GATEWAY
+					  : cfg->flags & ~SYNX_F_GATEWAY;
 	if (o->synack_limit_set) {
 		cfg->synack_limit = o->synack_limit;
 		cfg->synack_prefix_limit = o->synack_prefix_limit;

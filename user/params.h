@@ -9,6 +9,7 @@
 #include <xdp/libxdp.h>
 #include "synx_config.h"
 #include "sysctl.h"
+#include "gateway.h"
 
 /* --cookies (attach only): auto = own where the kernel has the kfunc. */
 enum synx_cookie_choice {
@@ -33,6 +34,7 @@ struct synx_opts {
 	unsigned long cookie_period; /* seconds; 0: unset */
 	int cookie_clock;            /* -1: unset, else enum synx_cookie_clock */
 	bool replace;                /* attach --replace: take over from the running synx */
+	struct synx_gw_list gateway; /* --gateway; n 0: none */
 	bool rotate_key;
 	char key_file[PATH_MAX]; /* --key-file; "": the state directory's key */
 	int monitor;             /* -1: unset, else 0 or 1 (SYNX_F_MONITOR) */

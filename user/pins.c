@@ -263,6 +263,23 @@ int synx_pins_list(struct synx_pins **out)
 	return n;
 }
 
+bool synx_pins_marker_get(const char *dir, const char *name)
+{
+	char path[512];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	return !stat(path, &st) && S_ISDIR(st.st_mode);
+}
+
+int synx_pins_marker_set(const char *dir, const char *name)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	return mkdir(path, 0700) && errno != EEXIST ? -errno : 0;
+}
+
 bool synx_clsact_marker_get(const char *dir)
 {
 	char path[512];
@@ -342,6 +359,9 @@ int synx_pins_remove(const struct synx_pins *p)
 			return -errno;
 	}
 	marker_path(path, sizeof(path), p->dir);
+	if (rmdir(path) && errno != ENOENT)
+		return -errno;
+	snprintf(path, sizeof(path), "%s/%s", p->dir, SYNX_LOOSE_MARKER);
 	if (rmdir(path) && errno != ENOENT)
 		return -errno;
 	if (rmdir(p->dir) && errno != ENOENT)
@@ -528,7 +548,7 @@ int synx_pin_txn_mkdir(struct synx_pin_txn *t)
 
 static int txn_create_map(struct synx_pin_txn *t, const struct bpf_map *map)
 {
-	LIBBPF_OPTS(bpf_map_create_opts, copts);
+	LIBBPF_OPTS(bpf_map_create_opts, copts, .map_flags = bpf_map__map_flags(map));
 	int btf_fd = t->btf_fd;
 	int fd;
 
@@ -546,6 +566,32 @@ static int txn_create_map(struct synx_pin_txn *t, const struct bpf_map *map)
 				    bpf_map__value_size(map), bpf_map__max_entries(map), &copts);
 	}
 	return fd < 0 ? -errno : fd;
+}
+
+int synx_pin_txn_open(struct synx_pin_txn *t, enum synx_map_idx idx)
+{
+	const char *path = bpf_map__pin_path(t->map[idx]);
+	int fd;
+
+	if (t->fd[idx] >= 0)
+		return t->fd[idx];
+	if (t->existed[idx]) {
+		fd = bpf_obj_get(path);
+		if (fd < 0)
+			return -errno;
+	} else {
+		fd = txn_create_map(t, t->map[idx]);
+		if (fd < 0)
+			return fd;
+		if (bpf_obj_pin(fd, path)) {
+			int err = -errno;
+
+			close(fd);
+			return err;
+		}
+	}
+	t->fd[idx] = fd;
+	return fd;
 }
 
 int synx_pin_txn_write(struct synx_pin_txn *t, enum synx_map_idx idx, const void *value)

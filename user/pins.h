@@ -90,6 +90,16 @@ int synx_pins_list(struct synx_pins **out);
 /* The clsact marker in the pin dir @dir. */
 bool synx_clsact_marker_get(const char *dir);
 
+/*
+ * Marker under the pin dir: gateway mode set net.netfilter.
+ * nf_conntrack_tcp_loose from 1 to 0, and the detach of the namespace's
+ * last gateway sets it back.
+ */
+#define SYNX_LOOSE_MARKER "nf_conntrack_tcp_loose_was_1"
+/* Marker @name (an empty directory) in pin dir @dir: there?  Make it: 0 or -errno. */
+bool synx_pins_marker_get(const char *dir, const char *name);
+int synx_pins_marker_set(const char *dir, const char *name);
+
 /* The key source recorded in the pin dir @dir; SYNX_KEY_RANDOM without one. */
 void synx_pins_key_source(const char *dir, struct synx_key_source *src);
 
@@ -163,6 +173,13 @@ int synx_pin_txn_mkdir(struct synx_pin_txn *t);
  * map created and pinned here that libbpf then reuses.  0 or -errno.
  */
 int synx_pin_txn_write(struct synx_pin_txn *t, enum synx_map_idx idx, const void *value);
+/*
+ * Map @idx itself, for a map of many entries (the gateway trie): the
+ * pinned one, else one made and pinned here (the rollback removes it).
+ * Its entries are the caller's to write.  An fd the transaction owns, or
+ * -errno.
+ */
+int synx_pin_txn_open(struct synx_pin_txn *t, enum synx_map_idx idx);
 
 /* Record where the key comes from (nothing for SYNX_KEY_RANDOM).  0 or -errno. */
 int synx_pin_txn_key_source(struct synx_pin_txn *t, const struct synx_key_source *src);

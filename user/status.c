@@ -11,6 +11,7 @@
 #include "commands.h"
 #include "counters.h"
 #include "firewall.h"
+#include "gateway.h"
 #include "handoff.h"
 #include "kernel_state.h"
 #include "options.h"
@@ -224,6 +225,7 @@ struct target_info {
 	bool iproute2_pinned; /* its config map is iproute2's pin: later ip link loads inherit it */
 	bool have_kstate;     /* the running program has a synx_state map */
 	struct synx_state kstate;
+	struct synx_gw_list *gw; /* gateway mode's prefixes, when it is on */
 };
 
 /*
@@ -345,6 +347,8 @@ static void print_target(const struct synx_target *t, const struct target_info *
 			synx_report_config(jw, cfg, ports);
 			synx_report_cookies(jw, cfg, os->have_keys ? &os->keys : NULL,
 					    &os->key_source, &os->tc, os->qdisc_created, kfunc);
+			if (ti->gw)
+				synx_gw_report(jw, t->ifname, ti->gw);
 		}
 		if (t->a.attached && ti->have_kstate)
 			print_kernel_state(&ti->kstate, jw);
@@ -382,6 +386,8 @@ static void print_target(const struct synx_target *t, const struct target_info *
 		synx_report_config(NULL, cfg, ports);
 		synx_report_cookies(NULL, cfg, os->have_keys ? &os->keys : NULL, &os->key_source,
 				    &os->tc, os->qdisc_created, kfunc);
+		if (ti->gw)
+			synx_gw_report(NULL, t->ifname, ti->gw);
 	}
 	if (t->a.attached && ti->have_kstate)
 		print_kernel_state(&ti->kstate, NULL);
@@ -459,6 +465,14 @@ int synx_cmd_status(struct synx_cmdline *cl)
 				bpf_map_lookup_elem(m.fd[SYNX_MAP_IDX_PORTS], &key, ports);
 			own_state_read(&t[i], &m, &ti.os);
 			ti.iproute2_pinned = synx_iproute2_pinned(m.fd[SYNX_MAP_IDX_CONFIG]);
+			if (ti.have_cfg && ti.cfg.version == SYNX_CONFIG_VERSION &&
+			    (ti.cfg.flags & SYNX_F_GATEWAY) && m.fd[SYNX_MAP_IDX_GATEWAY] >= 0) {
+				ti.gw = calloc(1, sizeof(*ti.gw));
+				if (ti.gw && synx_gw_map_read(m.fd[SYNX_MAP_IDX_GATEWAY], ti.gw)) {
+					free(ti.gw);
+					ti.gw = NULL;
+				}
+			}
 			synx_maps_close(&m);
 		}
 		if (t[i].a.attached)
@@ -470,6 +484,7 @@ int synx_cmd_status(struct synx_cmdline *cl)
 		if (!t[i].a.attached && !t[i].pinned && t[i].a.ifindex)
 			synx_tc_query(t[i].a.ifindex, &ti.os.tc);
 		print_target(&t[i], &ti, &env);
+		free(ti.gw);
 	}
 	if (!n && !synx_cli.json)
 		printf("synx is not attached to any interface\n");
