@@ -338,7 +338,10 @@ int synx_gw_nft_apply(const char *ifname, const struct synx_gw_list *l, const ch
 	/*
 	 * SYNs synx answers never reach netfilter; those it leaves (monitor
 	 * mode, signed SYNs, IP options) must not create conntrack entries:
-	 * SYNPROXY answers them itself.
+	 * SYNPROXY answers them itself.  The rules match the destination and
+	 * port, not the interface: traffic to a protected destination may
+	 * arrive on a VLAN device or another interface, and gets the same
+	 * protection there (from SYNPROXY alone).
 	 */
 	put(&t,
 	    "  chain prerouting {\n    type filter hook prerouting priority raw; policy accept;\n");
@@ -346,8 +349,8 @@ int synx_gw_nft_apply(const char *ifname, const struct synx_gw_list *l, const ch
 		for (unsigned int i = 0; i < l->n; i++)
 			if (l->e[i].key.family == (f ? 6 : 4)) {
 				put(&t,
-				    "    iifname \"%s\" %s daddr @%s_protected %stcp flags syn / syn,ack,rst notrack\n",
-				    ifname, fam[f], fam[f], dport);
+				    "    %s daddr @%s_protected %stcp flags syn / syn,ack,rst notrack\n",
+				    fam[f], fam[f], dport);
 				break;
 			}
 	put(&t, "  }\n");
@@ -373,9 +376,8 @@ int synx_gw_nft_apply(const char *ifname, const struct synx_gw_list *l, const ch
 		const struct synx_gw_entry *e = &l->e[order[i]];
 
 		synx_gw_prefix(e, p, sizeof(p));
-		put(&t,
-		    "    iifname \"%s\" %s daddr %s %sct state invalid,untracked synproxy mss %u",
-		    ifname, fam[e->key.family == 6], p, dport, e->b.mss);
+		put(&t, "    %s daddr %s %sct state invalid,untracked synproxy mss %u",
+		    fam[e->key.family == 6], p, dport, e->b.mss);
 		if (e->b.flags & SYNX_GW_WSCALE)
 			put(&t, " wscale %u", e->b.wscale);
 		if (e->b.flags & SYNX_GW_TS)
@@ -387,9 +389,8 @@ int synx_gw_nft_apply(const char *ifname, const struct synx_gw_list *l, const ch
 	for (int f = 0; f < 2; f++)
 		for (unsigned int i = 0; i < l->n; i++)
 			if (l->e[i].key.family == (f ? 6 : 4)) {
-				put(&t,
-				    "    iifname \"%s\" %s daddr @%s_protected %sct state invalid drop\n",
-				    ifname, fam[f], fam[f], dport);
+				put(&t, "    %s daddr @%s_protected %sct state invalid drop\n",
+				    fam[f], fam[f], dport);
 				break;
 			}
 	put(&t, "  }\n}\n");
