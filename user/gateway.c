@@ -16,6 +16,7 @@
 #include <bpf/bpf.h>
 #include <nftables/libnftables.h>
 #include "cli.h"
+#include "commands.h"
 #include "gateway.h"
 #include "pins.h"
 
@@ -609,7 +610,9 @@ int synx_cmd_probe(int argc, char **argv)
 
 	/* argv[0] is the command's name. */
 	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
-		printf("usage: synx probe ADDR:PORT ([ADDR]:PORT for IPv6)\n");
+		bool amb;
+
+		synx_usage(stdout, synx_command_find("probe", &amb));
 		return 0;
 	}
 	if (argc != 2 || strlen(argv[1]) >= sizeof(host) + 6)
