@@ -20,6 +20,8 @@
  *                              SipHash key, rotated_ns, generation,
  *                              period_shift, prev_shift, shift_changed_ns,
  *                              own_until_ns, clock, clock_offset_ns (signed)
+ *   gateway none|LIST          make synx_gateway hold exactly LIST, as
+ *                              `synx attach --gateway LIST` takes it
  *   state                      synx_state[0]: "state kernel K addr4 A addr6 B"
  *   forget                     empty the handshake follow-up cache, so that
  *                              a replayed handshake ACK is judged afresh
@@ -64,6 +66,7 @@
 #include "synx_config.h"
 #include "synx.skel.h"
 #include "counters.h"
+#include "gateway.h"
 #include "testrun.h"
 
 #define FLOOD_CHUNK 1000000U
@@ -194,6 +197,20 @@ static void cmd_ports(char *args)
 		}
 	}
 	reply_update(update0(skel->maps.synx_ports, &ports, sizeof(ports)), "update synx_ports");
+}
+
+static void cmd_gateway(char *args)
+{
+	static struct synx_gw_list l;
+	int err;
+
+	memset(&l, 0, sizeof(l));
+	if (args && strcmp(args, "none") && synx_parse_gateway(args, &l)) {
+		reply_err(EINVAL, "gateway: not a --gateway list");
+		return;
+	}
+	err = synx_gw_map_write(bpf_map__fd(skel->maps.synx_gateway), &l);
+	reply_update(err, "update synx_gateway");
 }
 
 static void cmd_keys(char *args)
@@ -559,6 +576,8 @@ int main(int argc, char **argv)
 			cmd_config(rest ? rest : (char *)"");
 		else if (!strcmp(cmd, "ports"))
 			cmd_ports(rest);
+		else if (!strcmp(cmd, "gateway"))
+			cmd_gateway(rest);
 		else if (!strcmp(cmd, "keys"))
 			cmd_keys(rest ? rest : (char *)"");
 		else if (!strcmp(cmd, "run"))

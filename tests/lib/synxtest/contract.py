@@ -142,6 +142,7 @@ RMEM_MAX_ASSUMED = _gdefs['SYNX_RMEM_MAX_ASSUMED']
 OWN = {k[len('SYNX_OWN_'):]: v for k, v in _kdefs.items() if k.startswith('SYNX_OWN_')}
 PERIOD_SHIFT = _kdefs['SYNX_COOKIE_PERIOD_SHIFT']
 META_MAGIC = _kdefs['SYNX_META_MAGIC']
+META_GW_MAGIC = _kdefs['SYNX_META_GW_MAGIC']
 META, META_FIELDS = _struct(_cookie, 'synx_meta', _kdefs)
 
 

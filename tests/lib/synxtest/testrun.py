@@ -134,6 +134,12 @@ class TestRun:
             self.simple('ports ' + arg)
             self._ports = arg
 
+    def gateway(self, entries):
+        """Make synx_gateway hold exactly entries, strings as `synx attach
+        --gateway` takes them ('198.51.100.0/24@mss=1400:wscale=5'); none:
+        empty."""
+        self.simple('gateway ' + (','.join(entries) if entries else 'none'))
+
     def keys(self, k):
         """Write a cookies.Keys (None: generation 0, no key)."""
         if k is None:
