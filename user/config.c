@@ -20,6 +20,7 @@
 #include "options.h"
 #include "params.h"
 #include "pins.h"
+#include "ports.h"
 #include "report.h"
 #include "sysctl.h"
 
@@ -117,6 +118,32 @@ static int reload_key(struct synx_cookie_keys *k, const struct synx_key_source *
 	}
 	explicit_bzero(key, sizeof(key));
 	return 0;
+}
+
+/*
+ * The gateway's nftables table for new protected ports: the prefixes
+ * are the program's (map @fd).  0 or an exit code (the program already
+ * protects the new ports; the table is then stale, and says so).
+ */
+static int config_gateway_ports(const char *ifname, int fd, const struct synx_ports *ports,
+				bool all)
+{
+	struct synx_gw_list *l = calloc(1, sizeof(*l));
+	char plist[1024];
+	int err;
+
+	if (!l)
+		return synx_err(SYNX_EXIT_FAIL, "out of memory");
+	err = synx_gw_map_read(fd, l);
+	if (err) {
+		free(l);
+		return synx_err(SYNX_EXIT_FAIL, "cannot read the gateway prefixes: %s",
+				strerror(-err));
+	}
+	synx_ports_format(ports, all, plist, sizeof(plist));
+	err = synx_gw_nft_apply(ifname, l, plist, all);
+	free(l);
+	return err;
 }
 
 /*
@@ -321,6 +348,15 @@ int synx_cmd_config(struct synx_cmdline *cl)
 			synx_err(SYNX_EXIT_FAIL,
 				 "the key file now differs from the running key: rotate again");
 		goto out;
+	}
+	/* Gateway mode's nftables rules name the protected ports too. */
+	if ((cfg.flags & SYNX_F_GATEWAY) && m.fd[SYNX_MAP_IDX_GATEWAY] >= 0 &&
+	    ((cfg.flags ^ cur.flags) & SYNX_F_ALL_PORTS ||
+	     memcmp(cur_ports, old_ports, sizeof(*old_ports)))) {
+		err = config_gateway_ports(ifname, m.fd[SYNX_MAP_IDX_GATEWAY], cur_ports,
+					   cfg.flags & SYNX_F_ALL_PORTS);
+		if (err)
+			goto out;
 	}
 	log_changes(ifname, &cur, old_ports, &cfg, cur_ports, &old_keys, &keys, o->from_file);
 	unpin_iproute2(ifname, &m);
