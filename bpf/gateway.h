@@ -34,6 +34,7 @@
 #include <linux/ipv6.h>
 #include <linux/tcp.h>
 #include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
 #include "synx_config.h"
 #include "maps.h"
 #include "parsing.h"
@@ -106,7 +107,8 @@ static __always_inline int gw_conntrack_confirmed(struct xdp_md *ctx, const stru
 	struct nf_conn *ct;
 	__u32 size;
 
-	if (!bpf_xdp_ct_lookup || !bpf_ct_release)
+	/* Without conntrack there is no SYNPROXY either: the kernel decides. */
+	if (!bpf_xdp_ct_lookup || !bpf_ct_release || !bpf_core_field_exists(struct nf_conn, status))
 		return -1;
 	if (p->ipv6) {
 		struct ipv6hdr *ip6h = data + p->l3_off;

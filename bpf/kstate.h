@@ -148,7 +148,8 @@ static __always_inline struct synx_state *kstate(void)
 	X(netns_ipv4, sysctl_ip_default_ttl)                \
 	X(netns_ipv4, ip_rt_min_advmss)                     \
 	X(netns_ipv6, sysctl)                               \
-	X(netns_sysctl_ipv6, ip6_rt_min_advmss)
+	X(netns_sysctl_ipv6, ip6_rt_min_advmss)             \
+	X(nf_conn, status)
 
 #define KSTATE_HAS(s, f) &&bpf_core_field_exists(struct s, f)
 
