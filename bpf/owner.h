@@ -43,6 +43,7 @@ struct synx_ctx {
 	__u32 feat;             /* SYNX_K_*: what this kernel lets us read */
 	__u8 dst_checked;       /* owner_dst() already ran */
 	__u8 not_local;         /* ... and found the destination is not this host's */
+	__u8 csum_ok;           /* the TCP checksum was verified (gateway mode, gw_mark6()) */
 	/* Gateway mode: the protected destination this host forwards the segment to. */
 	const struct synx_gw_backend *gw;
 };

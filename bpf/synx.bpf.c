@@ -684,13 +684,15 @@ static __always_inline struct synx_verdict gw_syn(struct synx_ctx *sx, const str
 
 	if (!b)
 		return SYNX_PASS(ERROR);
+	/* First: whatever happens next, an IPv6 SYN for SYNPROXY needs it (gw_mark6()). */
+	v = syn_verify_csum(sx->xdp, p, s);
+	if (synx_decided(v))
+		return v;
+	sx->csum_ok = 1;
 	if (s->seen & SYN_SEEN_SIGNED)
 		return SYNX_PASS(SYN_SIGNED);
 	if (p->ah)
 		return SYNX_PASS(IPSEC);
-	v = syn_verify_csum(sx->xdp, p, s);
-	if (synx_decided(v))
-		return v;
 	if (p->ipopts)
 		return (sx->cfg->flags & SYNX_F_DROP_IP_OPTIONS) ? SYNX_DROP(IP_OPTIONS)
 								 : SYNX_PASS(IP_OPTIONS);
@@ -727,41 +729,57 @@ static __always_inline struct synx_verdict gw_syn(struct synx_ctx *sx, const str
 }
 
 /*
- * Gateway mode, a valid IPv6 handshake ACK: its checksum verified here and
- * said so to synx_tc in the metadata (synx_cookie.h), which marks the skb
- * for SYNPROXY.  A first fragment cannot be marked (tc runs before
- * reassembly): SYNPROXY gets it as it is.
+ * Gateway mode: the TCP checksum of an IPv6 segment, verified here so that
+ * gw_mark6() can say so.  SYNX_NEXT when it is right (or too long to sum:
+ * netfilter checks it then), else the drop.
  */
-static __always_inline struct synx_verdict gw_ack6_pass(const struct synx_ctx *sx,
-							const struct synx_pkt *p)
+static __always_inline struct synx_verdict gw_verify6(struct synx_ctx *sx, const struct synx_pkt *p)
 {
-	struct xdp_md *ctx = sx->xdp;
-	void *data = (void *)(long)ctx->data;
-	void *data_end = (void *)(long)ctx->data_end;
+	void *data = (void *)(long)sx->xdp->data;
+	void *data_end = (void *)(long)sx->xdp->data_end;
 	struct ipv6hdr *ip6h = data + p->l3_off;
-	struct synx_meta *m;
 	__u64 sum;
 
-	if (p->frag == SYNX_FRAG_FIRST)
-		return SYNX_PASS(FRAGMENT);
 	if ((void *)(ip6h + 1) > data_end)
 		return SYNX_PASS(ERROR);
-	sum = csum_frame(ctx, p->l4_off, p->seg_len);
+	sum = csum_frame(sx->xdp, p->l4_off, p->seg_len);
 	if (sum == CSUM_FRAME_ERR)
-		return SYNX_PASS(GATEWAY_COOKIE_OK); /* too long to check: netfilter checks it */
+		return SYNX_NEXT;
 	if (csum_fold(sum + csum_pseudo6(ip6h->saddr.in6_u.u6_addr32, ip6h->daddr.in6_u.u6_addr32,
 					 p->seg_len)))
 		return SYNX_DROP(TCP_CSUM);
-	/* Packet pointers are invalid after this. */
+	sx->csum_ok = 1;
+	return SYNX_NEXT;
+}
+
+/*
+ * Gateway mode, IPv6: a SYN or handshake ACK that goes on to SYNPROXY
+ * (passed, or seen in monitor mode) with its checksum verified here gets
+ * the metadata that has synx_tc mark it verified (synx_cookie.h): SYNPROXY
+ * drops it otherwise.  The frame itself stays as it is.  A first fragment
+ * cannot be marked (tc runs before reassembly), nor a frame whose driver
+ * has no metadata room: SYNPROXY gets those as they are.
+ */
+static __always_inline struct synx_verdict gw_mark6(const struct synx_ctx *sx,
+						    const struct synx_pkt *p, struct synx_verdict v)
+{
+	struct xdp_md *ctx = sx->xdp;
+	struct synx_meta *m;
+	void *data;
+
+	if (!p->ipv6 || !sx->csum_ok || p->frag == SYNX_FRAG_FIRST)
+		return v;
+	if (v.action != XDP_PASS && !synx_monitor(sx))
+		return v;
 	if (bpf_xdp_adjust_meta(ctx, -(int)sizeof(*m)))
-		return SYNX_PASS(NO_META);
+		return v;
 	data = (void *)(long)ctx->data;
 	m = (void *)(long)ctx->data_meta;
 	if ((void *)(m + 1) > data)
-		return SYNX_PASS(NO_META);
+		return v;
 	__builtin_memset(m, 0, sizeof(*m));
 	m->magic = SYNX_META_GW_MAGIC;
-	return SYNX_PASS(GATEWAY_COOKIE_OK);
+	return v;
 }
 
 /*
@@ -784,8 +802,12 @@ static __always_inline struct synx_verdict gw_segment(struct synx_ctx *sx, const
 		return SYNX_PASS(OTHER);
 	if (gw_cookie_check(sx->xdp, p))
 		return SYNX_DROP(COOKIE_INVALID);
-	if (p->ipv6 && !synx_monitor(sx))
-		return gw_ack6_pass(sx, p);
+	if (p->ipv6) {
+		struct synx_verdict v = gw_verify6(sx, p);
+
+		if (synx_decided(v))
+			return v;
+	}
 	return SYNX_PASS(GATEWAY_COOKIE_OK);
 }
 
@@ -809,7 +831,7 @@ static __always_inline struct synx_verdict synx_syn(struct synx_ctx *sx, const s
 	if (!port_protected(sx->cfg, dport))
 		return SYNX_PASS(UNPROTECTED);
 	if (sx->gw)
-		return gw_syn(sx, p, s);
+		return gw_mark6(sx, p, gw_syn(sx, p, s));
 	return handle_syn(sx, p, s);
 }
 
@@ -849,7 +871,7 @@ static __always_inline struct synx_verdict synx_tcp(struct synx_ctx *sx, struct 
 	if (!port_protected(sx->cfg, th->dest))
 		return SYNX_PASS(UNPROTECTED);
 	if (sx->gw)
-		return gw_segment(sx, p, th);
+		return gw_mark6(sx, p, gw_segment(sx, p, th));
 	if ((p->flags & (TCP_FLAG_ACK | TCP_FLAG_SYN | TCP_FLAG_RST)) != TCP_FLAG_ACK)
 		return SYNX_PASS(OTHER);
 	return handle_ack(sx, p);
