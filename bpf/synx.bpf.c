@@ -18,6 +18,19 @@
  * Gateway mode adds an owner: a protected destination this host forwards
  * to (gateway.h), whose SYNs are answered in its name and whose handshake
  * ACKs go on to netfilter's SYNPROXY when their cookie is valid.
+ *
+ * What differs between the modes, and where each is decided (everything
+ * else, parser, checksums, budget, SYN-ACK builder and verdict path, is
+ * shared):
+ *
+ *                 local, kernel      local, own          gateway
+ *   owner         a listener here (owner.h, tcp_lookup)  a forwarded prefix
+ *                                                        (owner_route())
+ *   answer when   the listener's policy (klsn_policy())  always (SYNPROXY's)
+ *   cookie        the listener's     synx's keyed        the kernel's raw
+ *                 (cookie_kernel.h)  (cookie_own.h)      (gateway.h)
+ *   completed by  the listener       synx_tc's request   SYNPROXY, with
+ *                                    socket (handoff_tc) conntrack
  * Every exit is counted by synx_record(), once, with its reason.
  *
  * GPL-2.0-only: bpf_tcp_gen_syncookie() and bpf_tcp_check_syncookie() are
