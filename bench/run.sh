@@ -26,14 +26,31 @@
 #                                                   bench_serve: listener on :80
 #
 # and, before it, a third namespace for the micro-benchmark (bench_micro).
+#
+# The gateway lab (gateway mode: the DUT is a router, the flood is for a host
+# behind it), three more namespaces of the same run, the same generator and
+# sink, the flood's destination a remote address the DUT forwards to:
+#
+#   [ns gwg] $GEN_IF 198.18.0.1 fd00::1 --- 198.18.0.2 fd00::2 [ns gwd] 198.18.1.1 fd00:1::1 ---
+#     bench_gen, bench_sink, bench_clients      router (forwarding on)
+#                                               synx --gateway | xdp_synproxy +
+#                                               SYNPROXY in the forward chain
+#   --- 198.18.1.2 fd00:1::2 [ns gwb] lo: 198.51.100.10 2001:db8::10, bench_serve on :80
+#
+# Its frames are addressed to the DUT device's MAC and to 198.51.100.10 /
+# 2001:db8::10 (routed by the DUT to the backend); its tests (gw-*) run in
+# every round after the local lab's, closed mode only, its scenarios
+# (synx-gw, xsp-gw) rotated like the others.
+#
 # The tools are built by the Makefile (`make bench-tools`, one per bench/*.c).
 #
-# Every frame the bench sends is addressed to the DUT device's own MAC and to
-# one of its local addresses (198.18.0.2, fd00::2): the generator's
-# templates (bench/templates.py), the clients (permanent neighbour entries)
-# and the micro-benchmark's frames (a veth end holding those addresses is
-# their ingress_ifindex), except the micro rows that measure what synx does
-# with frames for another host (bench/frames.py's deliver- rows).
+# Every frame the bench sends in the local lab is addressed to the DUT
+# device's own MAC and to one of its local addresses (198.18.0.2, fd00::2):
+# the generator's templates (bench/templates.py), the clients (permanent
+# neighbour entries) and the micro-benchmark's frames (a veth end holding
+# those addresses is their ingress_ifindex), except the micro rows that
+# measure what synx does with frames for another host (bench/frames.py's
+# deliver- rows).
 #
 # Spoofed sources: 198.18.128.0/17 and fd00:0:0:1::/64, routed back to the
 # generator through a permanent neighbour entry (no ARP/ND per source).
@@ -76,7 +93,7 @@ while [ $# -gt 0 ]; do
 	--profile) DO_PROFILE=2 ;;
 	--only) ONLY=$2; shift ;;
 	--tests) ONLY_TESTS=$2; shift ;;
-	-h | --help) sed -n '2,52p' "$0"; exit 0 ;;
+	-h | --help) sed -n '2,68p' "$0"; exit 0 ;;
 	*) echo "bench: unknown option $1" >&2; exit 2 ;;
 	esac
 	shift
@@ -84,13 +101,16 @@ done
 
 # Durations (seconds) and counts: full run ~20 min, quick ~1.5 min.  Quick
 # runs synx, the peer and the bounds only, in closed mode (the ratios of the
-# headline), two rounds so that ratios have a range; no profiles unless
-# --profile.
+# headline), and the gateway lab's tests (short), two rounds so that ratios
+# have a range; no profiles unless --profile.
 if [ $QUICK = 1 ]; then
 	ROUNDS=${ROUNDS:-2} T_CLOSED=0.3 T_SPLIT=0.4 T_PACED=0.4 T_IDLE=0.3 T_PROFILE=1
 	MICRO_REPEAT=50000 MICRO_ROUNDS=3
-	ONLY=${ONLY:-synx,synx-kc,xsp,reflect,drop}
-	ONLY_TESTS=${ONLY_TESTS:-syn4-closed,syn6-closed,ack4-closed,ack6-closed,syn4-closed-cl,syn6-closed-cl}
+	ONLY=${ONLY:-synx,synx-kc,xsp,reflect,drop,synx-gw,xsp-gw}
+	if [ -z "$ONLY_TESTS" ]; then
+		ONLY_TESTS=syn4-closed,syn6-closed,ack4-closed,ack6-closed,syn4-closed-cl,syn6-closed-cl
+		ONLY_TESTS=$ONLY_TESTS,gw-syn4-closed,gw-syn6-closed,gw-ack4-closed,gw-ack6-closed,gw-idle
+	fi
 	[ $DO_PROFILE = 1 ] && DO_PROFILE=0
 	REPORT_MD=$OUT/benchmarks-quick.md REPORT_PNG=$OUT/benchmarks-quick.png
 else
@@ -105,6 +125,11 @@ SINK_SAMPLE=64 # verify one reply in N at full speed (all of them when paced)
 # xsp: the kernel's xdp_synproxy with nftables SYNPROXY behind it (the peer).
 SCENARIOS="synx synx-kc xsp kernel nft reflect drop"
 REAL_SCENARIOS="synx synx-kc xsp kernel nft" # the bounds cannot complete a handshake
+# The gateway lab's: synx-gw: `synx attach IF --gateway ... --ports 80`; xsp-gw: the
+# peer on the router, its SYNPROXY ruleset in the forward chain.
+GW_SCENARIOS="synx-gw xsp-gw"
+GW_PREFIXES=198.51.100.0/24,2001:db8::/32
+GW_DST4=198.51.100.10 GW_DST6=2001:db8::10 # the backend's, on its lo
 PEER_DIR=$BUILD/bench/peer
 PEER_OBJ=$PEER_DIR/xdp_synproxy_kern.bpf.o
 # The peer's settings: its selftest's (mss4 1460, mss6 1440, wscale 7, ttl 64).
@@ -148,11 +173,15 @@ fi
 if [ "${PEER_STATUS%% *}" != ok ]; then
 	log "xdp_synproxy peer: $PEER_STATUS"
 	SCENARIOS=${SCENARIOS/xsp /} REAL_SCENARIOS=${REAL_SCENARIOS/xsp /}
+	GW_SCENARIOS=${GW_SCENARIOS/ xsp-gw/}
 fi
 if [ -n "$ONLY" ]; then
 	keep=''
 	for x in $SCENARIOS; do case ",$ONLY," in *",$x,"*) keep="$keep $x" ;; esac; done
 	SCENARIOS=${keep# }
+	keep=''
+	for x in $GW_SCENARIOS; do case ",$ONLY," in *",$x,"*) keep="$keep $x" ;; esac; done
+	GW_SCENARIOS=${keep# }
 fi
 
 # --- lab ----------------------------------------------------------------------------
@@ -160,14 +189,29 @@ fi
 lab_start # names, $LAB_TMP, the EXIT trap (lab_down: our PIDs, namespaces, files)
 TMP=$LAB_TMP
 RES=$TMP/results.jsonl
-declare -A TMPL # the generator's template frame per kind (bench/templates.py)
+declare -A TMPL # the generator's template frame per lab and kind, "LAB.KIND" (bench/templates.py)
 
-in_gen() { lab_cli "$@"; }
-in_dut() { lab_srv "$@"; }
+# Two labs, each with its generator and DUT: main (the local one) and gw (the
+# gateway lab).  lab_use LAB makes the variables below name that lab's; each
+# keeps its own current scenario.
+LAB_VARS="GEN_IF DUT_IF HOLD_GEN HOLD_DUT GEN_MAC DUT_MAC SINK_EVERY CUR_SCN CLI_DST4 CLI_DST6"
+declare -A LAB_SAVED
+CUR_LAB=main
+lab_use() {
+	[ "$CUR_LAB" = "$1" ] && return 0
+	local v
+	for v in $LAB_VARS; do LAB_SAVED[$CUR_LAB.$v]=${!v-}; done
+	for v in $LAB_VARS; do printf -v "$v" %s "${LAB_SAVED[$1.$v]-}"; done
+	CUR_LAB=$1
+}
+
+in_gen() { lab_in "$HOLD_GEN" "$@"; }
+in_dut() { lab_in "$HOLD_DUT" "$@"; }
 
 lab_bench_up() {
 	lab_pair || return 1
 	GEN_IF=$CLI_IF DUT_IF=$SRV_IF HOLD_GEN=$LAB_CLI_HOLDER HOLD_DUT=$LAB_SRV_HOLDER
+	CLI_DST4=198.18.0.2 CLI_DST6=fd00::2
 	in_dut ip -6 route add fd00:0:0:1::/64 via fd00::1
 	# The same kernel policy for every scenario: cookies once the SYN queue
 	# overflows (the default).  Clients send full checksums (synx verifies
@@ -179,13 +223,93 @@ lab_bench_up() {
 	SINK_EVERY=$SINK_SAMPLE
 	lab_neighbours || return 1
 	GEN_MAC=$CLI_MAC DUT_MAC=$SRV_MAC
-	local kind hex
-	while read -r kind hex; do
-		TMPL[$kind]=$hex
-	done < <("$PY" "$REPO/bench/templates.py" --smac "$GEN_MAC" --dmac "$DUT_MAC")
-	[ ${#TMPL[@]} = 4 ] || return 1
+	templates || return 1
 	lab_bg_in SERVE_PID "$HOLD_DUT" "$SERVE" --port 80 --secs 3000 >"$TMP/serve.out"
 	lab_wait_listen 80
+}
+
+templates() { # templates [templates.py options]: TMPL[$CUR_LAB.KIND] for the four kinds
+	local kind hex n=0
+	while read -r kind hex; do
+		TMPL[$CUR_LAB.$kind]=$hex
+		n=$((n + 1))
+	done < <("$PY" "$REPO/bench/templates.py" --smac "$GEN_MAC" --dmac "$DUT_MAC" "$@")
+	[ $n = 4 ]
+}
+
+# The gateway lab (see the header): generator gwg, router gwd, backend gwb;
+# the local lab's addresses on the generator's side, 198.18.1.0/24 and
+# fd00:1::/64 between router and backend, the protected addresses on the
+# backend's lo.  Static neighbours everywhere: no ARP/ND during a load.
+gw_lab_up() {
+	local hold_b be_mac de_mac
+	lab_use gw
+	lab_ns_add gwg HOLD_GEN || return 1
+	lab_ns_add gwd HOLD_DUT || return 1
+	lab_ns_add gwb hold_b || return 1
+	GEN_IF=sx${LAB_ID}gg DUT_IF=sx${LAB_ID}gd
+	local dut_be=sx${LAB_ID}ge be_if=sx${LAB_ID}gb
+	CLI_DST4=$GW_DST4 CLI_DST6=$GW_DST6
+	ip link add "$GEN_IF" netns "synx-$LAB_ID-gwg" type veth peer name "$DUT_IF" \
+		netns "synx-$LAB_ID-gwd" || return 1
+	ip link add "$dut_be" netns "synx-$LAB_ID-gwd" type veth peer name "$be_if" \
+		netns "synx-$LAB_ID-gwb" || return 1
+	in_gen ip addr add 198.18.0.1/24 dev "$GEN_IF"
+	in_gen ip addr add fd00::1/64 dev "$GEN_IF" nodad
+	in_dut ip addr add 198.18.0.2/24 dev "$DUT_IF"
+	in_dut ip addr add fd00::2/64 dev "$DUT_IF" nodad
+	in_dut ip addr add 198.18.1.1/24 dev "$dut_be"
+	in_dut ip addr add fd00:1::1/64 dev "$dut_be" nodad
+	lab_in "$hold_b" ip addr add 198.18.1.2/24 dev "$be_if"
+	lab_in "$hold_b" ip addr add fd00:1::2/64 dev "$be_if" nodad
+	lab_in "$hold_b" ip addr add $GW_DST4/32 dev lo
+	lab_in "$hold_b" ip addr add $GW_DST6/128 dev lo nodad
+	in_gen ip link set "$GEN_IF" up
+	in_dut ip link set "$DUT_IF" up
+	in_dut ip link set "$dut_be" up
+	lab_in "$hold_b" ip link set "$be_if" up
+	# The router: forwarding on (every device), no reverse-path filter, the
+	# same kernel policy as the local lab's DUT.
+	in_dut sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1 \
+		net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 \
+		net.ipv4.tcp_syncookies=1 || return 1
+	in_gen ip route add 198.51.100.0/24 via 198.18.0.2
+	in_gen ip -6 route add 2001:db8::/32 via fd00::2
+	in_dut ip route add 198.51.100.0/24 via 198.18.1.2
+	in_dut ip -6 route add 2001:db8::/32 via fd00:1::2
+	in_dut ip route add "$SPOOF_NET" via 198.18.0.1
+	in_dut ip -6 route add fd00:0:0:1::/64 via fd00::1
+	# The backend answers SYNPROXY's SYN statelessly, as the local lab's
+	# listener behind SYNPROXY does (tcp_syncookies=2): with the default 1,
+	# every handshake through SYNPROXY in the forward chain, synx-gw's and
+	# xsp-gw's alike, waited here for one SYN-ACK retransmission of the
+	# backend (~1 s), which ignored SYNPROXY's ACK (its TSecr was not the
+	# backend's TSval).
+	lab_in "$hold_b" sysctl -qw net.ipv4.tcp_syncookies=2 || return 1
+	lab_in "$hold_b" ip route add default via 198.18.1.1
+	lab_in "$hold_b" ip -6 route add default via fd00:1::1
+	GEN_MAC=$(in_gen cat "/sys/class/net/$GEN_IF/address")
+	DUT_MAC=$(in_dut cat "/sys/class/net/$DUT_IF/address")
+	de_mac=$(in_dut cat "/sys/class/net/$dut_be/address")
+	be_mac=$(lab_in "$hold_b" cat "/sys/class/net/$be_if/address")
+	in_gen ip neigh replace 198.18.0.2 lladdr "$DUT_MAC" dev "$GEN_IF" nud permanent
+	in_gen ip -6 neigh replace fd00::2 lladdr "$DUT_MAC" dev "$GEN_IF" nud permanent
+	in_dut ip neigh replace 198.18.0.1 lladdr "$GEN_MAC" dev "$DUT_IF" nud permanent
+	in_dut ip -6 neigh replace fd00::1 lladdr "$GEN_MAC" dev "$DUT_IF" nud permanent
+	in_dut ip neigh replace 198.18.1.2 lladdr "$be_mac" dev "$dut_be" nud permanent
+	in_dut ip -6 neigh replace fd00:1::2 lladdr "$be_mac" dev "$dut_be" nud permanent
+	lab_in "$hold_b" ip neigh replace 198.18.1.1 lladdr "$de_mac" dev "$be_if" nud permanent
+	lab_in "$hold_b" ip -6 neigh replace fd00:1::1 lladdr "$de_mac" dev "$be_if" nud permanent
+	# As the local lab: clients send full checksums, the sink keeps the
+	# generator's NAPI running (veth delivers XDP_TX frames only then).
+	in_gen ethtool -K "$GEN_IF" tx off >/dev/null
+	in_gen "$SINK" attach "$GEN_IF" --csum-every $SINK_SAMPLE || return 1
+	SINK_EVERY=$SINK_SAMPLE
+	CUR_SCN=none
+	templates --dst4 $GW_DST4 --dst6 $GW_DST6 || return 1
+	lab_bg_in GW_SERVE_PID "$hold_b" "$SERVE" --port 80 --secs 3000 >"$TMP/gw-serve.out"
+	lab_wait "backend listener on :80" 10 lab_in "$hold_b" sh -c \
+		"ss -Hltn 'sport = :80' | grep -q ."
 }
 
 sink_mode() { # sink_mode N: verify one reply in N
@@ -209,14 +333,33 @@ table inet synx_bench {
 		ct state invalid drop
 	}
 }'
+# The same ruleset on the gateway lab's router, its SYNPROXY statement in the
+# forward chain: the handshake ACKs it takes are forwarded, not local.
+NFT_GW_RULES='
+table inet synx_bench_gw {
+	chain pre {
+		type filter hook prerouting priority raw; policy accept;
+		tcp dport 80 tcp flags syn notrack
+	}
+	chain forward {
+		type filter hook forward priority filter; policy accept;
+		tcp dport 80 ct state invalid,untracked synproxy mss 1460 wscale 7 timestamp sack-perm
+		ct state invalid drop
+	}
+}'
 
 scn_leave() {
 	case $CUR_SCN in
-	synx | synx-kc) in_dut "$SYNX" detach "$DUT_IF" >/dev/null 2>&1 ;;
+	synx | synx-kc | synx-gw) in_dut "$SYNX" detach "$DUT_IF" >/dev/null 2>&1 ;;
 	nft | xsp)
 		in_dut "$BOUNDS" detach "$DUT_IF"
 		in_dut nft delete table inet synx_bench
 		in_dut sysctl -qw net.ipv4.tcp_syncookies=1 ;;
+	xsp-gw)
+		in_dut "$BOUNDS" detach "$DUT_IF"
+		in_dut nft delete table inet synx_bench_gw
+		# Back to the defaults synx-gw starts from (it sets tcp_loose 0 itself).
+		in_dut sysctl -qw net.ipv4.tcp_syncookies=1 net.netfilter.nf_conntrack_tcp_loose=1 ;;
 	none) ;;
 	*) in_dut "$BOUNDS" detach "$DUT_IF" ;;
 	esac
@@ -251,6 +394,19 @@ scn_enter() {
 		in_dut sysctl -qw net.ipv4.tcp_syncookies=2 net.ipv4.tcp_timestamps=1 \
 			net.netfilter.nf_conntrack_tcp_loose=0
 		in_dut "$PEER" attach "$DUT_IF" --obj "$PEER_OBJ" $PEER_ARGS ;;
+	synx-gw)
+		in_dut "$SYNX" attach "$DUT_IF" --mode native --gateway "$GW_PREFIXES" --ports 80 \
+			>"$TMP/attach.out" 2>&1 ||
+			die "synx attach --gateway failed: $(tail -n 3 "$TMP/attach.out")" ;;
+	xsp-gw)
+		# The peer on the router, set up as xsp above with its SYNPROXY in the
+		# forward chain; its XDP program answers every SYN to an allowed port
+		# that conntrack does not know, forwarded or local alike.
+		echo "$NFT_GW_RULES" | in_dut nft -f - || die "nftables SYNPROXY (forward) ruleset refused"
+		in_dut sysctl -qw net.ipv4.tcp_syncookies=2 net.ipv4.tcp_timestamps=1 \
+			net.netfilter.nf_conntrack_tcp_loose=0
+		# shellcheck disable=SC2086 # PEER_ARGS: one word per option, as for xsp
+		in_dut "$PEER" attach "$DUT_IF" --obj "$PEER_OBJ" $PEER_ARGS ;;
 	reflect | drop) in_dut "$BOUNDS" attach "$DUT_IF" "$1" ;;
 	esac || die "could not enter scenario $1"
 	CUR_SCN=$1
@@ -273,18 +429,18 @@ snap() {
 		in_dut nstat -az TcpExtSyncookiesSent TcpExtSyncookiesRecv TcpExtSyncookiesFailed \
 			TcpExtListenOverflows TcpExtListenDrops 2>/dev/null |
 			awk '/^TcpExt/ { print "nstat." $1, $2 }'
-		[ "$CUR_SCN" = xsp ] && in_dut "$PEER" stats "$DUT_IF" | sed 's/^/peer./'
-		if [ "$CUR_SCN" = xsp ] || [ "$CUR_SCN" = nft ]; then
+		case $CUR_SCN in xsp | xsp-gw) in_dut "$PEER" stats "$DUT_IF" | sed 's/^/peer./' ;; esac
+		case $CUR_SCN in xsp | xsp-gw | nft | synx-gw)
 			# SYNPROXY's own counters (hex, one line per CPU).
 			echo "@section synproxy"
 			in_dut cat /proc/net/stat/synproxy 2>/dev/null
-			echo "@end"
-		fi
-		if [ "$CUR_SCN" = synx ] || [ "$CUR_SCN" = synx-kc ]; then
+			echo "@end" ;;
+		esac
+		case $CUR_SCN in synx | synx-kc | synx-gw)
 			echo "@section synx"
 			in_dut "$SYNX" stats "$DUT_IF" --json 2>/dev/null
-			echo "@end"
-		fi
+			echo "@end" ;;
+		esac
 	} >"$1"
 }
 
@@ -319,7 +475,8 @@ napi_mode() {
 }
 
 # measure ROUND TEST MODE SCN KIND SECS RATE CLIENTS
-# CLIENTS: 0 none, 4 / 6 real clients to 198.18.0.2 / [fd00::2], 46 both at once.
+# CLIENTS: 0 none, 4 / 6 real clients to 198.18.0.2 / [fd00::2] (the gateway
+# lab: to the backend, 198.51.100.10 / [2001:db8::10]), 46 both at once.
 measure() {
 	local round=$1 test=$2 mode=$3 scn=$4 kind=$5 secs=$6 rate=$7 clients=$8
 	local gen_out=$TMP/gen.out cpids=() fam pid
@@ -333,12 +490,12 @@ measure() {
 	: >"$TMP/clients6.out"
 	for fam in 4 6; do
 		case $clients in *$fam*) ;; *) continue ;; esac
-		local cdst=198.18.0.2
-		[ $fam = 6 ] && cdst=fd00::2
+		local cdst=$CLI_DST4
+		[ $fam = 6 ] && cdst=$CLI_DST6
 		# On CPU 0 in both modes: in closed mode a client's SYN sent from the other
 		# CPU would schedule the DUT's NAPI there and split the closed loop; in
 		# split mode CPU 1 is the DUT's.
-		lab_bg_in pid "$HOLD_GEN" taskset -c 0 "$CLIENTS" --dst $cdst --port 80 \
+		lab_bg_in pid "$HOLD_GEN" taskset -c 0 "$CLIENTS" --dst "$cdst" --port 80 \
 			--secs "$secs" --gap-ms 10 --timeout-ms 3000 >"$TMP/clients$fam.out"
 		cpids+=("$pid")
 	done
@@ -352,7 +509,7 @@ measure() {
 		local nice=0 batch=64
 		[ "$mode" = split ] && nice=-15
 		[ "$rate" -gt 0 ] && batch=16
-		in_gen nice -n $nice "$GEN" "$GEN_IF" --kind "$kind" --frame "${TMPL[$kind]}" \
+		in_gen nice -n $nice "$GEN" "$GEN_IF" --kind "$kind" --frame "${TMPL[$CUR_LAB.$kind]}" \
 			--count $MAX_PKTS --secs "$secs" --rate "$rate" --batch $batch --cpu 0 \
 			--watch "$WATCH" >"$gen_out" ||
 			die "generator failed ($test/$scn)"
@@ -398,6 +555,10 @@ facts() {
 		echo "peer_verifier ${PEER_VERIFIER:-n/a}"
 		echo "peer_args $PEER_ARGS"
 		echo "scenarios $SCENARIOS"
+		echo "gw_scenarios $GW_SCENARIOS"
+		echo "gw_prefixes $GW_PREFIXES"
+		echo "gw_dst $GW_DST4 $GW_DST6"
+		[ $DO_MACRO = 1 ] || echo "gw_status skip: no macro-benchmark in this run (--no-macro)"
 		echo "loadavg_start $(cut -d' ' -f1-3 /proc/loadavg)"
 		# What this machine lets a profiler do.
 		echo "probe_tracing $("$PROBE" 2>&1 | tail -n1)"
@@ -507,7 +668,7 @@ profile() {
 		>/dev/null 2>&1 &
 	ppid=$!
 	lab_track "$ppid"
-	in_gen "$GEN" "$GEN_IF" --kind "$kind" --frame "${TMPL[$kind]}" --count $MAX_PKTS \
+	in_gen "$GEN" "$GEN_IF" --kind "$kind" --frame "${TMPL[$CUR_LAB.$kind]}" --count $MAX_PKTS \
 		--secs "$T_PROFILE" --cpu 0 >/dev/null
 	lab_reap "$ppid"
 	perf report -q -i "$TMP/perf.data" --stdio --sort sym 2>/dev/null |
@@ -524,6 +685,42 @@ profiles() {
 			log "profile of the DUT core: $scn, $kind flood (perf, cpu-clock)"
 			profile "$scn" "$kind" || log "profile $scn $kind failed"
 		done
+	done
+}
+
+# --- rounds -------------------------------------------------------------------------------------
+
+selected() { # selected TEST: kept by --tests (or the quick default)?
+	[ -z "$ONLY_TESTS" ] && return 0
+	case ",$ONLY_TESTS," in *",$1,"*) return 0 ;; esac
+	return 1
+}
+
+# run_round ROUND TESTS SCENARIOS [step]: in the current lab, every test of
+# TESTS (NAME:MODE:KIND:SECS:RATE:CLIENTS, CLIENTS 0, 4, 6 or 46: see
+# measure) for every scenario, in an order rotated each round; with "step",
+# rotated by one more at each test too: with two scenarios, each test then
+# starts with the one the last test ended with (one attach less per test),
+# and each still runs first in every other round.
+run_round() {
+	local r=$1 tests=$2 t test mode kind secs rate clients k scn cl scns=() i=0 step=0
+	read -r -a scns <<<"$3"
+	[ "${4:-}" = step ] && step=1
+	for t in $tests; do
+		IFS=: read -r test mode kind secs rate clients <<<"$t"
+		selected "$test" || continue
+		for ((k = 0; k < ${#scns[@]}; k++)); do
+			scn=${scns[$(( (k + r + step * i) % ${#scns[@]} ))]}
+			cl=$clients
+			case " $REAL_SCENARIOS $GW_SCENARIOS " in *" $scn "*) ;; *)
+				# Bounds: no clients, so no idle or client-only tests.
+				[ "$kind" = idle ] && continue
+				case $test in *-cl) continue ;; esac
+				cl=0 ;;
+			esac
+			measure "$r" "$test" "$mode" "$scn" "$kind" "$secs" "$rate" "$cl"
+		done
+		i=$((i + 1))
 	done
 }
 
@@ -549,30 +746,44 @@ ack4-closed:closed:ack4:$T_CLOSED:0:0 ack6-closed:closed:ack6:$T_CLOSED:0:0
 syn4-split:split:syn4:$T_SPLIT:0:4 syn6-split:split:syn6:$T_SPLIT:0:6
 ack4-split:split:ack4:$T_SPLIT:0:0 ack6-split:split:ack6:$T_SPLIT:0:0
 syn4-paced:split:syn4:$T_PACED:$PACED_PPS:0 idle:split:idle:$T_IDLE:0:46"
-	read -r -a scn_arr <<<"$SCENARIOS"
+	# The gateway lab's, after the local lab's in every round: closed mode,
+	# and real clients through the router without a flood (gw-idle).
+	GW_TESTS="gw-syn4-closed:closed:syn4:$T_CLOSED:0:0 gw-syn6-closed:closed:syn6:$T_CLOSED:0:0
+gw-ack4-closed:closed:ack4:$T_CLOSED:0:0 gw-ack6-closed:closed:ack6:$T_CLOSED:0:0
+gw-idle:closed:idle:$T_IDLE:0:46"
+	GW_STATUS=ok
+	gw_sel=0
+	for t in $GW_TESTS; do selected "${t%%:*}" && gw_sel=1; done
+	if [ -z "$GW_SCENARIOS" ] || [ $gw_sel = 0 ]; then
+		GW_STATUS="skip: not selected (--only / --tests)"
+	else
+		log "gateway lab: generator, router, backend"
+		if ! gw_lab_up 2>"$TMP/gw-up.err"; then
+			why=$(grep -v '^$' "$TMP/gw-up.err" | tail -n 1)
+			GW_STATUS="skip: the gateway lab could not be set up: ${why:-no message}"
+			log "$GW_STATUS"
+		fi
+	fi
+	lab_use main
+	echo "gw_status $GW_STATUS" >>"$TMP/facts"
 	for ((r = 0; r < ROUNDS; r++)); do
 		log "round $((r + 1))/$ROUNDS ($(( $(date +%s) - T0 ))s)"
-		for t in $TESTS; do
-			IFS=: read -r test mode kind secs rate clients <<<"$t"
-			if [ -n "$ONLY_TESTS" ]; then
-				case ",$ONLY_TESTS," in *",$test,"*) ;; *) continue ;; esac
-			fi
-			for ((k = 0; k < ${#scn_arr[@]}; k++)); do
-				scn=${scn_arr[$(( (k + r) % ${#scn_arr[@]} ))]}
-				cl=$clients
-				case " $REAL_SCENARIOS " in *" $scn "*) ;; *)
-					# Bounds: no clients, so no idle or client-only tests.
-					[ "$kind" = idle ] && continue
-					case $test in *-cl) continue ;; esac
-					cl=0 ;;
-				esac
-				measure "$r" "$test" "$mode" "$scn" "$kind" "$secs" "$rate" "$cl"
-			done
-		done
+		run_round "$r" "$TESTS" "$SCENARIOS"
+		if [ "$GW_STATUS" = ok ]; then
+			log "round $((r + 1))/$ROUNDS: gateway lab ($(( $(date +%s) - T0 ))s)"
+			lab_use gw
+			run_round "$r" "$GW_TESTS" "$GW_SCENARIOS" step
+			lab_use main
+		fi
 	done
 	probe_v6 || log "IPv6 SYNPROXY probe failed"
 	[ $DO_PROFILE != 0 ] && profiles
 	scn_leave
+	if [ "$GW_STATUS" = ok ]; then
+		lab_use gw
+		scn_leave
+		lab_use main
+	fi
 	"$PY" "$REPO/bench/report.py" record-all "$TMP/meas" >"$RES" || die "could not record the runs"
 fi
 ELAPSED=$(( $(date +%s) - T0 ))

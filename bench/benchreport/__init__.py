@@ -9,6 +9,7 @@
   headline      the question, the headline ratios, the targets on them, the slow peers
   method        machine, method, what a profiler can do here, how to reproduce
   macro         closed and split mode, real clients, the paced run, synx's counters
+  gateway       gateway mode: synx on a router beside the peer on the same router
   micro_tables  the micro-benchmark's tables
   profiles      perf profiles of the DUT core
   targets       the project's targets, met or missed

@@ -2,6 +2,7 @@
 """docs/benchmarks.md and its plot, section by section (report.py report)."""
 from .context import Report
 from .findings import findings
+from .gateway import gateway_section
 from .headline import headline, intro, peer_targets, slow_peers
 from .macro import clients_table, closed_tables, paced_table, split_tables, synx_decisions
 from .method import machine, method, probes, reproduce
@@ -20,7 +21,8 @@ def findings_section(rep):
 
 
 SECTIONS = [intro, headline, peer_targets, slow_peers, machine, method, closed_tables,
-            split_tables, clients_table, paced_table, synx_decisions, micro_section,
+            split_tables, clients_table, paced_table, synx_decisions, gateway_section,
+            micro_section,
             profiles_section, targets_section, findings_section, probes, reproduce]
 
 
