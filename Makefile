@@ -221,7 +221,7 @@ bench-peer: bench-deps ## Build the bench's peer, the kernel's xdp_synproxy, int
 bench: all bench-tools bench-peer ## Benchmarks beside the kernel's xdp_synproxy, the kernel and nftables SYNPROXY (~20 min, root)
 	$(Q)bench/run.sh
 
-bench-quick: all bench-tools bench-peer ## Short smoke version: synx, the peer and the bounds in closed mode (~1.5 min)
+bench-quick: all bench-tools bench-peer ## Short smoke version: synx, the peer and the bounds in closed mode (~3 min)
 	$(Q)bench/run.sh --quick
 
 FUZZ_COUNT ?= 1000000
