@@ -99,7 +99,7 @@ while [ $# -gt 0 ]; do
 	shift
 done
 
-# Durations (seconds) and counts: full run ~20 min, quick ~1.5 min.  Quick
+# Durations (seconds) and counts: full run ~20 min, quick ~3 min.  Quick
 # runs synx, the peer and the bounds only, in closed mode (the ratios of the
 # headline), and the gateway lab's tests (short), two rounds so that ratios
 # have a range; no profiles unless --profile.
