@@ -175,14 +175,15 @@ static __always_inline int own_within(__u64 now, __u64 since, __u32 shift)
  * The count checked is the one with the cookie's parity that is now or one
  * period before: a cookie lives one to two periods and costs one MAC.  On
  * the TAI clock "now" is SYNX_CLOCK_SKEW_NS ahead: a host up to that much
- * behind the issuer still finds the issuing period (any host ahead of it
- * by less than a period does anyway), and a cookie lives at least one
- * period less twice the skew.  For two periods after a change, cookies
- * from before it live out their lifetime too: those of the previous key
- * (a rotation), and those of the previous period length.  Each adds one
- * MAC, so the forgery probability of an ACK is 2^-22 at most times the
- * number of MACs tried: 2^-22 normally, up to 3 * 2^-22 while both a
- * rotation and a period change are recent.
+ * behind the issuer still finds the issuing period, one ahead of it by
+ * less than a period less the skew and the ACK's delay does too, and a
+ * cookie lives at least one period less twice the skew.  For two periods
+ * after a change, cookies from before it live out their lifetime too:
+ * those of the previous key (a rotation), those of the previous period
+ * length, and, when both changed at once, those of both.  Each adds one
+ * MAC, so the forgery probability of an ACK is 2^-22 times the number of
+ * MACs tried: 2^-22 normally, up to 4 * 2^-22 while a rotation and a
+ * period change are both recent.
  */
 static __always_inline int own_cookie_check(const struct synx_cookie_keys *k,
 					    const struct synx_flow *f, __u32 cookie,
@@ -202,10 +203,15 @@ static __always_inline int own_cookie_check(const struct synx_cookie_keys *k,
 	    own_mac((const struct own_key *)k->prev, f, count, meta) == mac)
 		goto valid;
 	if (k->prev_shift && k->prev_shift != shift &&
-	    own_within(now, k->shift_changed_ns, k->prev_shift) &&
-	    own_mac((const struct own_key *)k->cur, f, own_count_of(t, k->prev_shift, t_bit),
-		    meta) == mac)
-		goto valid;
+	    own_within(now, k->shift_changed_ns, k->prev_shift)) {
+		__u32 old = own_count_of(t, k->prev_shift, t_bit);
+
+		if (own_mac((const struct own_key *)k->cur, f, old, meta) == mac)
+			goto valid;
+		if (own_within(now, k->rotated_ns, shift) &&
+		    own_mac((const struct own_key *)k->prev, f, old, meta) == mac)
+			goto valid;
+	}
 	return -1;
 valid:
 	c->mss = own_mss_value(f->ipv6, meta >> SYNX_OWN_MSS_SHIFT & 7);

@@ -129,8 +129,11 @@ static int attach_keys(const struct synx_opts *o, const char *ifname, bool own, 
 		       const struct synx_cookie_keys *old, struct synx_cookie_keys *keys,
 		       struct synx_key_source *ks, bool *own_window)
 {
-	__u8 shift = o->cookie_period ? synx_period_shift(o->cookie_period) : 0;
 	bool had = old && old->generation;
+	/* Replacing, the cookie clock and period not given are the running ones. */
+	__u8 shift = o->cookie_period ? synx_period_shift(o->cookie_period)
+		     : had            ? old->period_shift
+				      : 0;
 	__u64 key[2], now;
 	__s64 offset;
 	int clock, err;
@@ -143,17 +146,13 @@ static int attach_keys(const struct synx_opts *o, const char *ifname, bool own, 
 	if (offset)
 		synx_warn("%s: the cookie clock is offset by %lld ms (%s: for tests only)", ifname,
 			  (long long)(offset / 1000000), SYNX_TEST_CLOCK_OFFSET_ENV);
-	clock = o->cookie_clock >= 0 ? o->cookie_clock : SYNX_CLOCK_BOOT;
+	clock = o->cookie_clock >= 0 ? o->cookie_clock : had ? old->clock : SYNX_CLOCK_BOOT;
 	if (clock == SYNX_CLOCK_TAI && !tai_available())
 		return synx_err(
 			SYNX_EXIT_USAGE,
 			"--cookie-clock tai: this kernel has no bpf_ktime_get_tai_ns() (Linux 6.1+)");
-	/* A cookie lives at least one period less twice the skew allowed (cookie_own.h). */
-	if (clock == SYNX_CLOCK_TAI && (shift ? shift : SYNX_COOKIE_PERIOD_SHIFT) < 33)
-		return synx_err(
-			SYNX_EXIT_USAGE,
-			"--cookie-clock tai needs --cookie-period 8 or more: cookies are checked %.0f s ahead, for hosts whose clocks differ",
-			SYNX_CLOCK_SKEW_NS / 1e9);
+	if (synx_keys_period_check(clock, shift))
+		return SYNX_EXIT_USAGE;
 	err = synx_bpf_clock_ns(&now);
 	if (err)
 		return synx_err(SYNX_EXIT_FAIL, "cannot read the program's clock: %s",
@@ -274,7 +273,7 @@ static int replace_check(const struct synx_opts *o, const struct synx_attachment
  */
 static int read_running(const struct synx_attachment *a, const char *ifname,
 			struct synx_cookie_keys *keys, struct synx_key_source *ks,
-			struct synx_tc_info *tci, struct synx_gw_list *gw, bool *gateway)
+			struct synx_tc_info *tci, struct synx_gw_list *gw, bool *gateway, bool *own)
 {
 	struct synx_config cfg = {};
 	struct synx_pins pins;
@@ -293,6 +292,10 @@ static int read_running(const struct synx_attachment *a, const char *ifname,
 	if (m.fd[SYNX_MAP_IDX_KEYS] >= 0 &&
 	    bpf_map_lookup_elem(m.fd[SYNX_MAP_IDX_KEYS], &key, keys))
 		memset(keys, 0, sizeof(*keys));
+	*own = m.fd[SYNX_MAP_IDX_CONFIG] >= 0 &&
+	       !bpf_map_lookup_elem(m.fd[SYNX_MAP_IDX_CONFIG], &key, &cfg) &&
+	       cfg.version == SYNX_CONFIG_VERSION && cfg.cookie_mode == SYNX_COOKIE_OWN &&
+	       keys->generation;
 	*gateway = m.fd[SYNX_MAP_IDX_CONFIG] >= 0 &&
 		   !bpf_map_lookup_elem(m.fd[SYNX_MAP_IDX_CONFIG], &key, &cfg) &&
 		   cfg.version == SYNX_CONFIG_VERSION && (cfg.flags & SYNX_F_GATEWAY) &&
@@ -309,6 +312,23 @@ static int read_running(const struct synx_attachment *a, const char *ifname,
 }
 
 /*
+ * --replace keeps what the running program was attached with and the
+ * command line leaves out: its cookie mode, key file and gateway (the
+ * clock and period, attach_keys()).  A host of a fleet stays one.  The
+ * other settings take their defaults, as for any attach.
+ */
+static void inherit_running(struct synx_opts *o, const struct synx_key_source *ks, bool own,
+			    const struct synx_gw_list *gw)
+{
+	if (!o->cookies_set)
+		o->cookies = own ? SYNX_COOKIES_OWN : SYNX_COOKIES_KERNEL;
+	if (!o->key_file[0] && ks->kind == SYNX_KEY_FILE)
+		snprintf(o->key_file, sizeof(o->key_file), "%s", ks->path);
+	if (!o->gateway_set && gw)
+		o->gateway = *gw;
+}
+
+/*
  * --replace: load the new object, put its synx_tc in place of the running
  * one (a filter replace), then its XDP program in place of the running one
  * (XDP_FLAGS_REPLACE).  Between the two, the old XDP program's hand-offs
@@ -319,8 +339,8 @@ static int replace_programs(struct synx *skel, int ifindex, const struct synx_at
 			    struct bpf_program *tc, const struct synx_tc_info *old_tc,
 			    struct synx_tc_info *tci, bool *qdisc_created, const char *ifname)
 {
+	int old_fd = -1, err;
 	bool gone;
-	int err;
 
 	*qdisc_created = false;
 	err = synx__load(skel);
@@ -328,24 +348,27 @@ static int replace_programs(struct synx *skel, int ifindex, const struct synx_at
 		return synx_err(SYNX_EXIT_FAIL,
 				"cannot load the synx object: %s (-v for the verifier log)",
 				strerror(-err));
+	/* Held: the filter holds the only other reference, and a failure puts it back. */
+	if (old_tc->attached && old_tc->is_synx)
+		old_fd = bpf_prog_get_fd_by_id(old_tc->prog_id);
 	if (tc) {
 		err = synx_tc_attach(ifindex, bpf_program__fd(tc), qdisc_created);
-		if (err)
+		if (err) {
+			if (old_fd >= 0)
+				close(old_fd);
 			return tc_attach_error(err, ifname);
+		}
 	}
 	err = replace_xdp(ifindex, a, bpf_program__fd(skel->progs.synx_xdp));
 	if (err) {
-		int fd = old_tc->attached && old_tc->is_synx
-				 ? bpf_prog_get_fd_by_id(old_tc->prog_id)
-				 : -1;
 		bool created;
 
-		if (fd >= 0) {
-			synx_tc_attach(ifindex, fd, &created);
-			close(fd);
-		} else if (tc) {
+		if (old_fd >= 0)
+			synx_tc_attach(ifindex, old_fd, &created);
+		else if (tc)
 			synx_tc_detach(ifindex, *qdisc_created, &gone);
-		}
+		if (old_fd >= 0)
+			close(old_fd);
 		*qdisc_created = false;
 		if (err == -EEXIST || err == -EBUSY)
 			return synx_err(
@@ -355,6 +378,8 @@ static int replace_programs(struct synx *skel, int ifindex, const struct synx_at
 		return synx_err(SYNX_EXIT_FAIL, "--replace on %s failed: %s; nothing replaced",
 				ifname, strerror(-err));
 	}
+	if (old_fd >= 0)
+		close(old_fd);
 	/* Kernel cookies with no own cookie left to check: synx_tc has nothing to do. */
 	if (!tc && old_tc->attached && old_tc->is_synx)
 		synx_tc_detach(ifindex, false, &gone);
@@ -390,6 +415,28 @@ static void gateway_checks(const struct synx_opts *o, const char *ifname)
 				"%s does not forward IPv%d (net.ipv%d.conf.%s.forwarding=0): its IPv%d gateway prefixes get no answer until it does",
 				ifname, fam, fam, ifname, fam);
 	}
+}
+
+/*
+ * Settings @from..@to of: keys, ports, config, in that order (the config
+ * that selects what the others serve comes last).  0 or an exit code.
+ */
+static int write_settings(struct synx_pin_txn *txn, unsigned int from, unsigned int to,
+			  const struct synx_cookie_keys *keys, const struct synx_ports *ports,
+			  const struct synx_config *cfg)
+{
+	static const enum synx_map_idx order[] = { SYNX_MAP_IDX_KEYS, SYNX_MAP_IDX_PORTS,
+						   SYNX_MAP_IDX_CONFIG };
+	const void *values[] = { keys, ports, cfg };
+	int err = 0;
+
+	for (unsigned int i = from; !err && i < to; i++) {
+		err = synx_pin_txn_write(txn, order[i], values[i]);
+		if (err)
+			err = synx_err(SYNX_EXIT_FAIL, "cannot prepare %s: %s",
+				       bpf_map__pin_path(txn->map[order[i]]), strerror(-err));
+	}
+	return err;
 }
 
 /* What attach_gateway() changed, for gateway_rollback(). */
@@ -495,7 +542,7 @@ int synx_cmd_attach(struct synx_cmdline *cl)
 	struct synx_cookie_keys old_keys = {};
 	struct synx_gw_list *old_gw = calloc(1, sizeof(*old_gw));
 	struct gw_undo gw = {};
-	bool old_gateway = false;
+	bool old_gateway = false, old_own = false;
 	struct synx_tc_info old_tc = {};
 	__u32 old_prog = 0;
 	bool attached = false, tc_attached = false, qdisc_created = false, kfunc, own;
@@ -534,10 +581,11 @@ int synx_cmd_attach(struct synx_cmdline *cl)
 	if (replacing) {
 		err = replace_check(o, &a, ifname);
 		if (!err)
-			err = read_running(&a, ifname, &old_keys, ks, &old_tc, old_gw,
-					   &old_gateway);
+			err = read_running(&a, ifname, &old_keys, ks, &old_tc, old_gw, &old_gateway,
+					   &old_own);
 		if (err)
 			goto out;
+		inherit_running(o, ks, old_own, old_gateway ? old_gw : NULL);
 	}
 
 	skel = synx__open();
@@ -633,21 +681,12 @@ int synx_cmd_attach(struct synx_cmdline *cl)
 	 * the program's first packet finds everything it needs.  In kernel
 	 * mode the keys are zeroed (generation 0: "no keys") unless own
 	 * cookies are still out.  Replacing, the maps are the running
-	 * program's too: it sees the new values first, in the same order.
+	 * program's too: only the keys go in before the swap (any program of
+	 * this layout reads them the same: the running one keeps issuing and
+	 * checking what it did), the ports and the config, which change what
+	 * it does, once the new program and its synx_tc run.
 	 */
-	{
-		static const enum synx_map_idx order[] = { SYNX_MAP_IDX_KEYS, SYNX_MAP_IDX_PORTS,
-							   SYNX_MAP_IDX_CONFIG };
-		const void *values[] = { &keys, &o->ports, &cfg };
-
-		for (unsigned int i = 0; !err && i < 3; i++) {
-			err = synx_pin_txn_write(txn, order[i], values[i]);
-			if (err)
-				err = synx_err(SYNX_EXIT_FAIL, "cannot prepare %s: %s",
-					       bpf_map__pin_path(txn->map[order[i]]),
-					       strerror(-err));
-		}
-	}
+	err = write_settings(txn, 0, replacing ? 1 : 3, &keys, &o->ports, &cfg);
 	if (err)
 		goto fail;
 
@@ -656,6 +695,13 @@ int synx_cmd_attach(struct synx_cmdline *cl)
 				       &qdisc_created, ifname);
 		if (err)
 			goto fail;
+		err = write_settings(txn, 1, 3, &keys, &o->ports, &cfg);
+		if (err) {
+			synx_warn(
+				"%s: the new program runs, with the settings it replaced: run 'synx config %s' with the new ones",
+				ifname, ifname);
+			goto out;
+		}
 		if (qdisc_created) {
 			err = synx_pin_txn_mark_clsact(txn);
 			if (err)

@@ -284,8 +284,13 @@ int synx_cmd_config(struct synx_cmdline *cl)
 				goto out;
 			}
 		}
-		if (o->cookie_period)
+		if (o->cookie_period) {
+			err = synx_keys_period_check(keys.clock,
+						     synx_period_shift(o->cookie_period));
+			if (err)
+				goto out;
 			kerr = set_period(&keys, synx_period_shift(o->cookie_period));
+		}
 	} else if (o->from_file && own) {
 		/* The file leaves the period at its default. */
 		kerr = set_period(&keys, 0);

@@ -10,6 +10,7 @@
 #include <sys/random.h>
 #include <linux/bpf.h>
 #include <bpf/bpf.h>
+#include "cli.h"
 #include "keys.h"
 
 /*
@@ -164,6 +165,21 @@ int synx_keys_rotate(struct synx_cookie_keys *k)
 		synx_keys_rotate_to(k, fresh, now);
 	explicit_bzero(fresh, sizeof(fresh));
 	return err;
+}
+
+const char *synx_cookie_clock_str(int clock)
+{
+	return clock == SYNX_CLOCK_TAI ? "tai" : "boot";
+}
+
+int synx_keys_period_check(int clock, __u8 shift)
+{
+	if (clock != SYNX_CLOCK_TAI || (1ULL << synx_keys_shift(shift)) >= 4 * SYNX_CLOCK_SKEW_NS)
+		return 0;
+	return synx_err(
+		SYNX_EXIT_USAGE,
+		"the tai cookie clock needs a cookie period of 7 s or more (2^33 ns): an ACK is checked %.0f s ahead, for hosts whose clocks differ, so a cookie lives a period less %.0f s",
+		SYNX_CLOCK_SKEW_NS / 1e9, 2 * SYNX_CLOCK_SKEW_NS / 1e9);
 }
 
 void synx_keys_set_period(struct synx_cookie_keys *k, __u8 shift, __u64 now)

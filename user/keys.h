@@ -17,6 +17,20 @@
 
 /* The shift whose 2^shift ns is closest to @seconds (log2 rounded). */
 __u8 synx_period_shift(unsigned long seconds);
+/* @shift, or SYNX_COOKIE_PERIOD_SHIFT for 0 (the default). */
+static inline __u8 synx_keys_shift(__u8 shift)
+{
+	return shift ? shift : SYNX_COOKIE_PERIOD_SHIFT;
+}
+/* "boot" or "tai". */
+const char *synx_cookie_clock_str(int clock);
+/*
+ * Whether cookie clock @clock can run with period shift @shift: on TAI an
+ * ACK is checked SYNX_CLOCK_SKEW_NS ahead, so a cookie lives one period less
+ * twice that; a period must be at least four times the skew.  0, or
+ * SYNX_EXIT_USAGE after reporting.
+ */
+int synx_keys_period_check(int clock, __u8 shift);
 /* Period of @shift in seconds; shift 0 means SYNX_COOKIE_PERIOD_SHIFT. */
 double synx_period_seconds(__u8 shift);
 

@@ -110,6 +110,11 @@ static int set_cookie_clock(struct synx_cmdline *cl, const char *arg)
 
 static int set_gateway(struct synx_cmdline *cl, const char *arg)
 {
+	cl->settings.gateway_set = true;
+	if (!strcmp(arg, "none")) {
+		cl->settings.gateway.n = 0;
+		return 0;
+	}
 	return synx_parse_gateway(arg, &cl->settings.gateway);
 }
 
@@ -338,7 +343,8 @@ const struct synx_option synx_options[] = {
 		  "PREFIX[@OPT:...],... (IPv4/IPv6) on the protected\n"
 		  "ports, completed by nftables SYNPROXY; OPT: mss=N,\n"
 		  "wscale=N, sack, ts, ecn, no<opt> (default mss=1460\n"
-		  "(1440 IPv6):wscale=7:sack:ts; 'synx probe' learns them)" },
+		  "(1440 IPv6):wscale=7:sack:ts; 'synx probe' learns them);\n"
+		  "none: no gateway (with --replace)" },
 	{ .name = "replace",
 	  .accepted_by = SYNX_CMD_ATTACH,
 	  .refused_by = SYNX_CMD_CONFIG,
@@ -347,7 +353,10 @@ const struct synx_option synx_options[] = {
 	  .not_in_file = "is an action, not a setting: run 'synx attach IFACE --replace'",
 	  .help = "replace the synx running on IFACE in one step (new\n"
 		  "options, object or cookie mode): no packet meets no\n"
-		  "program, and cookies already issued stay valid" },
+		  "program, and cookies already issued stay valid; the\n"
+		  "cookie mode, key file, cookie clock and period and the\n"
+		  "gateway not given are the running ones; single-program\n"
+		  "attach only (not behind libxdp's dispatcher)" },
 	{ .name = "ports",
 	  .metavar = "LIST",
 	  .accepted_by = ATTACH_CONFIG,

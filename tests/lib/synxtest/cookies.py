@@ -131,7 +131,8 @@ def own_check(keys, fam, words, cookie, now_ns, clock_ns=None):
     ISN = seq - 1), else None.  As bpf/cookie_own.h: the count of the
     cookie's parity that is now or one period before, the clock SKEW_NS
     ahead on TAI; the previous key for two periods after a rotation, the
-    previous period for two of its periods after a change."""
+    previous period for two of its periods after a change, and both when
+    both changed."""
     if not keys or not keys.generation:
         return None
     low = cookie & OWN['META_MASK']
@@ -146,7 +147,10 @@ def own_check(keys, fam, words, cookie, now_ns, clock_ns=None):
         ok = own_mac(keys.prev, fam, words, count, low) == mac
     if (not ok and keys.prev_shift and keys.prev_shift != keys.shift
             and _within(now_ns, keys.shift_changed_ns, keys.prev_shift)):
-        ok = own_mac(keys.cur, fam, words, _parity_count(t, keys.prev_shift, t_bit), low) == mac
+        old = _parity_count(t, keys.prev_shift, t_bit)
+        ok = own_mac(keys.cur, fam, words, old, low) == mac
+        if not ok and _within(now_ns, keys.rotated_ns, keys.shift):
+            ok = own_mac(keys.prev, fam, words, old, low) == mac
     return own_decode(fam, cookie) if ok else None
 
 
