@@ -192,6 +192,18 @@ static int attach_keys(const struct synx_opts *o, const char *ifname, bool own, 
 					o->key_file);
 		if (err == 1)
 			return 0;
+		/*
+		 * Kernel cookies are the way out when own cookies go wrong: a
+		 * state key they cannot use costs only the cookies issued under
+		 * it.  A --key-file asked for is another matter.
+		 */
+		if (err && !o->key_file[0]) {
+			synx_warn(
+				"%s: own cookies issued under the state key are not checked (above)",
+				ifname);
+			memset(ks, 0, sizeof(*ks));
+			return 0;
+		}
 		if (err)
 			return err;
 		err = synx_keys_init(keys, key, shift);
@@ -655,8 +667,20 @@ int synx_cmd_attach(struct synx_cmdline *cl)
 	if (with_tc) {
 		err = synx_tc_query(ifindex, &tci);
 		if (!err && tci.attached && !tci.is_synx) {
-			err = tc_attach_error(-EEXIST, ifname);
-			goto fail;
+			/* Checking cookies issued before is worth no failed attach. */
+			if (!own && !gw6) {
+				synx_warn(
+					"%s: another tc filter holds synx_tc's place: own cookies issued before are not checked",
+					ifname);
+				memset(&keys, 0, sizeof(keys));
+				memset(ks, 0, sizeof(*ks));
+				own_window = with_tc = false;
+				if (tc)
+					bpf_program__set_autoload(tc, false);
+			} else {
+				err = tc_attach_error(-EEXIST, ifname);
+				goto fail;
+			}
 		}
 	}
 

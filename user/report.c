@@ -122,6 +122,10 @@ void synx_report_cookies(json_writer_t *jw, const struct synx_config *cfg,
 	} else if (!own) {
 		printf("  cookies:     kernel (the listener's SYN cookies; own cookies %s)\n",
 		       kfunc ? "available: attach with --cookies own" : "need Linux 6.9+");
+		/* Left from checking own cookies, or marking IPv6 for gateway mode. */
+		if (tc && tc->attached && tc->is_synx)
+			printf("  tc hand-off: %s program %u, clsact ingress prio %u handle 0x%x\n",
+			       SYNX_TC_PROG, tc->prog_id, tc->prio, tc->handle);
 		return;
 	} else {
 		printf("  cookies:     own, key generation %u, period %.1f s (valid 1-2 periods), ",

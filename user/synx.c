@@ -9,15 +9,20 @@
  * help; each command lives in a file of its name and returns a SYNX_EXIT_*
  * code.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <net/if.h>
+#include <sys/file.h>
 #include "cli.h"
 #include "iface.h"
 #include "commands.h"
 #include "log.h"
 #include "options.h"
+#include "pins.h"
 
 /*
  * The interface a command line names, for a refusal that came before the
@@ -44,11 +49,38 @@ static const char *iface_word(int argc, char **argv)
 	return NULL;
 }
 
+/*
+ * An exclusive flock on the bpffs root, waited for up to SYNX_LOCK_WAIT_S:
+ * namespaces with a bpffs of their own lock apart.  The fd (held until
+ * exit), or -1 with *@ret an exit code.
+ */
+#define SYNX_LOCK_WAIT_S 30
+static int synx_lock(int *ret)
+{
+	int fd = open(SYNX_BPFFS, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	*ret = 0;
+	if (fd < 0)
+		return -1; /* no bpffs: the command says so itself */
+	for (int i = 0; i < SYNX_LOCK_WAIT_S * 10; i++) {
+		if (!flock(fd, LOCK_EX | LOCK_NB))
+			return fd;
+		if (errno != EWOULDBLOCK)
+			break;
+		usleep(100000);
+	}
+	close(fd);
+	*ret = synx_err(SYNX_EXIT_FAIL,
+			"another synx command has been changing things for %d s (lock on %s)",
+			SYNX_LOCK_WAIT_S, SYNX_BPFFS);
+	return -1;
+}
+
 int main(int argc, char **argv)
 {
 	struct synx_cmdline *cl = calloc(1, sizeof(*cl));
 	const struct synx_command *c;
-	int next, ret;
+	int next, ret, lock_fd = -1;
 	bool amb;
 
 	if (!cl)
@@ -90,6 +122,13 @@ int main(int argc, char **argv)
 		ret = c->run_words(argc - next, argv + next);
 	} else {
 		ret = synx_cmdline_parse(cl, c, argc - next, argv + next, NULL);
+		/*
+		 * Commands that change the system, one at a time per bpffs: an
+		 * attach --replace reads the running keys and writes them back,
+		 * and a config --rotate-key in between would be lost.
+		 */
+		if (!ret && c->logged)
+			lock_fd = synx_lock(&ret);
 		if (!ret)
 			ret = c->run(cl);
 	}
@@ -98,6 +137,8 @@ int main(int argc, char **argv)
 		synx_log(LOG_ERR, cl->ifname ? cl->ifname : iface_word(argc - next, argv + next),
 			 "%s refused (exit %d): %s", c->name, ret, synx_cli.last_err);
 out:
+	if (lock_fd >= 0)
+		close(lock_fd);
 	if (synx_cli.jw)
 		jw_destroy(&synx_cli.jw);
 	free(cl);
