@@ -882,7 +882,8 @@ out:
 	synx_pin_txn_end(txn);
 	xdp_program__close(prog);
 	synx__destroy(skel);
-	memset(&keys, 0, sizeof(keys));
+	explicit_bzero(&keys, sizeof(keys));
+	explicit_bzero(&old_keys, sizeof(old_keys));
 	free(txn);
 	free(ks);
 	free(old_gw);

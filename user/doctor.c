@@ -503,6 +503,7 @@ static void check_cookie_clock(struct doctor *d)
 	struct synx_cookie_keys k = {};
 	struct timex tx = { 0 };
 	struct finding *f;
+	int state;
 
 	if (!d->a.attached || !running_keys(d, &k)) {
 		add(d, "cookie_clock", SKIPPED, "no own cookies");
@@ -517,7 +518,9 @@ static void check_cookie_clock(struct doctor *d)
 	} else if (k.clock != SYNX_CLOCK_TAI) {
 		add(d, "cookie_clock", OK,
 		    "boot clock: own cookies are this host's (--cookie-clock tai to share them)");
-	} else if (adjtimex(&tx) == TIME_ERROR || (tx.status & STA_UNSYNC)) {
+	} else if ((state = adjtimex(&tx)) < 0) {
+		add(d, "cookie_clock", SKIPPED, "TAI cookie clock; adjtimex: %s", strerror(errno));
+	} else if (state == TIME_ERROR || (tx.status & STA_UNSYNC)) {
 		f = add(d, "cookie_clock", PROBLEM,
 			"TAI cookie clock, but the system clock is not synchronised: hosts sharing the key may disagree by more than %.0f s and refuse each other's cookies",
 			SYNX_CLOCK_SKEW_NS / 1e9);
