@@ -37,11 +37,14 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } synx_keys SEC(".maps");
 
-/* Gateway mode: protected destinations and what their backends take. */
+/*
+ * Gateway mode: protected destinations and what their backends take.
+ * Configuration: only the loader writes it (read-only to the program).
+ */
 struct {
 	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
 	__uint(max_entries, SYNX_GW_MAX);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(map_flags, BPF_F_NO_PREALLOC | BPF_F_RDONLY_PROG);
 	__type(key, struct synx_gw_key);
 	__type(value, struct synx_gw_backend);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);

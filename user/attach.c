@@ -492,10 +492,10 @@ static int attach_gateway(struct synx_pin_txn *txn, const struct synx_opts *o, c
 		synx_warn(
 			"%s: net.netfilter.nf_conntrack_tcp_loose set to 0 for SYNPROXY: it applies to the whole network namespace (conntrack no longer picks up connections it saw no SYN of); the detach of the last gateway sets it back",
 			ifname);
-		err = synx_pins_marker_set(txn->dir, SYNX_LOOSE_MARKER);
+		err = synx_gw_loose_mark();
 		if (err)
-			return synx_err(SYNX_EXIT_FAIL, "cannot record it in %s: %s", txn->dir,
-					strerror(-err));
+			return synx_err(SYNX_EXIT_FAIL, "cannot record that change in %s: %s",
+					SYNX_PIN_ROOT, strerror(-err));
 	}
 	fd = synx_pin_txn_open(txn, SYNX_MAP_IDX_GATEWAY);
 	if (fd < 0)
@@ -525,13 +525,8 @@ static void gateway_rollback(const struct gw_undo *u, struct synx_pin_txn *txn, 
 	} else if (u->nft) {
 		synx_gw_nft_remove(ifname, &removed);
 	}
-	if (u->loose) {
-		char path[512];
-
-		synx_gw_loose_set(1);
-		snprintf(path, sizeof(path), "%s/%s", txn->dir, SYNX_LOOSE_MARKER);
-		rmdir(path);
-	}
+	if (u->loose)
+		synx_gw_loose_restore(ifname);
 }
 
 int synx_cmd_attach(struct synx_cmdline *cl)
@@ -856,7 +851,7 @@ attached:
 		int fd = synx_pin_txn_open(txn, SYNX_MAP_IDX_GATEWAY);
 		bool removed;
 
-		synx_gw_teardown(ifname, txn->dir, &removed);
+		synx_gw_teardown(ifname, &removed);
 		if (fd >= 0)
 			synx_gw_map_write(fd, &o->gateway); /* empty */
 	}

@@ -74,6 +74,36 @@ static int check_load_time(struct synx_opts *o, const struct synx_attachment *a,
 }
 
 /*
+ * A configuration file's gateway must be the running one: it comes with
+ * its nftables table, which only an attach makes.  0 or an exit code.
+ */
+static int check_gateway(const struct synx_opts *o, int fd, const char *ifname)
+{
+	struct synx_gw_list *run = calloc(1, sizeof(*run));
+	bool same;
+
+	if (!run)
+		return synx_err(SYNX_EXIT_FAIL, "out of memory");
+	if (fd < 0 || synx_gw_map_read(fd, run))
+		run->n = 0;
+	same = run->n == o->gateway.n;
+	for (unsigned int i = 0; same && i < o->gateway.n; i++) {
+		bool found = false;
+
+		for (unsigned int j = 0; j < run->n && !found; j++)
+			found = !memcmp(&o->gateway.e[i], &run->e[j], sizeof(run->e[j]));
+		same = found;
+	}
+	free(run);
+	if (same)
+		return 0;
+	return synx_err(
+		SYNX_EXIT_USAGE,
+		"gateway: synx on %s runs another gateway, which only a new attach changes (synx attach %s --replace --config-file FILE)",
+		ifname, ifname);
+}
+
+/*
  * A new cookie period, the old one kept for the cookies issued under it.
  * 0, or -errno when the program's clock cannot be read.
  */
@@ -265,6 +295,8 @@ int synx_cmd_config(struct synx_cmdline *cl)
 		pins.exists = false;
 	if (o->from_file) {
 		err = check_load_time(o, &a, own, &keys, ks, ifname);
+		if (!err)
+			err = check_gateway(o, m.fd[SYNX_MAP_IDX_GATEWAY], ifname);
 		if (err)
 			goto out;
 	}

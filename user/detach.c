@@ -99,7 +99,7 @@ int synx_cmd_detach(struct synx_cmdline *cl)
 				  ifname);
 	}
 	/* Gateway mode's nftables table, and the sysctl it changed. */
-	err = synx_gw_teardown(ifname, p.exists ? p.dir : NULL, &gw_removed);
+	err = synx_gw_teardown(ifname, &gw_removed);
 	if (err)
 		return err;
 	if (p.exists) {

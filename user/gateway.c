@@ -13,6 +13,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <bpf/bpf.h>
 #include <nftables/libnftables.h>
 #include "cli.h"
@@ -51,11 +52,14 @@ static int parse_prefix(const char *s, struct synx_gw_entry *e)
 	if (slash) {
 		errno = 0;
 		len = strtoul(slash + 1, &end, 10);
-		if (errno || end == slash + 1 || *end || len > (unsigned long)max)
+		if (!(slash[1] >= '0' && slash[1] <= '9') || errno || *end ||
+		    len > (unsigned long)max)
 			return -1;
 	}
+	/* As ip route: a prefix with host bits set is a typo, not a prefix. */
 	for (int bit = len; bit < max; bit++)
-		e->key.addr[bit / 8] &= ~(0x80 >> (bit % 8));
+		if (e->key.addr[bit / 8] & (0x80 >> (bit % 8)))
+			return -2;
 	e->key.family = family;
 	e->key.prefixlen = 8 + len;
 	return 0;
@@ -88,7 +92,7 @@ static int parse_opt(const char *o, struct synx_gw_entry *e)
 
 		errno = 0;
 		v = strtoul(num, &end, 10);
-		if (errno || end == num || *end)
+		if (!(*num >= '0' && *num <= '9') || errno || *end)
 			return -1;
 		if (o[0] == 'm') {
 			/* RFC 9293's floor of what a host must take, TCP_MIN_MSS. */
@@ -114,9 +118,15 @@ int synx_parse_gateway(const char *s, struct synx_gw_list *l)
 	if (!copy)
 		return synx_err(SYNX_EXIT_FAIL, "out of memory");
 	l->n = 0;
+	/* strtok would skip empty entries and options: they are typos. */
+	if (strstr(s, ",,") || *s == ',' || (*s && s[strlen(s) - 1] == ',')) {
+		free(copy);
+		return synx_err(SYNX_EXIT_USAGE, "--gateway: an empty entry in '%s'", s);
+	}
 	for (tok = strtok_r(copy, ",", &save); tok && !err; tok = strtok_r(NULL, ",", &save)) {
 		struct synx_gw_entry *e = &l->e[l->n];
 		char *opts = strchr(tok, '@'), *osave = NULL, *o;
+		int perr;
 
 		if (l->n == SYNX_GW_LIST_MAX) {
 			err = synx_err(SYNX_EXIT_USAGE, "--gateway: more than %d prefixes",
@@ -125,7 +135,20 @@ int synx_parse_gateway(const char *s, struct synx_gw_list *l)
 		}
 		if (opts)
 			*opts++ = '\0';
-		if (parse_prefix(tok, e)) {
+		if (opts && (!*opts || strstr(opts, "::") || *opts == ':' ||
+			     opts[strlen(opts) - 1] == ':')) {
+			err = synx_err(SYNX_EXIT_USAGE, "--gateway %s: an empty option after '@'",
+				       tok);
+			break;
+		}
+		perr = parse_prefix(tok, e);
+		if (perr == -2) {
+			err = synx_err(SYNX_EXIT_USAGE,
+				       "--gateway: '%s' has host bits set beyond its prefix length",
+				       tok);
+			break;
+		}
+		if (perr) {
 			err = synx_err(SYNX_EXIT_USAGE,
 				       "--gateway: '%s' is not an IPv4 or IPv6 prefix (ADDR/LEN)",
 				       tok);
@@ -222,14 +245,22 @@ int synx_gw_map_write(int fd, const struct synx_gw_list *l)
 
 void synx_gw_table(const char *ifname, char *buf, size_t len)
 {
-	size_t n;
+	size_t n = snprintf(buf, len, "synx_gw_");
 
-	/* nft identifiers: letters, digits and underscores are always safe. */
-	snprintf(buf, len, "synx_gw_%s", ifname);
-	for (n = strlen("synx_gw_"); buf[n]; n++)
-		if (!(buf[n] >= 'a' && buf[n] <= 'z') && !(buf[n] >= 'A' && buf[n] <= 'Z') &&
-		    !(buf[n] >= '0' && buf[n] <= '9'))
-			buf[n] = '_';
+	/*
+	 * nft identifiers take letters, digits and underscores: the others
+	 * become _XX (hex), and an underscore "__", so that no two interface
+	 * names share a table.
+	 */
+	for (const char *c = ifname; *c && n + 4 < len; c++) {
+		if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+		    (*c >= '0' && *c <= '9'))
+			n += snprintf(buf + n, len - n, "%c", *c);
+		else if (*c == '_')
+			n += snprintf(buf + n, len - n, "__");
+		else
+			n += snprintf(buf + n, len - n, "_%02x", (unsigned char)*c);
+	}
 }
 
 /* Run @cmd through libnftables; its error message into @err. 0 or -1. */
@@ -331,7 +362,7 @@ int synx_gw_nft_apply(const char *ifname, const struct synx_gw_list *l, const ch
 		if (!any)
 			continue;
 		put(&t,
-		    "  set %s_protected {\n    type %s_addr; flags interval;\n    elements = { ",
+		    "  set %s_protected {\n    type %s_addr; flags interval; auto-merge;\n    elements = { ",
 		    fam[f], f ? "ipv6" : "ipv4");
 		put_prefixes(&t, l, f ? 6 : 4);
 		put(&t, " }\n  }\n");
@@ -485,22 +516,57 @@ int synx_gw_loose_set(int v)
 	return err;
 }
 
-int synx_gw_teardown(const char *ifname, const char *pin_dir, bool *removed)
+/*
+ * The namespace's record that a gateway set nf_conntrack_tcp_loose from 1
+ * to 0 (an empty directory beside the pin dirs, named after the netns
+ * cookie: a sysctl of the namespace, not of one interface).
+ */
+static int loose_marker(char *buf, size_t len)
+{
+	__u64 cookie;
+	int err = synx_netns_cookie(&cookie);
+
+	if (!err)
+		snprintf(buf, len, "%s/%s/%llu-%s", SYNX_PIN_ROOT, SYNX_PIN_STATE,
+			 (unsigned long long)cookie, SYNX_LOOSE_MARKER);
+	return err;
+}
+
+int synx_gw_loose_mark(void)
 {
 	char path[512];
-	int err = synx_gw_nft_remove(ifname, removed);
+	int err = loose_marker(path, sizeof(path));
 
-	if (err || !pin_dir || !synx_pins_marker_get(pin_dir, SYNX_LOOSE_MARKER))
-		return err;
-	snprintf(path, sizeof(path), "%s/%s", pin_dir, SYNX_LOOSE_MARKER);
-	rmdir(path);
+	if (!err && mkdir(path, 0700) && errno != EEXIST)
+		err = -errno;
+	return err;
+}
+
+void synx_gw_loose_restore(const char *ifname)
+{
+	char path[512];
+	struct stat st;
+	int err;
+
+	if (loose_marker(path, sizeof(path)) || stat(path, &st))
+		return;
 	if (synx_gw_nft_others(ifname))
-		return 0; /* another gateway of this namespace still needs it */
+		return; /* another gateway of this namespace still needs it */
 	err = synx_gw_loose_set(1);
 	if (err)
 		synx_warn("cannot set net.netfilter.nf_conntrack_tcp_loose back to 1: %s",
 			  strerror(-err));
-	return 0;
+	else
+		rmdir(path);
+}
+
+int synx_gw_teardown(const char *ifname, bool *removed)
+{
+	int err = synx_gw_nft_remove(ifname, removed);
+
+	if (!err)
+		synx_gw_loose_restore(ifname);
+	return err;
 }
 
 /* ------------------------------------------------------------ status */
@@ -633,6 +699,16 @@ int synx_cmd_probe(int argc, char **argv)
 					argv[0]);
 		memmove(host, host + 1, n - 2);
 		host[n - 2] = '\0';
+	}
+	{
+		char *end;
+		unsigned long pn;
+
+		errno = 0;
+		pn = strtoul(port, &end, 10);
+		if (!(*port >= '0' && *port <= '9') || *end || errno || pn < 1 || pn > 65535)
+			return synx_err(SYNX_EXIT_USAGE, "synx probe: '%s' is not a port (1-65535)",
+					port);
 	}
 	err = getaddrinfo(host, port, &hints, &ai);
 	if (err)

@@ -76,10 +76,14 @@ bool synx_gw_nft_others(const char *ifname);
 
 /*
  * The end of @ifname's gateway: its table, and nf_conntrack_tcp_loose back
- * to 1 if its pins (@pin_dir) say it was, unless another gateway of the
- * namespace remains.  0 or an exit code.
+ * to 1 if a gateway changed it and no other gateway of the namespace
+ * remains.  0 or an exit code.
  */
-int synx_gw_teardown(const char *ifname, const char *pin_dir, bool *removed);
+int synx_gw_teardown(const char *ifname, bool *removed);
+/* Record that a gateway set nf_conntrack_tcp_loose from 1 to 0.  0 or -errno. */
+int synx_gw_loose_mark(void);
+/* Set it back to 1 if a gateway did and no other gateway of the namespace remains. */
+void synx_gw_loose_restore(const char *ifname);
 
 /* nf_conntrack_tcp_loose now; -1 when it cannot be read. */
 int synx_gw_loose_get(void);

@@ -273,6 +273,8 @@ bool synx_opts_apply(const struct synx_opts *o, const struct synx_config *cur,
 	if (!cur)
 		cfg->flags = o->gateway.n ? cfg->flags | SYNX_F_GATEWAY
 					  : cfg->flags & ~SYNX_F_GATEWAY;
+	else if (valid)
+		cfg->flags = (cfg->flags & ~SYNX_F_GATEWAY) | (cur->flags & SYNX_F_GATEWAY);
 	if (o->synack_limit_set) {
 		cfg->synack_limit = o->synack_limit;
 		cfg->synack_prefix_limit = o->synack_prefix_limit;

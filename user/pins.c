@@ -263,23 +263,6 @@ int synx_pins_list(struct synx_pins **out)
 	return n;
 }
 
-bool synx_pins_marker_get(const char *dir, const char *name)
-{
-	char path[512];
-	struct stat st;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	return !stat(path, &st) && S_ISDIR(st.st_mode);
-}
-
-int synx_pins_marker_set(const char *dir, const char *name)
-{
-	char path[512];
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	return mkdir(path, 0700) && errno != EEXIST ? -errno : 0;
-}
-
 bool synx_clsact_marker_get(const char *dir)
 {
 	char path[512];
@@ -359,9 +342,6 @@ int synx_pins_remove(const struct synx_pins *p)
 			return -errno;
 	}
 	marker_path(path, sizeof(path), p->dir);
-	if (rmdir(path) && errno != ENOENT)
-		return -errno;
-	snprintf(path, sizeof(path), "%s/%s", p->dir, SYNX_LOOSE_MARKER);
 	if (rmdir(path) && errno != ENOENT)
 		return -errno;
 	if (rmdir(p->dir) && errno != ENOENT)

@@ -91,14 +91,11 @@ int synx_pins_list(struct synx_pins **out);
 bool synx_clsact_marker_get(const char *dir);
 
 /*
- * Marker under the pin dir: gateway mode set net.netfilter.
- * nf_conntrack_tcp_loose from 1 to 0, and the detach of the namespace's
- * last gateway sets it back.
+ * Marker beside the pin dirs, SYNX_PIN_STATE/<netns cookie>-<this>: gateway
+ * mode set net.netfilter.nf_conntrack_tcp_loose from 1 to 0 in that
+ * namespace, and the detach of its last gateway sets it back.
  */
 #define SYNX_LOOSE_MARKER "nf_conntrack_tcp_loose_was_1"
-/* Marker @name (an empty directory) in pin dir @dir: there?  Make it: 0 or -errno. */
-bool synx_pins_marker_get(const char *dir, const char *name);
-int synx_pins_marker_set(const char *dir, const char *name);
 
 /* The key source recorded in the pin dir @dir; SYNX_KEY_RANDOM without one. */
 void synx_pins_key_source(const char *dir, struct synx_key_source *src);
