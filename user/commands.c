@@ -98,8 +98,10 @@ const struct synx_command synx_commands[] = {
 		       "net.ipv4.tcp_syncookies=0, TX checksum offload on the veth peer that sends,\n"
 		       "a veth peer without an XDP program, generic mode on a driver with native\n"
 		       "support, GRO/LRO, an MSS above what the MTU carries, other XDP programs, the\n"
-		       "dispatcher refused, own cookies without the kfunc or the tc hand-off, stale\n"
-		       "pins.  Exit status 0 when nothing is wrong, 12 when a problem was found.\n",
+		       "dispatcher refused, own cookies without the kfunc or the tc hand-off, a\n"
+		       "cookie clock hosts cannot agree on, gateway mode without its nftables table,\n"
+		       "tcp_loose 0 or forwarding, stale pins.  Exit status 0 when nothing is\n"
+		       "wrong, 12 when a problem was found.\n",
 	},
 	{
 		.name = "probe",

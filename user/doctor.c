@@ -24,6 +24,7 @@
 #include "attachment.h"
 #include "cli.h"
 #include "commands.h"
+#include "gateway.h"
 #include "handoff.h"
 #include "iface.h"
 #include "maps.h"
@@ -537,6 +538,91 @@ static void check_cookie_clock(struct doctor *d)
 	memset(&k, 0, sizeof(k));
 }
 
+/*
+ * Gateway mode needs, beside synx: its nftables table, conntrack seeing
+ * handshake ACKs as invalid (nf_conntrack_tcp_loose=0), the interface
+ * forwarding every family it protects, and room in the conntrack table.
+ */
+static void check_gateway(struct doctor *d)
+{
+	struct synx_gw_list *l = calloc(1, sizeof(*l));
+	struct synx_maps m;
+	char table[64], path[128];
+	bool fam[2] = { false, false };
+	long long count = -1, max = -1;
+	struct finding *f;
+	FILE *fp;
+
+	synx_maps_init(&m);
+	if (!l || !d->a.attached || !d->have_cfg || !(d->cfg.flags & SYNX_F_GATEWAY) ||
+	    synx_maps_open_prog(d->a.prog_id, &m) || m.fd[SYNX_MAP_IDX_GATEWAY] < 0 ||
+	    synx_gw_map_read(m.fd[SYNX_MAP_IDX_GATEWAY], l)) {
+		add(d, "gateway", SKIPPED, "no gateway mode");
+		goto out;
+	}
+	synx_gw_table(d->ifname, table, sizeof(table));
+	for (unsigned int i = 0; i < l->n; i++)
+		fam[l->e[i].key.family == 6] = true;
+	if (!synx_gw_nft_present(d->ifname)) {
+		f = add(d, "gateway", PROBLEM,
+			"gateway mode without its nftables table inet %s: no handshake ACK synx passes reaches a backend",
+			table);
+		FIX(f, "synx attach %s --replace", d->ifname);
+		goto out;
+	}
+	if (synx_gw_loose_get() != 0) {
+		f = add(d, "gateway", PROBLEM,
+			"net.netfilter.nf_conntrack_tcp_loose is not 0: conntrack takes handshake ACKs for connections and SYNPROXY never sees them");
+		FIX(f, "sysctl -w net.netfilter.nf_conntrack_tcp_loose=0");
+		goto out;
+	}
+	for (int i = 0; i < 2; i++) {
+		int v = -1;
+
+		if (!fam[i])
+			continue;
+		snprintf(path, sizeof(path), "/proc/sys/net/ipv%d/conf/%s/forwarding", i ? 6 : 4,
+			 d->ifname);
+		fp = fopen(path, "r");
+		if (fp) {
+			if (fscanf(fp, "%d", &v) != 1)
+				v = -1;
+			fclose(fp);
+		}
+		if (v == 0) {
+			f = add(d, "gateway", PROBLEM,
+				"%s does not forward IPv%d: its IPv%d gateway prefixes get no answer",
+				d->ifname, i ? 6 : 4, i ? 6 : 4);
+			FIX(f, "sysctl -w net.ipv%d.conf.%s.forwarding=1", i ? 6 : 4, d->ifname);
+			goto out;
+		}
+	}
+	fp = fopen("/proc/sys/net/netfilter/nf_conntrack_count", "r");
+	if (fp) {
+		if (fscanf(fp, "%lld", &count) != 1)
+			count = -1;
+		fclose(fp);
+	}
+	fp = fopen("/proc/sys/net/netfilter/nf_conntrack_max", "r");
+	if (fp) {
+		if (fscanf(fp, "%lld", &max) != 1)
+			max = -1;
+		fclose(fp);
+	}
+	if (count >= 0 && max > 0 && count * 10 >= max * 9) {
+		f = add(d, "gateway", NOTE,
+			"conntrack holds %lld of %lld entries: SYNPROXY cannot open connections once it is full",
+			count, max);
+		FIX(f, "sysctl -w net.netfilter.nf_conntrack_max=%lld", 2 * max);
+		goto out;
+	}
+	add(d, "gateway", OK, "%u prefix%s, table inet %s, tcp_loose 0, forwarding on", l->n,
+	    l->n == 1 ? "" : "es", table);
+out:
+	synx_maps_close(&m);
+	free(l);
+}
+
 static void check_pins(struct doctor *d)
 {
 	struct finding *f;
@@ -655,6 +741,7 @@ int synx_cmd_doctor(struct synx_cmdline *cl)
 	check_dispatcher(d);
 	check_own(d);
 	check_cookie_clock(d);
+	check_gateway(d);
 	check_pins(d);
 	for (int i = 0; i < d->n; i++)
 		problems += d->f[i].v == PROBLEM;
