@@ -321,43 +321,35 @@ sink_mode() { # sink_mode N: verify one reply in N
 # --- scenarios --------------------------------------------------------------------------
 
 CUR_SCN=none
-NFT_RULES='
-table inet synx_bench {
+# The peer's documented nftables SYNPROXY ruleset, its SYNPROXY statement in
+# the chain of HOOK: input for the local lab, forward on the gateway lab's
+# router (the handshake ACKs it takes are forwarded there, not local).
+nft_rules() { # nft_rules HOOK
+	cat <<EOF
+table inet synx_bench_$1 {
 	chain pre {
 		type filter hook prerouting priority raw; policy accept;
 		tcp dport 80 tcp flags syn notrack
 	}
-	chain inp {
-		type filter hook input priority filter; policy accept;
+	chain $1 {
+		type filter hook $1 priority filter; policy accept;
 		tcp dport 80 ct state invalid,untracked synproxy mss 1460 wscale 7 timestamp sack-perm
 		ct state invalid drop
 	}
-}'
-# The same ruleset on the gateway lab's router, its SYNPROXY statement in the
-# forward chain: the handshake ACKs it takes are forwarded, not local.
-NFT_GW_RULES='
-table inet synx_bench_gw {
-	chain pre {
-		type filter hook prerouting priority raw; policy accept;
-		tcp dport 80 tcp flags syn notrack
-	}
-	chain forward {
-		type filter hook forward priority filter; policy accept;
-		tcp dport 80 ct state invalid,untracked synproxy mss 1460 wscale 7 timestamp sack-perm
-		ct state invalid drop
-	}
-}'
+}
+EOF
+}
 
 scn_leave() {
 	case $CUR_SCN in
 	synx | synx-kc | synx-gw) in_dut "$SYNX" detach "$DUT_IF" >/dev/null 2>&1 ;;
 	nft | xsp)
 		in_dut "$BOUNDS" detach "$DUT_IF"
-		in_dut nft delete table inet synx_bench
+		in_dut nft delete table inet synx_bench_input
 		in_dut sysctl -qw net.ipv4.tcp_syncookies=1 ;;
 	xsp-gw)
 		in_dut "$BOUNDS" detach "$DUT_IF"
-		in_dut nft delete table inet synx_bench_gw
+		in_dut nft delete table inet synx_bench_forward
 		# Back to the defaults synx-gw starts from (it sets tcp_loose 0 itself).
 		in_dut sysctl -qw net.ipv4.tcp_syncookies=1 net.netfilter.nf_conntrack_tcp_loose=1 ;;
 	none) ;;
@@ -382,7 +374,7 @@ scn_enter() {
 		# because with 1, every real connection through SYNPROXY here took one
 		# SYN-ACK retransmission (~1 s) to reach the listener.
 		in_dut "$BOUNDS" attach "$DUT_IF" pass
-		echo "$NFT_RULES" | in_dut nft -f - || die "nftables SYNPROXY ruleset refused"
+		nft_rules input | in_dut nft -f - || die "nftables SYNPROXY ruleset refused"
 		in_dut sysctl -qw net.ipv4.tcp_syncookies=2 net.ipv4.tcp_timestamps=1 \
 			net.netfilter.nf_conntrack_tcp_loose=0 ;;
 	xsp)
@@ -390,7 +382,7 @@ scn_enter() {
 		# selftest): SYNPROXY behind it for the ACKs it passes, cookies
 		# always on (tcp_syncookies=2: the listener answers SYNPROXY's own
 		# SYN statelessly), unknown ACKs invalid rather than picked up.
-		echo "$NFT_RULES" | in_dut nft -f - || die "nftables SYNPROXY ruleset refused"
+		nft_rules input | in_dut nft -f - || die "nftables SYNPROXY ruleset refused"
 		in_dut sysctl -qw net.ipv4.tcp_syncookies=2 net.ipv4.tcp_timestamps=1 \
 			net.netfilter.nf_conntrack_tcp_loose=0
 		in_dut "$PEER" attach "$DUT_IF" --obj "$PEER_OBJ" $PEER_ARGS ;;
@@ -402,7 +394,7 @@ scn_enter() {
 		# The peer on the router, set up as xsp above with its SYNPROXY in the
 		# forward chain; its XDP program answers every SYN to an allowed port
 		# that conntrack does not know, forwarded or local alike.
-		echo "$NFT_GW_RULES" | in_dut nft -f - || die "nftables SYNPROXY (forward) ruleset refused"
+		nft_rules forward | in_dut nft -f - || die "nftables SYNPROXY (forward) ruleset refused"
 		in_dut sysctl -qw net.ipv4.tcp_syncookies=2 net.ipv4.tcp_timestamps=1 \
 			net.netfilter.nf_conntrack_tcp_loose=0
 		# shellcheck disable=SC2086 # PEER_ARGS: one word per option, as for xsp
