@@ -543,7 +543,7 @@ int synx_cmd_attach(struct synx_cmdline *cl)
 	struct xdp_program *prog = NULL;
 	struct bpf_program *tc;
 	struct synx *skel = NULL;
-	enum xdp_attach_mode mode;
+	enum xdp_attach_mode mode = XDP_MODE_UNSPEC;
 	unsigned int mtu;
 	int ifindex, err;
 	struct synx_cookie_keys old_keys = {};
