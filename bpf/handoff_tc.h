@@ -74,7 +74,9 @@ int synx_tc(struct __sk_buff *skb)
 		return TC_ACT_UNSPEC;
 	/* Gateway mode: checked in XDP, so SYNPROXY need not check it again. */
 	if (mp->magic == SYNX_META_GW_MAGIC) {
-		bpf_csum_level(skb, BPF_CSUM_LEVEL_INC);
+		/* Only from no checksum state: an skb already UNNECESSARY keeps its level. */
+		if (bpf_csum_level(skb, BPF_CSUM_LEVEL_QUERY) < 0)
+			bpf_csum_level(skb, BPF_CSUM_LEVEL_INC);
 		return TC_ACT_UNSPEC;
 	}
 	if (mp->magic != SYNX_META_MAGIC)

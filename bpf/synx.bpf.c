@@ -693,7 +693,6 @@ static __always_inline struct synx_verdict gw_syn(struct synx_ctx *sx, const str
 	struct synx_verdict v;
 	struct gw_offer o;
 	__s64 cookie;
-	int ct;
 
 	if (!b)
 		return SYNX_PASS(ERROR);
@@ -709,12 +708,11 @@ static __always_inline struct synx_verdict gw_syn(struct synx_ctx *sx, const str
 	if (p->ipopts)
 		return (sx->cfg->flags & SYNX_F_DROP_IP_OPTIONS) ? SYNX_DROP(IP_OPTIONS)
 								 : SYNX_PASS(IP_OPTIONS);
-	/* A SYN on a connection conntrack confirmed is the backend's to answer. */
-	ct = gw_conntrack_confirmed(sx->xdp, p, syn->source, syn->dest);
-	if (ct < 0)
-		return SYNX_PASS(ERROR);
-	if (ct)
-		return SYNX_PASS(GATEWAY_CONNTRACK);
+	/*
+	 * No conntrack lookup: synx's table leaves every SYN to a protected
+	 * destination untracked, so SYNPROXY would answer it whatever
+	 * conntrack holds, and a flood would pay the lookup per SYN.
+	 */
 	if (!budget_take(sx->xdp, sx->cfg, p))
 		return SYNX_DROP(SYNACK_BUDGET);
 	if (synx_monitor(sx))
@@ -811,10 +809,19 @@ static __always_inline struct synx_verdict gw_segment(struct synx_ctx *sx, const
 		return SYNX_PASS(ERROR);
 	if (ct)
 		return SYNX_PASS(GATEWAY_CONNTRACK);
-	if ((p->flags & (TCP_FLAG_ACK | TCP_FLAG_SYN | TCP_FLAG_RST)) != TCP_FLAG_ACK)
-		return SYNX_PASS(OTHER);
+	/*
+	 * Without a connection only a handshake ACK has a future: conntrack
+	 * finds anything else invalid, and SYNPROXY would answer a SYN|ACK
+	 * (it looks at the SYN bit alone) outside the reflection budget.
+	 */
+	if ((p->flags & (TCP_FLAG_ACK | TCP_FLAG_SYN | TCP_FLAG_RST | TCP_FLAG_FIN)) !=
+	    TCP_FLAG_ACK)
+		return SYNX_DROP(GATEWAY_INVALID);
 	if (gw_cookie_check(sx->xdp, p))
 		return SYNX_DROP(COOKIE_INVALID);
+	/* Only the whole segment has a checksum; the mark skips first fragments too. */
+	if (p->frag == SYNX_FRAG_FIRST)
+		return SYNX_PASS(FRAGMENT);
 	if (p->ipv6) {
 		struct synx_verdict v = gw_verify6(sx, p);
 

@@ -92,6 +92,7 @@ enum synx_reason {
 	SYNX_R_TX_SYNACK_GATEWAY = 59,      /* SYN answered in a backend's name (raw cookie) */
 	SYNX_R_PASS_GATEWAY_COOKIE_OK = 60, /* ACK with a valid cookie, on to SYNPROXY */
 	SYNX_R_PASS_GATEWAY_CONNTRACK = 61, /* a connection conntrack has confirmed */
+	SYNX_R_DROP_GATEWAY_INVALID = 62, /* no connection, no handshake ACK (conntrack: invalid) */
 	__SYNX_REASON_MAX
 };
 

@@ -459,24 +459,18 @@ struct gw_undo {
 };
 
 /*
- * Gateway mode: the nftables table first (it also starts conntrack and
- * SYNPROXY in this namespace), nf_conntrack_tcp_loose, then the prefixes.
- * Replacing a gateway with none, the table stays until the new program
- * runs (gateway_remove()).  0 or an exit code.
+ * Gateway mode: nf_conntrack_tcp_loose first (the rules must never see it
+ * 1), then the nftables table (it also starts conntrack and SYNPROXY in
+ * this namespace), then the prefixes.  Replacing a gateway with none, the
+ * table stays until the new program runs.  0 or an exit code.
  */
 static int attach_gateway(struct synx_pin_txn *txn, const struct synx_opts *o, const char *ifname,
 			  bool all_ports, struct gw_undo *u)
 {
-	char ports[1024];
 	int fd, loose, err;
 
 	if (!o->gateway.n)
 		return 0;
-	synx_ports_format(&o->ports, all_ports, ports, sizeof(ports));
-	err = synx_gw_nft_apply(ifname, &o->gateway, ports, all_ports);
-	if (err)
-		return err;
-	u->nft = true;
 	loose = synx_gw_loose_get();
 	if (loose < 0) {
 		synx_warn(
@@ -489,14 +483,18 @@ static int attach_gateway(struct synx_pin_txn *txn, const struct synx_opts *o, c
 					"cannot set net.netfilter.nf_conntrack_tcp_loose=0: %s",
 					strerror(-err));
 		u->loose = true;
-		synx_warn(
-			"%s: net.netfilter.nf_conntrack_tcp_loose set to 0 for SYNPROXY: it applies to the whole network namespace (conntrack no longer picks up connections it saw no SYN of); the detach of the last gateway sets it back",
-			ifname);
 		err = synx_gw_loose_mark();
 		if (err)
 			return synx_err(SYNX_EXIT_FAIL, "cannot record that change in %s: %s",
 					SYNX_PIN_ROOT, strerror(-err));
+		synx_warn(
+			"%s: net.netfilter.nf_conntrack_tcp_loose set to 0 for SYNPROXY: it applies to the whole network namespace (conntrack no longer picks up connections it saw no SYN of); the detach of the last gateway sets it back",
+			ifname);
 	}
+	err = synx_gw_nft_apply(ifname, &o->gateway, &o->ports, all_ports);
+	if (err)
+		return err;
+	u->nft = true;
 	fd = synx_pin_txn_open(txn, SYNX_MAP_IDX_GATEWAY);
 	if (fd < 0)
 		return synx_err(SYNX_EXIT_FAIL, "cannot open the gateway map: %s", strerror(-fd));
@@ -508,25 +506,52 @@ static int attach_gateway(struct synx_pin_txn *txn, const struct synx_opts *o, c
 	return 0;
 }
 
+/*
+ * The protected ports the running program serves: in the shared maps,
+ * which a replace writes only after the swap (or as the transaction saved
+ * them).  0 or -1.
+ */
+static int running_ports(const struct synx_pin_txn *txn, struct synx_ports *ports, bool *all)
+{
+	struct synx_config cfg;
+	__u32 key = 0;
+	int fd, ok;
+
+	if (txn->saved[SYNX_MAP_IDX_PORTS] && txn->saved[SYNX_MAP_IDX_CONFIG]) {
+		*ports = txn->old[SYNX_MAP_IDX_PORTS].ports;
+		*all = txn->old[SYNX_MAP_IDX_CONFIG].config.flags & SYNX_F_ALL_PORTS;
+		return 0;
+	}
+	fd = bpf_obj_get(bpf_map__pin_path(txn->map[SYNX_MAP_IDX_PORTS]));
+	ok = fd >= 0 && !bpf_map_lookup_elem(fd, &key, ports);
+	if (fd >= 0)
+		close(fd);
+	fd = bpf_obj_get(bpf_map__pin_path(txn->map[SYNX_MAP_IDX_CONFIG]));
+	ok = ok && fd >= 0 && !bpf_map_lookup_elem(fd, &key, &cfg);
+	if (fd >= 0)
+		close(fd);
+	*all = cfg.flags & SYNX_F_ALL_PORTS;
+	return ok ? 0 : -1;
+}
+
 /* Put back what attach_gateway() changed: the running gateway's (@old) or none. */
 static void gateway_rollback(const struct gw_undo *u, struct synx_pin_txn *txn, const char *ifname,
 			     const struct synx_gw_list *old)
 {
-	bool removed;
+	struct synx_ports *ports = calloc(1, sizeof(*ports));
+	bool removed, all = false;
 
 	if (u->map && old && txn->fd[SYNX_MAP_IDX_GATEWAY] >= 0)
 		synx_gw_map_write(txn->fd[SYNX_MAP_IDX_GATEWAY], old);
-	if (u->nft && old && txn->saved[SYNX_MAP_IDX_PORTS] && txn->saved[SYNX_MAP_IDX_CONFIG]) {
-		bool all = txn->old[SYNX_MAP_IDX_CONFIG].config.flags & SYNX_F_ALL_PORTS;
-		char ports[1024];
-
-		synx_ports_format(&txn->old[SYNX_MAP_IDX_PORTS].ports, all, ports, sizeof(ports));
+	/* The running program's table, as it was: its prefixes on its ports. */
+	if (u->nft && old && ports && !running_ports(txn, ports, &all))
 		synx_gw_nft_apply(ifname, old, ports, all);
-	} else if (u->nft) {
+	else if (u->nft)
 		synx_gw_nft_remove(ifname, &removed);
-	}
-	if (u->loose)
+	/* Set back directly: the record of the change may be what failed. */
+	if (u->loose && !synx_gw_loose_set(1))
 		synx_gw_loose_restore(ifname);
+	free(ports);
 }
 
 int synx_cmd_attach(struct synx_cmdline *cl)

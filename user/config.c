@@ -159,7 +159,6 @@ static int config_gateway_ports(const char *ifname, int fd, const struct synx_po
 				bool all)
 {
 	struct synx_gw_list *l = calloc(1, sizeof(*l));
-	char plist[1024];
 	int err;
 
 	if (!l)
@@ -170,8 +169,7 @@ static int config_gateway_ports(const char *ifname, int fd, const struct synx_po
 		return synx_err(SYNX_EXIT_FAIL, "cannot read the gateway prefixes: %s",
 				strerror(-err));
 	}
-	synx_ports_format(ports, all, plist, sizeof(plist));
-	err = synx_gw_nft_apply(ifname, l, plist, all);
+	err = synx_gw_nft_apply(ifname, l, ports, all);
 	free(l);
 	return err;
 }
@@ -241,7 +239,7 @@ int synx_cmd_config(struct synx_cmdline *cl)
 	struct synx_key_source *ks = calloc(1, sizeof(*ks));
 	unsigned int mtu;
 	int ifindex, err, kerr = 0;
-	bool key_reloaded = false;
+	bool key_reloaded = false, ports_set;
 	struct synx_ports *old_ports = calloc(1, sizeof(*old_ports));
 	struct synx_cookie_keys old_keys;
 	bool have_keys, qdisc, kfunc, own;
@@ -351,7 +349,22 @@ int synx_cmd_config(struct synx_cmdline *cl)
 	 * map update is atomic for the reader (a single-entry array value is
 	 * copied whole under RCU).
 	 */
-	if (synx_opts_apply(o, &cur, &k, &cfg)) {
+	ports_set = synx_opts_apply(o, &cur, &k, &cfg);
+	/*
+	 * Gateway mode's nftables rules name the protected ports too: they
+	 * change first, so that the program never protects a port the rules
+	 * do not (a failure changes nothing).
+	 */
+	if ((cfg.flags & SYNX_F_GATEWAY) && m.fd[SYNX_MAP_IDX_GATEWAY] >= 0 &&
+	    ((cfg.flags ^ cur.flags) & SYNX_F_ALL_PORTS ||
+	     (ports_set && memcmp(&o->ports, old_ports, sizeof(*old_ports))))) {
+		err = config_gateway_ports(ifname, m.fd[SYNX_MAP_IDX_GATEWAY],
+					   ports_set ? &o->ports : old_ports,
+					   cfg.flags & SYNX_F_ALL_PORTS);
+		if (err)
+			goto out;
+	}
+	if (ports_set) {
 		if (bpf_map_update_elem(m.fd[SYNX_MAP_IDX_PORTS], &key, &o->ports, BPF_ANY)) {
 			err = synx_err(SYNX_EXIT_FAIL, "cannot write ports: %s", strerror(errno));
 			goto out;
@@ -385,15 +398,6 @@ int synx_cmd_config(struct synx_cmdline *cl)
 			synx_err(SYNX_EXIT_FAIL,
 				 "the key file now differs from the running key: rotate again");
 		goto out;
-	}
-	/* Gateway mode's nftables rules name the protected ports too. */
-	if ((cfg.flags & SYNX_F_GATEWAY) && m.fd[SYNX_MAP_IDX_GATEWAY] >= 0 &&
-	    ((cfg.flags ^ cur.flags) & SYNX_F_ALL_PORTS ||
-	     memcmp(cur_ports, old_ports, sizeof(*old_ports)))) {
-		err = config_gateway_ports(ifname, m.fd[SYNX_MAP_IDX_GATEWAY], cur_ports,
-					   cfg.flags & SYNX_F_ALL_PORTS);
-		if (err)
-			goto out;
 	}
 	log_changes(ifname, &cur, old_ports, &cfg, cur_ports, &old_keys, &keys, o->from_file);
 	unpin_iproute2(ifname, &m);

@@ -78,6 +78,8 @@ const struct synx_reason_info synx_reasons[] = {
 	R(TX_SYNACK_GATEWAY, TX, "forwarded SYN answered in the backend's name (gateway)"),
 	R(PASS_GATEWAY_COOKIE_OK, PASS, "forwarded ACK with a valid cookie, on to SYNPROXY"),
 	R(PASS_GATEWAY_CONNTRACK, PASS, "forwarded segment of a connection conntrack confirmed"),
+	R(DROP_GATEWAY_INVALID, DROP,
+	  "forwarded segment of no connection that is no handshake ACK (SYN|ACK, RST, FIN)"),
 };
 
 _Static_assert(sizeof(synx_reasons) / sizeof(synx_reasons[0]) == __SYNX_REASON_MAX,

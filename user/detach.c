@@ -102,6 +102,11 @@ int synx_cmd_detach(struct synx_cmdline *cl)
 	err = synx_gw_teardown(ifname, &gw_removed);
 	if (err)
 		return err;
+	/* Netfilter translates SYNPROXY's timestamps only while a synproxy rule exists. */
+	if (gw_removed)
+		synx_warn(
+			"%s: connections SYNPROXY opened keep their sequence translation but lose their timestamp translation: those that use timestamps stall and must reconnect",
+			ifname);
 	if (p.exists) {
 		err = synx_pins_remove(&p);
 		if (err)

@@ -339,21 +339,58 @@ static bool put_prefixes(struct text *t, const struct synx_gw_list *l, int famil
 	return any;
 }
 
-int synx_gw_nft_apply(const char *ifname, const struct synx_gw_list *l, const char *ports, bool all)
+/*
+ * The protected ports as an nft match, "tcp dport { 80, 8000-8100 } ", from
+ * the bitmap itself (any length); "meta l4proto tcp " for every port.
+ */
+static char *dport_match(const struct synx_ports *ports, bool all)
+{
+	struct text t = { .buf = malloc(256), .cap = 256 };
+	bool first = true;
+
+	if (all) {
+		put(&t, "meta l4proto tcp ");
+		return t.buf;
+	}
+	put(&t, "tcp dport { ");
+	for (unsigned int p = 1; p < 65536; p++) {
+		unsigned int q = p;
+
+		if (!(ports->bits[p / 64] & (1ULL << (p % 64))))
+			continue;
+		while (q + 1 < 65536 && (ports->bits[(q + 1) / 64] & (1ULL << ((q + 1) % 64))))
+			q++;
+		if (q == p)
+			put(&t, "%s%u", first ? "" : ", ", p);
+		else
+			put(&t, "%s%u-%u", first ? "" : ", ", p, q);
+		first = false;
+		p = q;
+	}
+	put(&t, " } ");
+	return t.buf;
+}
+
+int synx_gw_nft_apply(const char *ifname, const struct synx_gw_list *l,
+		      const struct synx_ports *ports, bool all)
 {
 	struct text t = { .buf = malloc(4096), .cap = 4096 };
-	char table[64], dport[1100], err[512], p[INET6_ADDRSTRLEN + 8];
+	char table[64], err[512], p[INET6_ADDRSTRLEN + 8];
+	char *dport = dport_match(ports, all);
 	const char *fam[] = { "ip", "ip6" };
 	unsigned int order[SYNX_GW_LIST_MAX];
 	int ret;
 
+	if (!dport) {
+		free(t.buf);
+		return synx_err(SYNX_EXIT_FAIL, "out of memory");
+	}
 	synx_gw_table(ifname, table, sizeof(table));
-	snprintf(dport, sizeof(dport), all ? "" : "tcp dport { %s } ", ports);
 	/* Replace the whole table in one transaction: add (if missing), delete, define. */
 	put(&t, "add table inet %s\ndelete table inet %s\n", table, table);
 	put(&t, "table inet %s {\n", table);
-	put(&t, "  comment \"synx gateway mode on %s: managed by synx, removed by synx detach\"\n",
-	    ifname);
+	put(&t, "  comment \"synx gateway mode (%s): managed by synx, removed by synx detach\"\n",
+	    table);
 	for (int f = 0; f < 2; f++) {
 		struct text probe = { .buf = malloc(16), .cap = 16 };
 		bool any = put_prefixes(&probe, l, f ? 6 : 4);
@@ -389,10 +426,14 @@ int synx_gw_nft_apply(const char *ifname, const struct synx_gw_list *l, const ch
 	/*
 	 * The handshake ACK is invalid to conntrack (no SYN seen, tcp_loose 0):
 	 * SYNPROXY takes it, with the options of the longest matching prefix,
-	 * then anything else invalid to a protected destination is dropped.
+	 * as it takes the untracked SYNs synx left to it, and nothing else
+	 * (it would answer a SYN|ACK as a SYN); then anything else invalid to a
+	 * protected destination is dropped.  Ahead of the filter priority, so
+	 * that an admin's "ct state invalid drop" there cannot take the ACK
+	 * first.
 	 */
 	put(&t,
-	    "  chain forward {\n    type filter hook forward priority filter; policy accept;\n");
+	    "  chain forward {\n    type filter hook forward priority filter - 10; policy accept;\n");
 	for (unsigned int i = 0; i < l->n; i++)
 		order[i] = i;
 	for (unsigned int i = 1; i < l->n; i++)
@@ -408,15 +449,20 @@ int synx_gw_nft_apply(const char *ifname, const struct synx_gw_list *l, const ch
 		const struct synx_gw_entry *e = &l->e[order[i]];
 
 		synx_gw_prefix(e, p, sizeof(p));
-		put(&t, "    %s daddr %s %sct state invalid,untracked synproxy mss %u",
-		    fam[e->key.family == 6], p, dport, e->b.mss);
-		if (e->b.flags & SYNX_GW_WSCALE)
-			put(&t, " wscale %u", e->b.wscale);
-		if (e->b.flags & SYNX_GW_TS)
-			put(&t, " timestamp");
-		if (e->b.flags & SYNX_GW_SACK)
-			put(&t, " sack-perm");
-		put(&t, "\n");
+		for (int k = 0; k < 2; k++) {
+			put(&t, "    %s daddr %s %s%s synproxy mss %u", fam[e->key.family == 6], p,
+			    dport,
+			    k ? "tcp flags ack / syn,ack,rst,fin ct state invalid"
+			      : "tcp flags syn / syn,ack,rst ct state untracked",
+			    e->b.mss);
+			if (e->b.flags & SYNX_GW_WSCALE)
+				put(&t, " wscale %u", e->b.wscale);
+			if (e->b.flags & SYNX_GW_TS)
+				put(&t, " timestamp");
+			if (e->b.flags & SYNX_GW_SACK)
+				put(&t, " sack-perm");
+			put(&t, "\n");
+		}
 	}
 	for (int f = 0; f < 2; f++)
 		for (unsigned int i = 0; i < l->n; i++)
@@ -426,6 +472,7 @@ int synx_gw_nft_apply(const char *ifname, const struct synx_gw_list *l, const ch
 				break;
 			}
 	put(&t, "  }\n}\n");
+	free(dport);
 	if (!t.buf)
 		return synx_err(SYNX_EXIT_FAIL, "out of memory");
 	ret = nft_run(t.buf, err, sizeof(err));

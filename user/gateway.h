@@ -62,11 +62,11 @@ int synx_gw_map_read(int fd, struct synx_gw_list *l);
 void synx_gw_table(const char *ifname, char *buf, size_t len);
 /*
  * Create or replace, in one transaction, the table for @ifname's gateway
- * @l on protected @ports (@all: every port).  0, or an exit code after
+ * @l on protected @ports (@all: every TCP port).  0, or an exit code after
  * reporting libnftables' error.
  */
-int synx_gw_nft_apply(const char *ifname, const struct synx_gw_list *l, const char *ports,
-		      bool all);
+int synx_gw_nft_apply(const char *ifname, const struct synx_gw_list *l,
+		      const struct synx_ports *ports, bool all);
 /* Remove it; *@removed when it was there.  0 or an exit code. */
 int synx_gw_nft_remove(const char *ifname, bool *removed);
 /* Whether it is there. */
