@@ -408,21 +408,13 @@ static void gateway_checks(const struct synx_opts *o, const char *ifname)
 	for (int fam = 4; fam <= 6; fam += 2) {
 		char path[128];
 		bool any = false;
-		FILE *f;
-		int v = -1;
 
 		for (unsigned int i = 0; i < o->gateway.n; i++)
 			any = any || o->gateway.e[i].key.family == fam;
 		if (!any)
 			continue;
 		snprintf(path, sizeof(path), "/proc/sys/net/ipv%d/conf/%s/forwarding", fam, ifname);
-		f = fopen(path, "r");
-		if (f) {
-			if (fscanf(f, "%d", &v) != 1)
-				v = -1;
-			fclose(f);
-		}
-		if (v == 0)
+		if (synx_sysctl_read(path) == 0)
 			synx_warn(
 				"%s does not forward IPv%d (net.ipv%d.conf.%s.forwarding=0): its IPv%d gateway prefixes get no answer until it does",
 				ifname, fam, fam, ifname, fam);

@@ -549,9 +549,8 @@ static void check_gateway(struct doctor *d)
 	struct synx_maps m;
 	char table[64], path[128];
 	bool fam[2] = { false, false };
-	long long count = -1, max = -1;
+	long count, max;
 	struct finding *f;
-	FILE *fp;
 
 	synx_maps_init(&m);
 	if (!l || !d->a.attached || !d->have_cfg || !(d->cfg.flags & SYNX_F_GATEWAY) ||
@@ -577,19 +576,11 @@ static void check_gateway(struct doctor *d)
 		goto out;
 	}
 	for (int i = 0; i < 2; i++) {
-		int v = -1;
-
 		if (!fam[i])
 			continue;
 		snprintf(path, sizeof(path), "/proc/sys/net/ipv%d/conf/%s/forwarding", i ? 6 : 4,
 			 d->ifname);
-		fp = fopen(path, "r");
-		if (fp) {
-			if (fscanf(fp, "%d", &v) != 1)
-				v = -1;
-			fclose(fp);
-		}
-		if (v == 0) {
+		if (synx_sysctl_read(path) == 0) {
 			f = add(d, "gateway", PROBLEM,
 				"%s does not forward IPv%d: its IPv%d gateway prefixes get no answer",
 				d->ifname, i ? 6 : 4, i ? 6 : 4);
@@ -597,23 +588,13 @@ static void check_gateway(struct doctor *d)
 			goto out;
 		}
 	}
-	fp = fopen("/proc/sys/net/netfilter/nf_conntrack_count", "r");
-	if (fp) {
-		if (fscanf(fp, "%lld", &count) != 1)
-			count = -1;
-		fclose(fp);
-	}
-	fp = fopen("/proc/sys/net/netfilter/nf_conntrack_max", "r");
-	if (fp) {
-		if (fscanf(fp, "%lld", &max) != 1)
-			max = -1;
-		fclose(fp);
-	}
+	count = synx_sysctl_read("/proc/sys/net/netfilter/nf_conntrack_count");
+	max = synx_sysctl_read("/proc/sys/net/netfilter/nf_conntrack_max");
 	if (count >= 0 && max > 0 && count * 10 >= max * 9) {
 		f = add(d, "gateway", NOTE,
-			"conntrack holds %lld of %lld entries: SYNPROXY cannot open connections once it is full",
+			"conntrack holds %ld of %ld entries: SYNPROXY cannot open connections once it is full",
 			count, max);
-		FIX(f, "sysctl -w net.netfilter.nf_conntrack_max=%lld", 2 * max);
+		FIX(f, "sysctl -w net.netfilter.nf_conntrack_max=%ld", 2 * max);
 		goto out;
 	}
 	add(d, "gateway", OK, "%u prefix%s, table inet %s, tcp_loose 0, forwarding on", l->n,

@@ -20,6 +20,7 @@
 #include "commands.h"
 #include "gateway.h"
 #include "pins.h"
+#include "sysctl.h"
 
 #define LOOSE_SYSCTL "/proc/sys/net/netfilter/nf_conntrack_tcp_loose"
 
@@ -538,15 +539,7 @@ bool synx_gw_nft_others(const char *ifname)
 
 int synx_gw_loose_get(void)
 {
-	FILE *f = fopen(LOOSE_SYSCTL, "r");
-	int v = -1;
-
-	if (f) {
-		if (fscanf(f, "%d", &v) != 1)
-			v = -1;
-		fclose(f);
-	}
-	return v;
+	return (int)synx_sysctl_read(LOOSE_SYSCTL);
 }
 
 int synx_gw_loose_set(int v)
@@ -637,19 +630,6 @@ static int synproxy_stats(unsigned long long sum[5])
 	return 0;
 }
 
-static long long read_num(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	long long v = -1;
-
-	if (f) {
-		if (fscanf(f, "%lld", &v) != 1)
-			v = -1;
-		fclose(f);
-	}
-	return v;
-}
-
 void synx_gw_report(json_writer_t *jw, const char *ifname, const struct synx_gw_list *l)
 {
 	static const char *const stat_names[] = { "syn_received", "cookie_invalid", "cookie_valid",
@@ -657,8 +637,8 @@ void synx_gw_report(json_writer_t *jw, const char *ifname, const struct synx_gw_
 	unsigned long long st[5];
 	char table[64], e[160];
 	bool have_stats = !synproxy_stats(st), present = synx_gw_nft_present(ifname);
-	long long count = read_num("/proc/sys/net/netfilter/nf_conntrack_count");
-	long long max = read_num("/proc/sys/net/netfilter/nf_conntrack_max");
+	long long count = synx_sysctl_read("/proc/sys/net/netfilter/nf_conntrack_count");
+	long long max = synx_sysctl_read("/proc/sys/net/netfilter/nf_conntrack_max");
 	int loose = synx_gw_loose_get();
 
 	synx_gw_table(ifname, table, sizeof(table));

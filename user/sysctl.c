@@ -16,11 +16,16 @@ static int sysctl_read_longs(const char *path, long *vals, int n)
 	return got;
 }
 
-static int sysctl_read_int(const char *path)
+long synx_sysctl_read(const char *path)
 {
 	long v;
 
-	return sysctl_read_longs(path, &v, 1) == 1 ? (int)v : -1;
+	return sysctl_read_longs(path, &v, 1) == 1 ? v : -1;
+}
+
+static int sysctl_read_int(const char *path)
+{
+	return (int)synx_sysctl_read(path);
 }
 
 void synx_sysctls_read(struct synx_sysctls *k)

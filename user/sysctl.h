@@ -26,6 +26,8 @@ void synx_sysctls_read(struct synx_sysctls *k);
  * SYNX_F_TS_COOKIES as the kernel has them, the same for both cookie
  * modes: the program's fallback where BTF lacks the sysctls.
  */
+/* The first number in the /proc file @path, or -1. */
+long synx_sysctl_read(const char *path);
 unsigned int synx_sysctl_flags(const struct synx_sysctls *k);
 
 /* The receive window shift tcp_select_initial_window() will pick. */
