@@ -2,7 +2,9 @@
 # synx build.  Out-of-tree into build/; `make V=1` shows every command.
 #
 #   build/synx.bpf.o   the XDP object (loadable by `ip link ... xdp obj`)
-#   build/synx.skel.h  libbpf skeleton generated from it
+#   build/synx_tc.bpf.o  the tc ingress program own cookies and IPv6
+#                      gateway prefixes add (loaded only by `synx attach`)
+#   build/*.skel.h     libbpf skeletons generated from them
 #   build/synx         the CLI
 #   build/tests/*      test helpers built from tests/tools/*.c (each with a
 #                      main(); testrun.c is their shared library)
@@ -61,6 +63,8 @@ USER_CFLAGS := -g -O2 -std=gnu11 -Wall -Wextra -Werror -Wshadow \
 USER_LDLIBS := -lxdp -lbpf -lelf -lz -lnftables -ljansson $(EXTRA_LDFLAGS)
 
 BPF_SRCS  := $(wildcard bpf/*.bpf.c)
+BPF_OBJS  := $(patsubst bpf/%.bpf.c,$(BUILD)/%.bpf.o,$(BPF_SRCS))
+BPF_SKELS := $(patsubst bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
 USER_SRCS := $(wildcard user/*.c)
 LIB_OBJS  := $(patsubst user/%.c,$(BUILD)/user/%.o,$(filter-out user/synx.c,$(USER_SRCS)))
 # tests/tools: one program per .c file, except the helpers every one links.
@@ -73,13 +77,14 @@ TOOL_LIB_OBJS := $(patsubst tests/tools/%.c,$(BUILD)/tests/%.o,$(TOOL_LIB))
 AUX_BPF   := $(patsubst %.bpf.c,$(BUILD)/%.bpf.o,$(wildcard tests/lab/*.bpf.c bench/*.bpf.c))
 # bench/: one tool per .c file (bench_gen.c drives bench_gen.bpf.c, ...),
 # except the helpers they share (bench_lib.c, peer.c); all of them also link
-# the tests' test-run library and the reason names of user/counters.c.
+# the tests' test-run library, the reason names of user/counters.c and
+# synx_tc's loader, user/tc_obj.c.
 BENCH_LIB   := bench/bench_lib.c bench/peer.c
 BENCH_SRCS  := $(filter-out $(BENCH_LIB) %.bpf.c,$(wildcard bench/*.c))
 BENCH_TOOLS := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
 BENCH_OBJS  := $(patsubst bench/%.c,$(BUILD)/bench/obj/%.o,$(BENCH_SRCS) $(BENCH_LIB))
 BENCH_LIB_OBJS := $(patsubst bench/%.c,$(BUILD)/bench/obj/%.o,$(BENCH_LIB)) $(TOOL_LIB_OBJS) \
-	$(BUILD)/user/counters.o
+	$(BUILD)/user/counters.o $(BUILD)/user/tc_obj.o
 BENCH_SKELS := $(patsubst bench/%.bpf.c,$(BUILD)/bench/%.skel.h,$(wildcard bench/*.bpf.c))
 BENCH_CFLAGS := $(USER_CFLAGS) -Itests/tools
 BENCH_LDLIBS := -lxdp -lbpf -lelf -lz -lm $(EXTRA_LDFLAGS)
@@ -91,7 +96,7 @@ BENCH_LDLIBS := -lxdp -lbpf -lelf -lz -lm $(EXTRA_LDFLAGS)
 
 all: bpf user tools aux bench-tools ## Build the XDP object, the CLI, the test helpers and bench tools
 
-bpf: $(BUILD)/synx.bpf.o $(BUILD)/synx.skel.h ## Build only the XDP object and skeleton
+bpf: $(BPF_OBJS) $(BPF_SKELS) ## Build only the BPF objects and their skeletons
 
 user: $(BUILD)/synx ## Build only the CLI
 
@@ -125,7 +130,7 @@ $(BUILD)/bench/%.tmp.bpf.o: bench/%.bpf.c Makefile
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
-$(BUILD)/user/%.o: user/%.c $(BUILD)/synx.skel.h Makefile | $(BUILD)/user
+$(BUILD)/user/%.o: user/%.c $(BPF_SKELS) Makefile | $(BUILD)/user
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(USER_CFLAGS) -c $< -o $@
 
@@ -143,7 +148,7 @@ $(BUILD)/synx: $(BUILD)/user/synx.o $(LIB_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(USER_CFLAGS) $^ -o $@ $(USER_LDLIBS)
 
-$(BUILD)/tests/%.o: tests/tools/%.c $(BUILD)/synx.skel.h Makefile | $(BUILD)/tests
+$(BUILD)/tests/%.o: tests/tools/%.c $(BPF_SKELS) Makefile | $(BUILD)/tests
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(USER_CFLAGS) -c $< -o $@
 
@@ -153,7 +158,7 @@ $(BUILD)/tests/%: $(BUILD)/tests/%.o $(TOOL_LIB_OBJS) $(LIB_OBJS)
 
 # Every bench object waits for every bench skeleton (the first build has no
 # dependency files yet); -MMD then says which ones it really includes.
-$(BENCH_OBJS): $(BUILD)/bench/obj/%.o: bench/%.c Makefile | $(BUILD)/synx.skel.h $(BENCH_SKELS)
+$(BENCH_OBJS): $(BUILD)/bench/obj/%.o: bench/%.c Makefile | $(BPF_SKELS) $(BENCH_SKELS)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(BENCH_CFLAGS) -c $< -o $@

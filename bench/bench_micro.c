@@ -38,6 +38,7 @@
 /* The skeleton names struct synx_config (rodata defaults): define it first. */
 #include "synx_config.h"
 #include "synx.skel.h"
+#include "tc_obj.h"
 #include "counters.h"
 #include "bench/bench_micro.skel.h"
 #include "bench/bench_bounds.skel.h"
@@ -69,6 +70,7 @@ static int nrows;
 /* The programs and maps every row may use. */
 static struct {
 	struct synx *synx;
+	struct synx_tc *tc; /* synx_tc, on synx's maps */
 	struct bench_micro *wrap;
 	struct bench_bounds *bounds;
 	struct bench_parts *parts;
@@ -297,6 +299,10 @@ static void load_programs(const char *peer_path)
 	m.synx = synx__open();
 	if (!m.synx || tr_unpin_maps(m.synx->obj) || synx__load(m.synx))
 		die("load synx: %s", strerror(errno));
+	/* synx_tc, with synx's maps, as `synx attach` loads it. */
+	m.tc = synx_tc_obj_open(m.synx->obj);
+	if (!m.tc || synx_tc__load(m.tc))
+		die("load synx_tc: %s", strerror(errno));
 	/* The wrapper shares synx's follow-up cache, to expire a slot per run. */
 	m.wrap = bench_micro__open();
 	if (!m.wrap ||
@@ -458,7 +464,7 @@ static void time_row(struct micro_row *r, int round, __u32 repeat)
 	 */
 	if (has_opt(r, "tc"))
 		r->tc[round] =
-			run_ns(bpf_program__fd(m.synx->progs.synx_tc), r, repeat, NULL, 0) -
+			run_ns(bpf_program__fd(m.tc->progs.synx_tc), r, repeat, NULL, 0) -
 			run_ns(bpf_program__fd(m.wrap->progs.bench_empty_tc), r, repeat, NULL, 0);
 	if (round == 0)
 		printf("verdict %s %u\n", r->name, ret);

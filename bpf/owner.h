@@ -169,4 +169,52 @@ static __always_inline struct synx_verdict owner_forwarded(struct synx_ctx *sx,
 	return owner_dst(sx, p);
 }
 
+/*
+ * Look up whoever owns the segment's 4-tuple in the device's netns; @ctx is
+ * an XDP or a tc context, [data, data_end) its frame.
+ */
+static __always_inline struct bpf_sock *tcp_lookup(void *ctx, void *data, void *data_end,
+						   const struct synx_pkt *p, __be16 sport,
+						   __be16 dport)
+{
+	struct bpf_sock_tuple t = {};
+
+	if (p->ipv6) {
+		struct ipv6hdr *ip6h = data + p->l3_off;
+
+		if ((void *)(ip6h + 1) > data_end)
+			return NULL;
+		__builtin_memcpy(t.ipv6.saddr, &ip6h->saddr, sizeof(t.ipv6.saddr));
+		__builtin_memcpy(t.ipv6.daddr, &ip6h->daddr, sizeof(t.ipv6.daddr));
+		t.ipv6.sport = sport;
+		t.ipv6.dport = dport;
+		return (struct bpf_sock *)bpf_skc_lookup_tcp(ctx, &t, sizeof(t.ipv6),
+							     BPF_F_CURRENT_NETNS, 0);
+	} else {
+		struct iphdr *iph = data + p->l3_off;
+
+		if ((void *)(iph + 1) > data_end)
+			return NULL;
+		t.ipv4.saddr = iph->saddr;
+		t.ipv4.daddr = iph->daddr;
+		t.ipv4.sport = sport;
+		t.ipv4.dport = dport;
+		return (struct bpf_sock *)bpf_skc_lookup_tcp(ctx, &t, sizeof(t.ipv4),
+							     BPF_F_CURRENT_NETNS, 0);
+	}
+}
+
+/* The listener as BTF, when this kernel lets us read it. */
+static __always_inline struct tcp_sock *listener_btf(const struct synx_ctx *sx, struct bpf_sock *sk)
+{
+	if ((sx->feat & (SYNX_K_LISTENER | SYNX_K_SYSCTL)) != (SYNX_K_LISTENER | SYNX_K_SYSCTL))
+		return NULL;
+	return bpf_skc_to_tcp_sock(sk);
+}
+
+static __always_inline struct net *listener_net(const struct tcp_sock *tp)
+{
+	return tp->inet_conn.icsk_inet.sk.__sk_common.skc_net.net;
+}
+
 #endif /* SYNX_BPF_OWNER_H */

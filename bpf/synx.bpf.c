@@ -30,7 +30,7 @@
  *   cookie        the listener's     synx's keyed        the kernel's raw
  *                 (cookie_kernel.h)  (cookie_own.h)      (gateway.h)
  *   completed by  the listener       synx_tc's request   SYNPROXY, with
- *                                    socket (handoff_tc) conntrack
+ *                                    socket (synx_tc)    conntrack
  * Every exit is counted by synx_record(), once, with its reason.
  *
  * GPL-2.0-only: bpf_tcp_gen_syncookie() and bpf_tcp_check_syncookie() are
@@ -57,37 +57,13 @@
 #include "budget.h"
 #include "synack.h"
 #include "gateway.h"
-
-/*
- * Built-in configuration, used while the synx_config map holds no entry of
- * ours: that is the state after a plain `ip link ... xdp obj synx.bpf.o`.
- * Every TCP setting is read from the running kernel; only what BPF cannot
- * see (net.core.rmem_max) is assumed.  const volatile: a loader may
- * override it through the skeleton's rodata.
- */
-const volatile struct synx_config synx_defaults = {
-	.version = SYNX_CONFIG_VERSION,
-	.flags = SYNX_DEFAULT_FLAGS,
-	.wscale = SYNX_DEFAULT_WSCALE,
-	.no_listener = SYNX_NOLISTEN_PASS,
-	.cookie_mode = SYNX_COOKIE_KERNEL,
-};
+#include "defaults.h"
 
 /* libxdp dispatcher: run early, and let later programs see what we pass. */
 struct {
 	__uint(priority, 10);
 	__uint(XDP_PASS, 1);
 } XDP_RUN_CONFIG(synx_xdp);
-
-static __always_inline const struct synx_config *synx_cfg(void)
-{
-	__u32 key = 0;
-	const struct synx_config *c = bpf_map_lookup_elem(&synx_config, &key);
-
-	if (c && c->version == SYNX_CONFIG_VERSION)
-		return c;
-	return (const struct synx_config *)&synx_defaults;
-}
 
 static __always_inline int port_protected(const struct synx_config *cfg, __be16 dport)
 {
@@ -162,54 +138,6 @@ static __always_inline struct synx_verdict syn_verify_csum(struct xdp_md *ctx,
 	if (csum_fold(sum))
 		return SYNX_DROP(TCP_CSUM);
 	return SYNX_NEXT;
-}
-
-/*
- * Look up whoever owns the segment's 4-tuple in the device's netns; @ctx is
- * an XDP or a tc context, [data, data_end) its frame.
- */
-static __always_inline struct bpf_sock *tcp_lookup(void *ctx, void *data, void *data_end,
-						   const struct synx_pkt *p, __be16 sport,
-						   __be16 dport)
-{
-	struct bpf_sock_tuple t = {};
-
-	if (p->ipv6) {
-		struct ipv6hdr *ip6h = data + p->l3_off;
-
-		if ((void *)(ip6h + 1) > data_end)
-			return NULL;
-		__builtin_memcpy(t.ipv6.saddr, &ip6h->saddr, sizeof(t.ipv6.saddr));
-		__builtin_memcpy(t.ipv6.daddr, &ip6h->daddr, sizeof(t.ipv6.daddr));
-		t.ipv6.sport = sport;
-		t.ipv6.dport = dport;
-		return (struct bpf_sock *)bpf_skc_lookup_tcp(ctx, &t, sizeof(t.ipv6),
-							     BPF_F_CURRENT_NETNS, 0);
-	} else {
-		struct iphdr *iph = data + p->l3_off;
-
-		if ((void *)(iph + 1) > data_end)
-			return NULL;
-		t.ipv4.saddr = iph->saddr;
-		t.ipv4.daddr = iph->daddr;
-		t.ipv4.sport = sport;
-		t.ipv4.dport = dport;
-		return (struct bpf_sock *)bpf_skc_lookup_tcp(ctx, &t, sizeof(t.ipv4),
-							     BPF_F_CURRENT_NETNS, 0);
-	}
-}
-
-/* The listener as BTF, when this kernel lets us read it. */
-static __always_inline struct tcp_sock *listener_btf(const struct synx_ctx *sx, struct bpf_sock *sk)
-{
-	if ((sx->feat & (SYNX_K_LISTENER | SYNX_K_SYSCTL)) != (SYNX_K_LISTENER | SYNX_K_SYSCTL))
-		return NULL;
-	return bpf_skc_to_tcp_sock(sk);
-}
-
-static __always_inline struct net *listener_net(const struct tcp_sock *tp)
-{
-	return tp->inet_conn.icsk_inet.sk.__sk_common.skc_net.net;
 }
 
 /*
@@ -564,7 +492,7 @@ static __always_inline struct synx_verdict handle_syn(struct synx_ctx *sx, const
 /*
  * A valid own cookie: its decoded options go to the tc program in the
  * metadata area, which hands the kernel a request socket built from them
- * (handoff_tc.h).  A first fragment cannot be handed off (tc runs before
+ * (synx_tc.bpf.c).  A first fragment cannot be handed off (tc runs before
  * reassembly): the kernel will find no socket and answer with RST, as it
  * would for any fragmented handshake ACK it did not expect.
  */
@@ -924,7 +852,5 @@ int synx_xdp(struct xdp_md *ctx)
 	}
 	return synx_record(v, p.frame_len);
 }
-
-#include "handoff_tc.h"
 
 char _license[] SEC("license") = "GPL";

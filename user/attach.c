@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * synx attach: load the object, fill the pin directory, attach XDP (and, for
- * own cookies, synx_tc at tc ingress), and put everything back on failure.
+ * synx attach: load the objects, fill the pin directory, attach XDP (and, for
+ * own cookies or IPv6 gateway prefixes, synx_tc at tc ingress, an object of
+ * its own sharing the XDP object's maps), and put everything back on failure.
  *
  * No daemon: everything a later command needs is in the kernel.  The maps
  * are pinned under the interface's pin dir (pins.h), the program stays attached through
@@ -24,6 +25,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "handoff.h"
+#include "tc_obj.h"
 #include "iface.h"
 #include "keys.h"
 #include "keystore.h"
@@ -56,11 +58,10 @@ static int attach_mode_error(int err, const char *ifname, enum xdp_attach_mode m
 
 /*
  * --cookies auto|own|kernel into own or kernel.  Own needs the kfunc in the
- * running kernel and synx_tc in the object; auto settles for kernel cookies
- * (with a note) when either is missing.  Returns an exit code.
+ * running kernel; auto settles for kernel cookies (with a note) when it is
+ * missing.  Returns an exit code.
  */
-static int resolve_cookies(struct synx_opts *o, struct bpf_program *tc, bool *kfunc,
-			   const char **note)
+static int resolve_cookies(struct synx_opts *o, bool *kfunc, const char **note)
 {
 	*kfunc = synx_kfunc_available();
 	*note = NULL;
@@ -73,9 +74,6 @@ static int resolve_cookies(struct synx_opts *o, struct bpf_program *tc, bool *kf
 	if (!*kfunc)
 		*note = "the kernel has no " SYNX_KFUNC_REQSK
 			"() (Linux 6.9+), so synx uses the kernel's SYN cookies";
-	else if (!tc)
-		*note = "this synx.bpf.o has no " SYNX_TC_PROG
-			" program, so synx uses the kernel's SYN cookies";
 	if (*note && o->cookies == SYNX_COOKIES_OWN)
 		return synx_err(SYNX_EXIT_NOOWN, "--cookies own: %s; use --cookies kernel", *note);
 	o->cookies = *note ? SYNX_COOKIES_KERNEL : SYNX_COOKIES_OWN;
@@ -99,6 +97,29 @@ static int tc_attach_error(int err, const char *ifname)
 			SYNX_TC_PRIO, SYNX_TC_HANDLE, ifname);
 	return synx_err(SYNX_EXIT_FAIL, "attaching %s at tc ingress of %s failed: %s", SYNX_TC_PROG,
 			ifname, strerror(-err));
+}
+
+/*
+ * synx_tc's object, loaded with @xdp's maps (loaded already) and the same
+ * built-in defaults.  0 or an exit code.
+ */
+static int tc_load(const struct bpf_object *xdp, const struct synx_config *cfg,
+		   struct synx_tc **tcs)
+{
+	int err;
+
+	*tcs = synx_tc_obj_open(xdp);
+	if (!*tcs)
+		return synx_err(SYNX_EXIT_FAIL, "cannot open the %s object: %s", SYNX_TC_PROG,
+				strerror(errno));
+	(*tcs)->rodata->synx_defaults = *cfg;
+	err = synx_tc__load(*tcs);
+	if (err)
+		return synx_err(
+			SYNX_EXIT_FAIL,
+			"cannot load %s: %s (-v for the verifier log; --cookies kernel and IPv4 gateway prefixes do without it)",
+			SYNX_TC_PROG, strerror(-err));
+	return 0;
 }
 
 /* The TAI helper, as the program would call it (Linux 6.1+). */
@@ -348,9 +369,11 @@ static void inherit_running(struct synx_opts *o, const struct synx_key_source *k
  * failure the running programs are as they were.  0 or an exit code.
  */
 static int replace_programs(struct synx *skel, int ifindex, const struct synx_attachment *a,
-			    struct bpf_program *tc, const struct synx_tc_info *old_tc,
-			    struct synx_tc_info *tci, bool *qdisc_created, const char *ifname)
+			    const struct synx_config *cfg, struct synx_tc **tcs,
+			    const struct synx_tc_info *old_tc, struct synx_tc_info *tci,
+			    bool *qdisc_created, const char *ifname)
 {
+	struct bpf_program *tc = NULL;
 	int old_fd = -1, err;
 	bool gone;
 
@@ -360,6 +383,12 @@ static int replace_programs(struct synx *skel, int ifindex, const struct synx_at
 		return synx_err(SYNX_EXIT_FAIL,
 				"cannot load the synx object: %s (-v for the verifier log)",
 				strerror(-err));
+	if (tcs) {
+		err = tc_load(skel->obj, cfg, tcs);
+		if (err)
+			return err;
+		tc = (*tcs)->progs.synx_tc;
+	}
 	/* Held: the filter holds the only other reference, and a failure puts it back. */
 	if (old_tc->attached && old_tc->is_synx)
 		old_fd = bpf_prog_get_fd_by_id(old_tc->prog_id);
@@ -558,7 +587,7 @@ int synx_cmd_attach(struct synx_cmdline *cl)
 	struct synx_key_source *ks = calloc(1, sizeof(*ks));
 	struct synx_tc_info tci = {};
 	struct xdp_program *prog = NULL;
-	struct bpf_program *tc;
+	struct synx_tc *tcs = NULL;
 	struct synx *skel = NULL;
 	enum xdp_attach_mode mode = XDP_MODE_UNSPEC;
 	unsigned int mtu;
@@ -618,9 +647,7 @@ int synx_cmd_attach(struct synx_cmdline *cl)
 			       strerror(errno));
 		goto out;
 	}
-	/* By name: an object built before own cookies simply lacks it. */
-	tc = bpf_object__find_program_by_name(skel->obj, SYNX_TC_PROG);
-	err = resolve_cookies(o, tc, &kfunc, &note);
+	err = resolve_cookies(o, &kfunc, &note);
 	if (err)
 		goto out;
 	own = o->cookies == SYNX_COOKIES_OWN;
@@ -648,33 +675,21 @@ int synx_cmd_attach(struct synx_cmdline *cl)
 	 * before anything exists; a key file created here is the first
 	 * change, and the rollback removes it.
 	 */
-	err = attach_keys(o, ifname, own, kfunc && tc, replacing ? &old_keys : NULL, &keys, ks,
+	err = attach_keys(o, ifname, own, kfunc, replacing ? &old_keys : NULL, &keys, ks,
 			  &own_window);
 	if (err)
 		goto fail;
 	/*
 	 * IPv6 gateway prefixes need synx_tc too: it marks the handshake ACKs
-	 * whose checksum XDP verified, which SYNPROXY drops otherwise.
+	 * whose checksum XDP verified, which SYNPROXY drops otherwise.  That
+	 * part of it needs no kfunc (bpf_csum_level(), Linux 5.8+).
 	 */
 	for (unsigned int i = 0; i < o->gateway.n; i++)
 		gw6 = gw6 || o->gateway.e[i].key.family == 6;
-	if (gw6 && (!kfunc || !tc)) {
-		err = synx_err(
-			SYNX_EXIT_USAGE,
-			"--gateway: IPv6 prefixes need %s at tc ingress, which needs %s() (Linux 6.9+): without it SYNPROXY drops every IPv6 handshake ACK (its checksum check fails in the forward hook); protect IPv4 prefixes only",
-			SYNX_TC_PROG, SYNX_KFUNC_REQSK);
-		goto fail;
-	}
 	if (o->gateway.n)
 		gateway_checks(o, ifname);
+	/* Kernel cookies load no synx_tc, unless own cookies issued before are still out. */
 	with_tc = own || own_window || gw6;
-	/*
-	 * Kernel cookies never load synx_tc (unless own cookies issued before
-	 * are still out): its kfunc call would fail to resolve (or verify) on
-	 * kernels before 6.9, which kernel mode serves.
-	 */
-	if (tc && !with_tc)
-		bpf_program__set_autoload(tc, false);
 
 	if (with_tc) {
 		err = synx_tc_query(ifindex, &tci);
@@ -687,8 +702,6 @@ int synx_cmd_attach(struct synx_cmdline *cl)
 				memset(&keys, 0, sizeof(keys));
 				memset(ks, 0, sizeof(*ks));
 				own_window = with_tc = false;
-				if (tc)
-					bpf_program__set_autoload(tc, false);
 			} else {
 				err = tc_attach_error(-EEXIST, ifname);
 				goto fail;
@@ -727,8 +740,8 @@ int synx_cmd_attach(struct synx_cmdline *cl)
 		goto fail;
 
 	if (replacing) {
-		err = replace_programs(skel, ifindex, &a, with_tc ? tc : NULL, &old_tc, &tci,
-				       &qdisc_created, ifname);
+		err = replace_programs(skel, ifindex, &a, &cfg, with_tc ? &tcs : NULL, &old_tc,
+				       &tci, &qdisc_created, ifname);
 		if (err)
 			goto fail;
 		err = write_settings(txn, 1, 3, &keys, &o->ports, &cfg);
@@ -763,9 +776,9 @@ int synx_cmd_attach(struct synx_cmdline *cl)
 	}
 
 	/*
-	 * libxdp loads the whole object here (synx_tc too, when it runs): the
-	 * XDP program must be loaded by libxdp, which turns it into an
-	 * freplace extension of its dispatcher when it can.
+	 * libxdp loads the object here: the XDP program must be loaded by
+	 * libxdp, which turns it into an freplace extension of its dispatcher
+	 * when it can.
 	 */
 	mode = o->mode == XDP_MODE_UNSPEC ? XDP_MODE_NATIVE : o->mode;
 	err = xdp_program__attach(prog, ifindex, mode, 0);
@@ -777,10 +790,6 @@ int synx_cmd_attach(struct synx_cmdline *cl)
 		err = xdp_program__attach(prog, ifindex, mode, 0);
 	}
 	if (err) {
-		if (with_tc && err == -EINVAL)
-			synx_warn(
-				"own cookies also load %s; try --cookies kernel, and -v for the verifier log",
-				SYNX_TC_PROG);
 		err = attach_mode_error(err, ifname, mode);
 		goto fail;
 	}
@@ -791,7 +800,10 @@ int synx_cmd_attach(struct synx_cmdline *cl)
 	 * round trip later, by which time synx_tc is in place.
 	 */
 	if (with_tc) {
-		err = synx_tc_attach(ifindex, bpf_program__fd(tc), &qdisc_created);
+		err = tc_load(skel->obj, &cfg, &tcs);
+		if (err)
+			goto fail;
+		err = synx_tc_attach(ifindex, bpf_program__fd(tcs->progs.synx_tc), &qdisc_created);
 		if (err) {
 			err = tc_attach_error(err, ifname);
 			goto fail;
@@ -893,6 +905,7 @@ fail:
 out:
 	synx_pin_txn_end(txn);
 	xdp_program__close(prog);
+	synx_tc__destroy(tcs);
 	synx__destroy(skel);
 	explicit_bzero(&keys, sizeof(keys));
 	explicit_bzero(&old_keys, sizeof(old_keys));

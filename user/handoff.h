@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
- * The tc ingress hand-off of own cookies (SYNX_COOKIE_OWN).
+ * synx_tc's tc filter: the hand-off of own cookies (SYNX_COOKIE_OWN), and
+ * the checksum mark of IPv6 gateway prefixes.
  *
  * The XDP program validates synx's own cookies; synx_tc, at clsact ingress,
  * gives the kernel a request socket for each validated ACK through the kfunc
- * bpf_sk_assign_tcp_reqsk() (Linux 6.9+, tc only).  Both programs come from
- * one object, so they share maps.
+ * bpf_sk_assign_tcp_reqsk() (Linux 6.9+, tc only).  Its object is loaded on
+ * the XDP object's maps (tc_obj.h).
  */
 #ifndef SYNX_HANDOFF_H
 #define SYNX_HANDOFF_H

@@ -1,31 +1,50 @@
-/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+// SPDX-License-Identifier: GPL-2.0-only
 /*
- * The tc ingress half of own-cookie mode ("who completes the connection").
+ * synx_tc: the tc ingress half of synx ("who completes the connection").
  *
- * The XDP program has already checked the cookie and left what it decoded,
- * and where the headers are, in the metadata area in front of the frame.  Here the listener is looked
- * up again (the skb now exists, which the kfunc needs) and handed a request
- * socket built from those options with bpf_sk_assign_tcp_reqsk() (Linux
- * 6.9+, tc ingress only); the kernel then completes the handshake for the
- * ordinary listener, as it would for its own cookie.  Frames without our
- * metadata, established traffic included, cost one comparison.
+ * Own cookies: the XDP program has already checked the cookie and left
+ * what it decoded, and where the headers are, in the metadata area in front
+ * of the frame.  Here the listener is looked up again (the skb now exists,
+ * which the kfunc needs) and handed a request socket built from those
+ * options with bpf_sk_assign_tcp_reqsk() (Linux 6.9+, tc ingress only); the
+ * kernel then completes the handshake for the ordinary listener, as it
+ * would for its own cookie.
  *
- * Loaded only by `synx attach --cookies own`: iproute2 loads just the
- * section it attaches, and the CLI turns autoload off in kernel mode.  The
- * kfunc is __weak because libbpf resolves every extern of an object, even
- * one only an unloaded program uses: without it the object would not load
- * at all on kernels older than 6.9.
+ * Gateway mode, IPv6: the XDP program verified the handshake ACK's checksum;
+ * the skb is marked so, for SYNPROXY checks it with an IPv4-only helper
+ * (synx_cookie.h, SYNX_META_GW_MAGIC).
+ *
+ * Frames without our metadata, established traffic included, cost one
+ * comparison.  A unit of its own, not a second section of synx.bpf.o:
+ * `ip link ... xdp obj synx.bpf.o` loads an object that holds nothing but
+ * the XDP program, and only `synx attach` loads this one, when own cookies
+ * or IPv6 gateway prefixes need it, with the XDP object's maps (the loader
+ * hands their fds over by name, user/tc_obj.c).
+ *
+ * The kfunc is __weak and its existence tested: on kernels before 6.9 the
+ * program still loads, for the gateway's checksum mark alone.
  *
  * Every return is TC_ACT_UNSPEC: synx_tc only ever adds a request socket,
- * and later filters on the same hook must still see every frame.
+ * or a checksum level, and later filters on the same hook must still see
+ * every frame.
+ *
+ * GPL-2.0-only: the kfunc is exported to GPL programs only.
  */
-#ifndef SYNX_BPF_HANDOFF_TC_H
-#define SYNX_BPF_HANDOFF_TC_H
-
 #include <linux/bpf.h>
 #include <linux/pkt_cls.h>
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
+
+#include "synx_config.h"
+#include "synx_cookie.h"
+#include "maps.h"
+#include "verdict.h"
+#include "parsing.h"
+#include "tcp_opts.h"
+#include "kstate.h"
+#include "owner.h"
+#include "server.h"
+#include "defaults.h"
 
 /* The kernel's struct bpf_tcp_req_attrs (include/net/tcp.h): the kfunc checks its size. */
 struct bpf_tcp_req_attrs {
@@ -81,6 +100,9 @@ int synx_tc(struct __sk_buff *skb)
 	}
 	if (mp->magic != SYNX_META_MAGIC)
 		return TC_ACT_UNSPEC;
+	/* Own cookies are refused by the loader without the kfunc: never here. */
+	if (!bpf_sk_assign_tcp_reqsk)
+		return handoff_fail(skb->len);
 	m = *mp;
 
 	/* A handshake ACK, once per connection: make its headers linear. */
@@ -155,4 +177,4 @@ int synx_tc(struct __sk_buff *skb)
 	return err ? handoff_fail(skb->len) : TC_ACT_UNSPEC;
 }
 
-#endif /* SYNX_BPF_HANDOFF_TC_H */
+char _license[] SEC("license") = "GPL";
