@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <net/if.h>
 #include <netdb.h>
 #include <poll.h>
 #include <stdarg.h>
@@ -246,22 +247,13 @@ int synx_gw_map_write(int fd, const struct synx_gw_list *l)
 
 void synx_gw_table(const char *ifname, char *buf, size_t len)
 {
-	size_t n = snprintf(buf, len, "synx_gw_");
-
 	/*
-	 * nft identifiers take letters, digits and underscores: the others
-	 * become _XX (hex), and an underscore "__", so that no two interface
-	 * names share a table.
+	 * By index, not by name: \`ip link set IFACE name NEW\` under a running
+	 * gateway would leave a table named after the old name, which no
+	 * command given the new one finds again.  The index is unique in the
+	 * namespace, as the table's name must be.
 	 */
-	for (const char *c = ifname; *c && n + 4 < len; c++) {
-		if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
-		    (*c >= '0' && *c <= '9'))
-			n += snprintf(buf + n, len - n, "%c", *c);
-		else if (*c == '_')
-			n += snprintf(buf + n, len - n, "__");
-		else
-			n += snprintf(buf + n, len - n, "_%02x", (unsigned char)*c);
-	}
+	snprintf(buf, len, "synx_gw_if%u", if_nametoindex(ifname));
 }
 
 /* Run @cmd through libnftables; its error message into @err. 0 or -1. */
@@ -390,8 +382,9 @@ int synx_gw_nft_apply(const char *ifname, const struct synx_gw_list *l,
 	/* Replace the whole table in one transaction: add (if missing), delete, define. */
 	put(&t, "add table inet %s\ndelete table inet %s\n", table, table);
 	put(&t, "table inet %s {\n", table);
-	put(&t, "  comment \"synx gateway mode (%s): managed by synx, removed by synx detach\"\n",
-	    table);
+	put(&t,
+	    "  comment \"synx gateway mode on %s (index %u): managed by synx, removed by synx detach\"\n",
+	    ifname, if_nametoindex(ifname));
 	for (int f = 0; f < 2; f++) {
 		struct text probe = { .buf = malloc(16), .cap = 16 };
 		bool any = put_prefixes(&probe, l, f ? 6 : 4);

@@ -58,7 +58,7 @@ int synx_gw_map_write(int fd, const struct synx_gw_list *l);
 /* What map @fd holds.  0 or -errno. */
 int synx_gw_map_read(int fd, struct synx_gw_list *l);
 
-/* The nftables table of @ifname ("synx_gw_" and its name). */
+/* The nftables table of @ifname: "synx_gw_if" and its interface index. */
 void synx_gw_table(const char *ifname, char *buf, size_t len);
 /*
  * Create or replace, in one transaction, the table for @ifname's gateway
