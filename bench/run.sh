@@ -571,8 +571,10 @@ micro() {
 	lab_ns_add mic HOLD_MIC || return 1
 	# The clients' addresses on lo, the DUT's on an Ethernet device of its own:
 	# the frames' ingress (ctx->ingress_ifindex), whose MAC they are addressed
-	# to; a second one forwards (net.ipv{4,6}.conf.fwd0.forwarding, this
-	# namespace's only), for the rows of the early delivery check.  veth
+	# to; a second one forwards (net.ipv4.conf.fwd0.forwarding and, IPv6
+	# forwarding being per namespace before Linux 6.17, net.ipv6.conf.fwd0.
+	# force_forwarding, or all.forwarding without it), for the rows of the
+	# early delivery check.  veth
 	# pairs (this kernel has no dummy driver); the peer ends only let them
 	# come up.
 	lab_in "$HOLD_MIC" ip addr add 198.18.0.1/32 dev lo
@@ -584,8 +586,9 @@ micro() {
 	done
 	lab_in "$HOLD_MIC" ip addr add 198.18.0.2/24 dev dut0
 	lab_in "$HOLD_MIC" ip addr add fd00::2/64 dev dut0 nodad
-	lab_in "$HOLD_MIC" sysctl -qw net.ipv4.conf.fwd0.forwarding=1 \
-		net.ipv6.conf.fwd0.forwarding=1 || return 1
+	lab_in "$HOLD_MIC" sysctl -qw net.ipv4.conf.fwd0.forwarding=1 || return 1
+	lab_in "$HOLD_MIC" sysctl -qw net.ipv6.conf.fwd0.force_forwarding=1 2>/dev/null ||
+		lab_in "$HOLD_MIC" sysctl -qw net.ipv6.conf.all.forwarding=1 || return 1
 	mac=$(lab_in "$HOLD_MIC" cat /sys/class/net/dut0/address)
 	fwd_mac=$(lab_in "$HOLD_MIC" cat /sys/class/net/fwd0/address)
 	[ "${PEER_STATUS%% *}" = ok ] && peer=(--peer "$PEER_OBJ")

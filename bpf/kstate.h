@@ -81,6 +81,8 @@ static __always_inline struct synx_state *kstate(void)
 	X(inet6_dev, cnf)           \
 	X(ipv6_devconf, forwarding) \
 	X(ipv6_devconf, hop_limit)  \
+	X(net, ipv6)                \
+	X(netns_ipv6, devconf_all)  \
 	X(inet6_ifaddr, addr)       \
 	X(inet6_ifaddr, flags)      \
 	X(inet6_ifaddr, scope)      \
@@ -149,6 +151,7 @@ static __always_inline struct synx_state *kstate(void)
 	X(netns_ipv4, ip_rt_min_advmss)                     \
 	X(netns_ipv6, sysctl)                               \
 	X(netns_sysctl_ipv6, ip6_rt_min_advmss)             \
+	X(ipv6_devconf, force_forwarding)                   \
 	X(nf_conn, status)
 
 #define KSTATE_HAS(s, f) &&bpf_core_field_exists(struct s, f)
@@ -229,13 +232,24 @@ static __always_inline struct net *kdev_net(const struct net_device *dev)
 	return dev->nd_net.net;
 }
 
-/* Does the kernel forward what arrives on @dev (net.ipv4.conf.DEV.forwarding)? */
+/*
+ * Does the kernel forward what arrives on @dev?  IPv4 asks the ingress
+ * device (net.ipv4.conf.DEV.forwarding, ip_route_input_slow()).  IPv6 asks
+ * the namespace (net.ipv6.conf.all.forwarding) or, Linux 6.17+, the
+ * device's force_forwarding (ip6_forward()): net.ipv6.conf.DEV.forwarding
+ * alone makes the device act as a router towards its link, it forwards
+ * nothing.
+ */
 static __always_inline int kdev_forwards(const struct net_device *dev, int ipv6)
 {
 	if (ipv6) {
+		const struct ipv6_devconf *all = kdev_net(dev)->ipv6.devconf_all;
 		const struct inet6_dev *idev = dev->ip6_ptr;
 
-		return idev && idev->cnf.forwarding;
+		if (all && all->forwarding)
+			return 1;
+		return idev && bpf_core_field_exists(struct ipv6_devconf, force_forwarding) &&
+		       idev->cnf.force_forwarding;
 	} else {
 		const struct in_device *in_dev = dev->ip_ptr;
 

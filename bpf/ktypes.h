@@ -55,9 +55,12 @@ struct netns_sysctl_ipv6 {
 	int ip6_rt_min_advmss;
 } __ktype;
 
+struct ipv6_devconf;
+
 struct netns_ipv6 {
 	struct netns_sysctl_ipv6 sysctl;
 	struct hlist_head *inet6_addr_lst;
+	struct ipv6_devconf *devconf_all;
 } __ktype;
 
 struct net {
@@ -92,6 +95,7 @@ struct in_device {
 struct ipv6_devconf {
 	__s32 hop_limit;
 	__s32 forwarding;
+	__s32 force_forwarding; /* Linux 6.17+ */
 } __ktype;
 
 struct inet6_dev {

@@ -435,18 +435,17 @@ static int replace_programs(struct synx *skel, int ifindex, const struct synx_at
 static void gateway_checks(const struct synx_opts *o, const char *ifname)
 {
 	for (int fam = 4; fam <= 6; fam += 2) {
-		char path[128];
+		char fix[128];
 		bool any = false;
 
 		for (unsigned int i = 0; i < o->gateway.n; i++)
 			any = any || o->gateway.e[i].key.family == fam;
-		if (!any)
+		if (!any || synx_sysctl_forwards(ifname, fam) != 0)
 			continue;
-		snprintf(path, sizeof(path), "/proc/sys/net/ipv%d/conf/%s/forwarding", fam, ifname);
-		if (synx_sysctl_read(path) == 0)
-			synx_warn(
-				"%s does not forward IPv%d (net.ipv%d.conf.%s.forwarding=0): its IPv%d gateway prefixes get no answer until it does",
-				ifname, fam, fam, ifname, fam);
+		synx_sysctl_forwarding_fix(ifname, fam, fix, sizeof(fix));
+		synx_warn(
+			"%s does not forward IPv%d: its IPv%d gateway prefixes get no answer until it does (sysctl -w %s)",
+			ifname, fam, fam, fix);
 	}
 }
 

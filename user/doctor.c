@@ -547,7 +547,7 @@ static void check_gateway(struct doctor *d)
 {
 	struct synx_gw_list *l = calloc(1, sizeof(*l));
 	struct synx_maps m;
-	char table[64], path[128];
+	char table[64];
 	bool fam[2] = { false, false };
 	long count, max;
 	struct finding *f;
@@ -578,13 +578,14 @@ static void check_gateway(struct doctor *d)
 	for (int i = 0; i < 2; i++) {
 		if (!fam[i])
 			continue;
-		snprintf(path, sizeof(path), "/proc/sys/net/ipv%d/conf/%s/forwarding", i ? 6 : 4,
-			 d->ifname);
-		if (synx_sysctl_read(path) == 0) {
+		if (synx_sysctl_forwards(d->ifname, i ? 6 : 4) == 0) {
+			char fix[128];
+
+			synx_sysctl_forwarding_fix(d->ifname, i ? 6 : 4, fix, sizeof(fix));
 			f = add(d, "gateway", PROBLEM,
 				"%s does not forward IPv%d: its IPv%d gateway prefixes get no answer",
 				d->ifname, i ? 6 : 4, i ? 6 : 4);
-			FIX(f, "sysctl -w net.ipv%d.conf.%s.forwarding=1", i ? 6 : 4, d->ifname);
+			FIX(f, "sysctl -w %s", fix);
 			goto out;
 		}
 	}

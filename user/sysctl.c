@@ -23,6 +23,32 @@ long synx_sysctl_read(const char *path)
 	return sysctl_read_longs(path, &v, 1) == 1 ? v : -1;
 }
 
+int synx_sysctl_forwards(const char *ifname, int fam)
+{
+	char path[128];
+	long all;
+
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv%d/conf/%s/forwarding", fam, ifname);
+	if (fam == 4) {
+		long v = synx_sysctl_read(path);
+
+		return v < 0 ? -1 : v > 0;
+	}
+	all = synx_sysctl_read("/proc/sys/net/ipv6/conf/all/forwarding");
+	if (all > 0)
+		return 1;
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/force_forwarding", ifname);
+	return synx_sysctl_read(path) > 0 ? 1 : all < 0 ? -1 : 0;
+}
+
+void synx_sysctl_forwarding_fix(const char *ifname, int fam, char *buf, size_t len)
+{
+	if (fam == 4)
+		snprintf(buf, len, "net.ipv4.conf.%s.forwarding=1", ifname);
+	else
+		snprintf(buf, len, "net.ipv6.conf.all.forwarding=1");
+}
+
 static int sysctl_read_int(const char *path)
 {
 	return (int)synx_sysctl_read(path);

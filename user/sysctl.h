@@ -28,6 +28,17 @@ void synx_sysctls_read(struct synx_sysctls *k);
  */
 /* The first number in the /proc file @path, or -1. */
 long synx_sysctl_read(const char *path);
+
+/*
+ * Whether the kernel forwards IPv@fam (4 or 6) arriving on @ifname, as
+ * the program decides it (bpf/kstate.h, kdev_forwards()): IPv4 by the
+ * device's forwarding, IPv6 by all.forwarding or the device's
+ * force_forwarding (Linux 6.17+).  1, 0, or -1 when it cannot tell.
+ */
+int synx_sysctl_forwards(const char *ifname, int fam);
+
+/* The sysctl assignment (NAME=1) that makes synx_sysctl_forwards() true. */
+void synx_sysctl_forwarding_fix(const char *ifname, int fam, char *buf, size_t len);
 unsigned int synx_sysctl_flags(const struct synx_sysctls *k);
 
 /* The receive window shift tcp_select_initial_window() will pick. */

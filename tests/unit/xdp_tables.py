@@ -7,6 +7,7 @@ name are also sent on a veth by tests/e2e/test_malformed (malformed frames
 whose defect survives a real link).
 """
 
+import os
 import struct
 
 from synxtest import contract as C
@@ -1315,7 +1316,7 @@ def dst_rows():
 
 
 def forward_rows():
-    """A device that forwards (net.ipv4/ipv6.conf.DEV.forwarding): right
+    """A device the kernel forwards from (live.forwarding_sysctl()): right
     after the IP header, what is not for this host passes untouched,
     before any TCP check; what is for this host is judged as ever."""
     F4, F6, FW = (4,), (6,), (4, 6)
@@ -1395,10 +1396,17 @@ def forward_rows():
             fwd=F6),
         Row('fwd_other_device_only', syn(4, dst=FAR4, flags=SYN | FIN), 'DROP_FLAGS_SYN_FIN',
             sysctls={'net.ipv4.conf.synx1.forwarding': 1, 'net.ipv6.conf.synx1.forwarding': 1}),
+        # IPv6 forwards by all.forwarding (ip6_forward()), or the device's
+        # force_forwarding: the device's own forwarding flag forwards nothing.
+        Row('fwd_v6_device_flag_alone', syn(6, dst=FAR6, flags=SYN | FIN), 'DROP_FLAGS_SYN_FIN',
+            sysctls={f'net.ipv6.conf.{DUT}.forwarding': 1}),
         Row('fwd_on_jumbo_dev', syn(4, dst=FAR4, flags=SYN | FIN).to_mac(topo.JUMBO.mac_bytes),
             'PASS_NOT_LOCAL', ifindex=topo.JUMBO.name, fwd=FW),
         Row('fwd_local_syn_ts', syn(4, opts=LINUX), 'TX_SYNACK_COOKIE', fwd=FW, sysctls=TS2),
     ]
+    if os.path.exists('/proc/sys/net/ipv6/conf/all/force_forwarding'):  # Linux 6.17+
+        rows.append(Row('fwd_v6_force_forwarding', syn(6, dst=FAR6, flags=SYN | FIN),
+                        'PASS_NOT_LOCAL', sysctls={f'net.ipv6.conf.{DUT}.force_forwarding': 1}))
     return rows
 
 

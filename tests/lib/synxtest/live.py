@@ -87,9 +87,19 @@ class Server:
         return 'Server(' + ', '.join(f'{k}={getattr(self, k)}' for k in self.SYSCTLS) + ')'
 
 
+def forwarding_sysctl(fam, dev):
+    """The sysctl that makes the kernel forward family fam arriving on dev:
+    IPv4 asks the device (ip_route_input_slow()), IPv6 the namespace's
+    all.forwarding (ip6_forward(); net.ipv6.conf.DEV.forwarding alone
+    forwards nothing)."""
+    return f'net.ipv4.conf.{dev}.forwarding' if fam == 4 else 'net.ipv6.conf.all.forwarding'
+
+
 class Device:
     """The ingress device: name, MAC (bytes), MTU, IPv6 hop_limit, and
-    whether it forwards (net.ipv4/ipv6.conf.DEV.forwarding)."""
+    whether the kernel forwards each family arriving on it (IPv4: its
+    net.ipv4.conf.DEV.forwarding; IPv6: net.ipv6.conf.all.forwarding, or
+    its own force_forwarding, Linux 6.17+)."""
 
     def __init__(self, name, mac=b'\0' * 6, mtu=1500, hop_limit=64, forwarding4=0,
                  forwarding6=0):
@@ -104,12 +114,12 @@ class Device:
             mtu = struct.unpack_from('i', fcntl.ioctl(s, SIOCGIFMTU, ifr), 16)[0]
             mac = fcntl.ioctl(s, SIOCGIFHWADDR, ifr)[18:24]
 
-        def conf(fam, key, default):
-            p = f'net.ipv{fam}.conf.{name}.{key}'
+        def conf(fam, key, default, dev=name):
+            p = f'net.ipv{fam}.conf.{dev}.{key}'
             return int(_sysctl(p)[0]) if os.path.exists('/proc/sys/' + p.replace('.', '/')) \
                 else default
-        return cls(name, mac, mtu, conf(6, 'hop_limit', 64), conf(4, 'forwarding', 0),
-                   conf(6, 'forwarding', 0))
+        fwd6 = int(bool(conf(6, 'forwarding', 0, 'all') or conf(6, 'force_forwarding', 0)))
+        return cls(name, mac, mtu, conf(6, 'hop_limit', 64), conf(4, 'forwarding', 0), fwd6)
 
     def forwards(self, fam):
         return bool(self.forwarding4 if fam == 4 else self.forwarding6)
