@@ -22,8 +22,13 @@
 
 #include <linux/bpf.h>
 #include <linux/tcp.h>
+#include <linux/errno.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
 #include <bpf/bpf_helpers.h>
 #include "clock.h"
+#include "parsing.h"
+#include "tcp_opts.h"
 
 /*
  * Timestamp cookie, the kernel's layout (include/net/tcp.h, TS_OPT_*): the
@@ -47,6 +52,38 @@ static __always_inline __s64 kcookie_issue(struct bpf_sock *listener, void *iph,
 					   void *th, __u32 thlen)
 {
 	return bpf_tcp_gen_syncookie(listener, iph, iph_len, th, thlen);
+}
+
+/*
+ * The kernel's cookie for the SYN whose TCP header is @s->hdr, as
+ * kcookie_issue() returns it: @listener's own or, with no listener (a
+ * destination this host forwards to, gateway.h), the raw cookie of the
+ * same function and secret that netfilter's SYNPROXY checks
+ * (bpf_tcp_raw_gen_syncookie_ipv4/6, which never decline).
+ */
+static __always_inline __s64 kcookie_syn(struct xdp_md *ctx, const struct synx_pkt *p,
+					 struct bpf_sock *listener, struct synx_syn *s)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	void *l3 = data + p->l3_off;
+	__u32 thlen = p->thlen;
+
+	if (thlen < sizeof(struct tcphdr) || thlen > TCP_HDR_MAX)
+		return -EINVAL;
+	/* Per family, each with its constant size: the raw helpers take fixed-size headers. */
+	if (p->ipv6) {
+		if (l3 + sizeof(struct ipv6hdr) > data_end)
+			return -EINVAL;
+		if (!listener)
+			return bpf_tcp_raw_gen_syncookie_ipv6(l3, (struct tcphdr *)s->hdr, thlen);
+		return kcookie_issue(listener, l3, sizeof(struct ipv6hdr), s->hdr, thlen);
+	}
+	if (l3 + sizeof(struct iphdr) > data_end)
+		return -EINVAL;
+	if (!listener)
+		return bpf_tcp_raw_gen_syncookie_ipv4(l3, (struct tcphdr *)s->hdr, thlen);
+	return kcookie_issue(listener, l3, sizeof(struct iphdr), s->hdr, thlen);
 }
 
 /* 0 when the ACK's ack-1 is a cookie this listener issued, else < 0. */

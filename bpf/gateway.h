@@ -141,30 +141,6 @@ static __always_inline int gw_conntrack_confirmed(struct xdp_md *ctx, const stru
 	return opts.error == -ENOENT ? 0 : -1;
 }
 
-/*
- * The raw cookie for the SYN whose TCP header is @s->hdr: the ISN in the
- * low 32 bits, the MSS it encodes above them, or a negative error.
- */
-static __always_inline __s64 gw_cookie_issue(struct xdp_md *ctx, const struct synx_pkt *p,
-					     struct synx_syn *s)
-{
-	void *data = (void *)(long)ctx->data;
-	void *data_end = (void *)(long)ctx->data_end;
-	void *l3 = data + p->l3_off;
-	__u32 thlen = p->thlen;
-
-	if (thlen < sizeof(struct tcphdr) || thlen > TCP_HDR_MAX)
-		return -EINVAL;
-	if (p->ipv6) {
-		if (l3 + sizeof(struct ipv6hdr) > data_end)
-			return -EINVAL;
-		return bpf_tcp_raw_gen_syncookie_ipv6(l3, (struct tcphdr *)s->hdr, thlen);
-	}
-	if (l3 + sizeof(struct iphdr) > data_end)
-		return -EINVAL;
-	return bpf_tcp_raw_gen_syncookie_ipv4(l3, (struct tcphdr *)s->hdr, thlen);
-}
-
 /* 0 when the ACK at @p carries a cookie SYNPROXY will accept. */
 static __always_inline int gw_cookie_check(struct xdp_md *ctx, const struct synx_pkt *p)
 {

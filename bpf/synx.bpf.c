@@ -28,7 +28,7 @@
  *                                                        (owner_route())
  *   answer when   the listener's policy (klsn_policy())  always (SYNPROXY's)
  *   cookie        the listener's     synx's keyed        the kernel's raw
- *                 (cookie_kernel.h)  (cookie_own.h)      (gateway.h)
+ *                 (cookie_kernel.h)  (cookie_own.h)      (cookie_kernel.h)
  *   completed by  the listener       synx_tc's request   SYNPROXY, with
  *                                    socket (synx_tc)    conntrack
  * Every exit is counted by synx_record(), once, with its reason.
@@ -152,30 +152,6 @@ static __always_inline struct net *syn_net(const struct synx_ctx *sx, const stru
 	if (sx->dev && (sx->feat & SYNX_K_SYSCTL))
 		return kdev_net(sx->dev);
 	return NULL;
-}
-
-/*
- * Ask the listener's kernel for its cookie: the ISN in the low 32 bits and
- * the MSS it encoded above them, or a negative error.
- */
-static __always_inline __s64 syn_kernel_cookie(struct xdp_md *ctx, const struct synx_pkt *p,
-					       struct bpf_sock *listener, struct synx_syn *s)
-{
-	void *data = (void *)(long)ctx->data;
-	void *data_end = (void *)(long)ctx->data_end;
-	void *l3 = data + p->l3_off;
-	__u32 thlen = p->thlen;
-
-	if (thlen < sizeof(struct tcphdr) || thlen > TCP_HDR_MAX)
-		return -EINVAL;
-	if (p->ipv6) {
-		if (l3 + sizeof(struct ipv6hdr) > data_end)
-			return -EINVAL;
-		return kcookie_issue(listener, l3, sizeof(struct ipv6hdr), s->hdr, thlen);
-	}
-	if (l3 + sizeof(struct iphdr) > data_end)
-		return -EINVAL;
-	return kcookie_issue(listener, l3, sizeof(struct iphdr), s->hdr, thlen);
 }
 
 /* What the client offered that the server accepts too. */
@@ -406,7 +382,7 @@ static __always_inline struct synx_verdict syn_to_listener(struct synx_ctx *sx,
 		 * so that SYNs the kernel keeps do not spend it.  (Monitor mode
 		 * never asks: it counts such a SYN as answered.)
 		 */
-		cookie = syn_kernel_cookie(sx->xdp, p, sk, s);
+		cookie = kcookie_syn(sx->xdp, p, sk, s);
 		if (cookie == -ENOENT)
 			return SYNX_PASS(SYN_KERNEL);
 		if (cookie < 0)
@@ -421,7 +397,7 @@ static __always_inline struct synx_verdict syn_to_listener(struct synx_ctx *sx,
 	if (synx_monitor(sx))
 		return keys ? SYNX_TX(SYNACK_OWN) : SYNX_TX(SYNACK_COOKIE);
 	if (!keys && cookie == -ENODATA) {
-		cookie = syn_kernel_cookie(sx->xdp, p, sk, s);
+		cookie = kcookie_syn(sx->xdp, p, sk, s);
 		if (cookie == -ENOENT)
 			return SYNX_PASS(SYN_KERNEL);
 		if (cookie < 0)
@@ -645,7 +621,7 @@ static __always_inline struct synx_verdict gw_syn(struct synx_ctx *sx, const str
 		return SYNX_DROP(SYNACK_BUDGET);
 	if (synx_monitor(sx))
 		return SYNX_TX(SYNACK_GATEWAY);
-	cookie = gw_cookie_issue(sx->xdp, p, s);
+	cookie = kcookie_syn(sx->xdp, p, NULL, s);
 	if (cookie < 0)
 		return SYNX_PASS(ERROR);
 
