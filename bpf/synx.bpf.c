@@ -31,6 +31,9 @@
  *                 (cookie_kernel.h)  (cookie_own.h)      (cookie_kernel.h)
  *   completed by  the listener       synx_tc's request   SYNPROXY, with
  *                                    socket (synx_tc)    conntrack
+ * A stateless edge (gateway with SYNX_F_EDGE) answers with synx's keyed
+ * cookie instead and forwards the rest: the backend's synx, in local own
+ * mode with the same key, completes the connection (edge_syn()).
  * Every exit is counted by synx_record(), once, with its reason.
  *
  * GPL-2.0-only: bpf_tcp_gen_syncookie() and bpf_tcp_check_syncookie() are
@@ -583,6 +586,59 @@ static __always_inline struct synx_verdict handle_ack(struct synx_ctx *sx, const
 }
 
 /*
+ * Stateless edge (SYNX_F_EDGE): the SYN-ACK of gw_syn() with an own cookie
+ * of the shared key, which keeps every option the client offered and the
+ * backend takes.  The backend's synx (local own-cookie mode, the same key
+ * file) checks the handshake ACK and completes the connection: nothing is
+ * kept here, so any edge answers and any edge forwards the ACK.  What the
+ * SYN-ACK says for the backend, its MSS and window shift, is the entry's:
+ * it must be what the backend negotiates (synx probe).  The window is the
+ * largest unscaled one, as local mode's without a readable listener.
+ */
+static __always_inline struct synx_verdict edge_syn(struct synx_ctx *sx, const struct synx_pkt *p,
+						    struct synx_syn *s,
+						    const struct synx_gw_backend *b)
+{
+	const struct synx_cookie_keys *keys = own_keys();
+	const struct tcphdr *syn = (const struct tcphdr *)s->hdr;
+	struct synx_synack a = {};
+	struct own_cookie c = {};
+	struct synx_flow f = {};
+	int ws, sack, ts;
+	__u64 now;
+
+	if (!keys)
+		return SYNX_PASS(ERROR);
+	ws = (b->flags & SYNX_GW_WSCALE) && (s->seen & SYN_SEEN_WS);
+	sack = (b->flags & SYNX_GW_SACK) && (s->seen & SYN_SEEN_SACK);
+	ts = (b->flags & SYNX_GW_TS) && (s->seen & SYN_SEEN_TS);
+	/* What the client can take, as synack_own_opts() records it (RFC 9293 3.7.1). */
+	c.mss = p->ipv6 ? IPV6_MIN_MSS : IPV4_MIN_MSS;
+	if ((s->seen & SYN_SEEN_MSS) && s->mss)
+		c.mss = s->mss;
+	c.wscale = ws ? (s->wscale < TCP_MAX_WSCALE ? s->wscale : TCP_MAX_WSCALE)
+		      : SYNX_OWN_WS_NONE;
+	c.sack = sack;
+	c.ecn = (b->flags & SYNX_GW_ECN) &&
+		(p->flags & (TCP_FLAG_ECE | TCP_FLAG_CWR)) == (TCP_FLAG_ECE | TCP_FLAG_CWR);
+	now = synx_now_ns();
+	if (synx_flow_load((void *)(long)sx->xdp->data, (void *)(long)sx->xdp->data_end, p,
+			   syn->source, syn->dest, bpf_ntohl(syn->seq), &f))
+		return SYNX_PASS(ERROR);
+
+	a.sport = syn->dest;
+	a.dport = syn->source;
+	a.seq = bpf_htonl(own_cookie_issue(keys, &f, &c, now));
+	a.ack = bpf_htonl(bpf_ntohl(syn->seq) + 1);
+	a.mss = b->mss;
+	a.ttl = server_ttl(sx, p, NULL, syn_net(sx, NULL));
+	a.flags = TCP_FLAG_SYN | TCP_FLAG_ACK | (c.ecn ? TCP_FLAG_ECE : 0);
+	synack_opts(&a, sack, ts, ws, (__u32)(now / NSEC_PER_MSEC), s->tsval, b->wscale);
+	a.window = server_window(sx, NULL, NULL, a.mss - (a.ts ? TCPOLEN_TSTAMP_ALIGNED : 0));
+	return synack_build(sx->xdp, p, &a, SYNX_TX(SYNACK_EDGE));
+}
+
+/*
  * Gateway mode: a SYN to a protected destination this host forwards to,
  * answered in its name with the cookie SYNPROXY will check (gateway.h).
  * The checks before the cookie are local mode's: signatures, IPsec, the
@@ -619,6 +675,8 @@ static __always_inline struct synx_verdict gw_syn(struct synx_ctx *sx, const str
 	 */
 	if (!budget_take(sx->xdp, sx->cfg, p))
 		return SYNX_DROP(SYNACK_BUDGET);
+	if (sx->cfg->flags & SYNX_F_EDGE)
+		return synx_monitor(sx) ? SYNX_TX(SYNACK_EDGE) : edge_syn(sx, p, s, b);
 	if (synx_monitor(sx))
 		return SYNX_TX(SYNACK_GATEWAY);
 	cookie = kcookie_syn(sx->xdp, p, NULL, s);
@@ -682,7 +740,9 @@ static __always_inline struct synx_verdict gw_mark6(const struct synx_ctx *sx,
 	struct synx_meta *m;
 	void *data;
 
-	if (!p->ipv6 || !sx->csum_ok || p->frag == SYNX_FRAG_FIRST)
+	/* A stateless edge hands nothing to SYNPROXY. */
+	if (!p->ipv6 || !sx->csum_ok || p->frag == SYNX_FRAG_FIRST ||
+	    (sx->cfg->flags & SYNX_F_EDGE))
 		return v;
 	if (v.action != XDP_PASS && !synx_monitor(sx))
 		return v;
@@ -794,6 +854,12 @@ static __always_inline struct synx_verdict synx_tcp(struct synx_ctx *sx, struct 
 	}
 	if (!port_protected(sx->cfg, th->dest))
 		return SYNX_PASS(UNPROTECTED);
+	/*
+	 * A stateless edge cannot tell a handshake ACK from an established
+	 * connection's (that takes state): the backend's synx judges both.
+	 */
+	if (sx->gw && (sx->cfg->flags & SYNX_F_EDGE))
+		return SYNX_PASS(NOT_LOCAL);
 	if (sx->gw)
 		return gw_mark6(sx, p, gw_segment(sx, p, th));
 	if ((p->flags & (TCP_FLAG_ACK | TCP_FLAG_SYN | TCP_FLAG_RST)) != TCP_FLAG_ACK)

@@ -49,6 +49,14 @@
  * SYNPROXY, which connects to the backend (bpf/gateway.h).
  */
 #define SYNX_F_GATEWAY (1U << 8)
+/*
+ * Stateless edge (with SYNX_F_GATEWAY): those SYNs are answered with an own
+ * cookie of the shared key instead, and every other segment to them is
+ * forwarded untouched: the backend, running synx in local own-cookie mode
+ * with the same key, checks the handshake ACK and completes the connection.
+ * No SYNPROXY, no conntrack, nothing per connection on the edge.
+ */
+#define SYNX_F_EDGE (1U << 9)
 
 /* What to do with a SYN or ACK to a protected port that no socket owns. */
 enum synx_no_listener {

@@ -93,6 +93,7 @@ enum synx_reason {
 	SYNX_R_PASS_GATEWAY_COOKIE_OK = 60, /* ACK with a valid cookie, on to SYNPROXY */
 	SYNX_R_PASS_GATEWAY_CONNTRACK = 61, /* a connection conntrack has confirmed */
 	SYNX_R_DROP_GATEWAY_INVALID = 62, /* no connection, no handshake ACK (conntrack: invalid) */
+	SYNX_R_TX_SYNACK_EDGE = 63, /* SYN answered in a backend's name (own cookie, --edge) */
 	__SYNX_REASON_MAX
 };
 

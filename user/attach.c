@@ -122,6 +122,27 @@ static int tc_load(const struct bpf_object *xdp, const struct synx_config *cfg,
 	return 0;
 }
 
+/*
+ * --edge: gateway prefixes answered with own cookies that the backends,
+ * which never see the SYN, must accept: they need the same key, so a key
+ * file (the state directory's key is this host's alone).  0 or an exit code.
+ */
+static int edge_check(const struct synx_opts *o)
+{
+	if (o->edge <= 0)
+		return 0;
+	if (!o->gateway.n)
+		return synx_err(SYNX_EXIT_USAGE, "--edge needs --gateway: the prefixes it answers");
+	if (o->cookies != SYNX_COOKIES_OWN)
+		return synx_err(SYNX_EXIT_USAGE,
+				"--edge answers with own cookies: it needs --cookies own");
+	if (!o->key_file[0])
+		return synx_err(
+			SYNX_EXIT_USAGE,
+			"--edge needs --key-file: the backends check its cookies with the same key");
+	return 0;
+}
+
 /* The TAI helper, as the program would call it (Linux 6.1+). */
 static bool tai_available(void)
 {
@@ -306,7 +327,8 @@ static int replace_check(const struct synx_opts *o, const struct synx_attachment
  */
 static int read_running(const struct synx_attachment *a, const char *ifname,
 			struct synx_cookie_keys *keys, struct synx_key_source *ks,
-			struct synx_tc_info *tci, struct synx_gw_list *gw, bool *gateway, bool *own)
+			struct synx_tc_info *tci, struct synx_gw_list *gw, bool *gateway,
+			bool *edge, bool *own)
 {
 	struct synx_config cfg = {};
 	struct synx_pins pins;
@@ -334,6 +356,7 @@ static int read_running(const struct synx_attachment *a, const char *ifname,
 		   cfg.version == SYNX_CONFIG_VERSION && (cfg.flags & SYNX_F_GATEWAY) &&
 		   m.fd[SYNX_MAP_IDX_GATEWAY] >= 0 &&
 		   !synx_gw_map_read(m.fd[SYNX_MAP_IDX_GATEWAY], gw);
+	*edge = *gateway && (cfg.flags & SYNX_F_EDGE);
 	synx_maps_close(&m);
 	if (!synx_pins_of(a->ifindex, &pins) && pins.exists)
 		synx_pins_key_source(pins.dir, ks);
@@ -346,13 +369,15 @@ static int read_running(const struct synx_attachment *a, const char *ifname,
 
 /*
  * --replace keeps what the running program was attached with and the
- * command line leaves out: its cookie mode, key file and gateway (the
- * clock and period, attach_keys()).  A host of a fleet stays one.  The
- * other settings take their defaults, as for any attach.
+ * command line leaves out: its cookie mode, key file and gateway, edge
+ * or not (the clock and period, attach_keys()).  A host of a fleet stays
+ * one.  The other settings take their defaults, as for any attach.
  */
 static void inherit_running(struct synx_opts *o, const struct synx_key_source *ks, bool own,
-			    const struct synx_gw_list *gw)
+			    const struct synx_gw_list *gw, bool edge)
 {
+	if (o->edge < 0 && !o->gateway_set)
+		o->edge = edge;
 	if (!o->cookies_set)
 		o->cookies = own ? SYNX_COOKIES_OWN : SYNX_COOKIES_KERNEL;
 	if (!o->key_file[0] && ks->kind == SYNX_KEY_FILE)
@@ -491,6 +516,9 @@ static int attach_gateway(struct synx_pin_txn *txn, const struct synx_opts *o, c
 
 	if (!o->gateway.n)
 		return 0;
+	/* A stateless edge hands nothing to netfilter: the prefixes are all it needs. */
+	if (o->edge > 0)
+		goto map;
 	loose = synx_gw_loose_get();
 	if (loose < 0) {
 		synx_warn(
@@ -515,6 +543,7 @@ static int attach_gateway(struct synx_pin_txn *txn, const struct synx_opts *o, c
 	if (err)
 		return err;
 	u->nft = true;
+map:
 	fd = synx_pin_txn_open(txn, SYNX_MAP_IDX_GATEWAY);
 	if (fd < 0)
 		return synx_err(SYNX_EXIT_FAIL, "cannot open the gateway map: %s", strerror(-fd));
@@ -554,9 +583,12 @@ static int running_ports(const struct synx_pin_txn *txn, struct synx_ports *port
 	return ok ? 0 : -1;
 }
 
-/* Put back what attach_gateway() changed: the running gateway's (@old) or none. */
+/*
+ * Put back what attach_gateway() changed: the running gateway's (@old; an
+ * edge, @old_edge, had no table) or none.
+ */
 static void gateway_rollback(const struct gw_undo *u, struct synx_pin_txn *txn, const char *ifname,
-			     const struct synx_gw_list *old)
+			     const struct synx_gw_list *old, bool old_edge)
 {
 	struct synx_ports *ports = calloc(1, sizeof(*ports));
 	bool removed, all = false;
@@ -564,7 +596,7 @@ static void gateway_rollback(const struct gw_undo *u, struct synx_pin_txn *txn, 
 	if (u->map && old && txn->fd[SYNX_MAP_IDX_GATEWAY] >= 0)
 		synx_gw_map_write(txn->fd[SYNX_MAP_IDX_GATEWAY], old);
 	/* The running program's table, as it was: its prefixes on its ports. */
-	if (u->nft && old && ports && !running_ports(txn, ports, &all))
+	if (u->nft && old && !old_edge && ports && !running_ports(txn, ports, &all))
 		synx_gw_nft_apply(ifname, old, ports, all);
 	else if (u->nft)
 		synx_gw_nft_remove(ifname, &removed);
@@ -594,7 +626,7 @@ int synx_cmd_attach(struct synx_cmdline *cl)
 	struct synx_cookie_keys old_keys = {};
 	struct synx_gw_list *old_gw = calloc(1, sizeof(*old_gw));
 	struct gw_undo gw = {};
-	bool old_gateway = false, old_own = false;
+	bool old_gateway = false, old_own = false, old_edge = false;
 	struct synx_tc_info old_tc = {};
 	__u32 old_prog = 0;
 	bool attached = false, tc_attached = false, qdisc_created = false, kfunc, own;
@@ -634,10 +666,10 @@ int synx_cmd_attach(struct synx_cmdline *cl)
 		err = replace_check(o, &a, ifname);
 		if (!err)
 			err = read_running(&a, ifname, &old_keys, ks, &old_tc, old_gw, &old_gateway,
-					   &old_own);
+					   &old_edge, &old_own);
 		if (err)
 			goto out;
-		inherit_running(o, ks, old_own, old_gateway ? old_gw : NULL);
+		inherit_running(o, ks, old_own, old_gateway ? old_gw : NULL, old_edge);
 	}
 
 	skel = synx__open();
@@ -650,6 +682,9 @@ int synx_cmd_attach(struct synx_cmdline *cl)
 	if (err)
 		goto out;
 	own = o->cookies == SYNX_COOKIES_OWN;
+	err = edge_check(o);
+	if (err)
+		goto out;
 	synx_sysctls_read(&k);
 	synx_opts_apply(o, NULL, &k, &cfg);
 	/* Also the built-in fallback, should the config map ever read as unset. */
@@ -683,7 +718,7 @@ int synx_cmd_attach(struct synx_cmdline *cl)
 	 * whose checksum XDP verified, which SYNPROXY drops otherwise.  That
 	 * part of it needs no kfunc (bpf_csum_level(), Linux 5.8+).
 	 */
-	for (unsigned int i = 0; i < o->gateway.n; i++)
+	for (unsigned int i = 0; i < o->gateway.n && o->edge <= 0; i++)
 		gw6 = gw6 || o->gateway.e[i].key.family == 6;
 	if (o->gateway.n)
 		gateway_checks(o, ifname);
@@ -844,7 +879,7 @@ attached:
 		synx_report_config(synx_json(), &cfg, &o->ports);
 		synx_report_cookies(synx_json(), &cfg, &keys, ks, &tci, qdisc_created, kfunc);
 		if (o->gateway.n)
-			synx_gw_report(synx_json(), ifname, &o->gateway);
+			synx_gw_report(synx_json(), ifname, &o->gateway, o->edge > 0);
 		jw_end_object(synx_json());
 	} else {
 		if (replacing)
@@ -857,7 +892,7 @@ attached:
 		synx_report_config(NULL, &cfg, &o->ports);
 		synx_report_cookies(NULL, &cfg, &keys, ks, &tci, qdisc_created, kfunc);
 		if (o->gateway.n)
-			synx_gw_report(NULL, ifname, &o->gateway);
+			synx_gw_report(NULL, ifname, &o->gateway, o->edge > 0);
 	}
 	{
 		char plist[1024], budget[256];
@@ -874,12 +909,18 @@ attached:
 	}
 	if (note)
 		synx_note("%s", note);
-	/* The gateway replaced by none: the new program no longer needs its table. */
-	if (replacing && old_gateway && !o->gateway.n) {
-		int fd = synx_pin_txn_open(txn, SYNX_MAP_IDX_GATEWAY);
+	/*
+	 * The gateway replaced by none, or by an edge: the new program no
+	 * longer needs its table (nor tcp_loose 0).
+	 */
+	if (replacing && old_gateway && !old_edge && (!o->gateway.n || o->edge > 0)) {
 		bool removed;
 
 		synx_gw_teardown(ifname, &removed);
+	}
+	if (replacing && old_gateway && !o->gateway.n) {
+		int fd = synx_pin_txn_open(txn, SYNX_MAP_IDX_GATEWAY);
+
 		if (fd >= 0)
 			synx_gw_map_write(fd, &o->gateway); /* empty */
 	}
@@ -891,7 +932,7 @@ attached:
 	goto out;
 
 fail:
-	gateway_rollback(&gw, txn, ifname, old_gateway ? old_gw : NULL);
+	gateway_rollback(&gw, txn, ifname, old_gateway ? old_gw : NULL, old_edge);
 	if (tc_attached || qdisc_created) {
 		bool gone;
 

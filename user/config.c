@@ -77,7 +77,7 @@ static int check_load_time(struct synx_opts *o, const struct synx_attachment *a,
  * A configuration file's gateway must be the running one: it comes with
  * its nftables table, which only an attach makes.  0 or an exit code.
  */
-static int check_gateway(const struct synx_opts *o, int fd, const char *ifname)
+static int check_gateway(const struct synx_opts *o, int fd, bool edge, const char *ifname)
 {
 	struct synx_gw_list *run = calloc(1, sizeof(*run));
 	bool same;
@@ -94,6 +94,8 @@ static int check_gateway(const struct synx_opts *o, int fd, const char *ifname)
 			found = !memcmp(&o->gateway.e[i], &run->e[j], sizeof(run->e[j]));
 		same = found;
 	}
+	/* An edge or not: whether the table exists, so attach's too. */
+	same = same && (o->edge > 0) == (edge && o->gateway.n);
 	free(run);
 	if (same)
 		return 0;
@@ -294,7 +296,10 @@ int synx_cmd_config(struct synx_cmdline *cl)
 	if (o->from_file) {
 		err = check_load_time(o, &a, own, &keys, ks, ifname);
 		if (!err)
-			err = check_gateway(o, m.fd[SYNX_MAP_IDX_GATEWAY], ifname);
+			err = check_gateway(o, m.fd[SYNX_MAP_IDX_GATEWAY],
+					    cur.version == SYNX_CONFIG_VERSION &&
+						    (cur.flags & SYNX_F_EDGE),
+					    ifname);
 		if (err)
 			goto out;
 	}
@@ -353,9 +358,10 @@ int synx_cmd_config(struct synx_cmdline *cl)
 	/*
 	 * Gateway mode's nftables rules name the protected ports too: they
 	 * change first, so that the program never protects a port the rules
-	 * do not (a failure changes nothing).
+	 * do not (a failure changes nothing).  A stateless edge has none.
 	 */
-	if ((cfg.flags & SYNX_F_GATEWAY) && m.fd[SYNX_MAP_IDX_GATEWAY] >= 0 &&
+	if ((cfg.flags & SYNX_F_GATEWAY) && !(cfg.flags & SYNX_F_EDGE) &&
+	    m.fd[SYNX_MAP_IDX_GATEWAY] >= 0 &&
 	    ((cfg.flags ^ cur.flags) & SYNX_F_ALL_PORTS ||
 	     (ports_set && memcmp(&o->ports, old_ports, sizeof(*old_ports))))) {
 		err = config_gateway_ports(ifname, m.fd[SYNX_MAP_IDX_GATEWAY],

@@ -80,6 +80,7 @@ const struct synx_reason_info synx_reasons[] = {
 	R(PASS_GATEWAY_CONNTRACK, PASS, "forwarded segment of a connection conntrack confirmed"),
 	R(DROP_GATEWAY_INVALID, DROP,
 	  "forwarded segment of no connection that is no handshake ACK (SYN|ACK, RST, FIN)"),
+	R(TX_SYNACK_EDGE, TX, "forwarded SYN answered in the backend's name (own cookie, --edge)"),
 };
 
 _Static_assert(sizeof(synx_reasons) / sizeof(synx_reasons[0]) == __SYNX_REASON_MAX,

@@ -548,7 +548,7 @@ static void check_gateway(struct doctor *d)
 	struct synx_gw_list *l = calloc(1, sizeof(*l));
 	struct synx_maps m;
 	char table[64];
-	bool fam[2] = { false, false };
+	bool fam[2] = { false, false }, edge;
 	long count, max;
 	struct finding *f;
 
@@ -562,6 +562,10 @@ static void check_gateway(struct doctor *d)
 	synx_gw_table(d->ifname, table, sizeof(table));
 	for (unsigned int i = 0; i < l->n; i++)
 		fam[l->e[i].key.family == 6] = true;
+	/* A stateless edge has no table and leaves conntrack as it is: forwarding is all. */
+	edge = d->cfg.flags & SYNX_F_EDGE;
+	if (edge)
+		goto forwarding;
 	if (!synx_gw_nft_present(d->ifname)) {
 		f = add(d, "gateway", PROBLEM,
 			"gateway mode without its nftables table inet %s: no handshake ACK synx passes reaches a backend",
@@ -575,6 +579,7 @@ static void check_gateway(struct doctor *d)
 		FIX(f, "sysctl -w net.netfilter.nf_conntrack_tcp_loose=0");
 		goto out;
 	}
+forwarding:
 	for (int i = 0; i < 2; i++) {
 		if (!fam[i])
 			continue;
@@ -588,6 +593,11 @@ static void check_gateway(struct doctor *d)
 			FIX(f, "sysctl -w %s", fix);
 			goto out;
 		}
+	}
+	if (edge) {
+		add(d, "gateway", OK, "%u prefix%s, stateless edge, forwarding on", l->n,
+		    l->n == 1 ? "" : "es");
+		goto out;
 	}
 	count = synx_sysctl_read("/proc/sys/net/netfilter/nf_conntrack_count");
 	max = synx_sysctl_read("/proc/sys/net/netfilter/nf_conntrack_max");

@@ -623,7 +623,7 @@ static int synproxy_stats(unsigned long long sum[5])
 	return 0;
 }
 
-void synx_gw_report(json_writer_t *jw, const char *ifname, const struct synx_gw_list *l)
+void synx_gw_report(json_writer_t *jw, const char *ifname, const struct synx_gw_list *l, bool edge)
 {
 	static const char *const stat_names[] = { "syn_received", "cookie_invalid", "cookie_valid",
 						  "cookie_retrans", "conn_reopened" };
@@ -645,6 +645,7 @@ void synx_gw_report(json_writer_t *jw, const char *ifname, const struct synx_gw_
 			jw_string(jw, e);
 		}
 		jw_end_array(jw);
+		jw_bool_field(jw, "edge", edge);
 		jw_string_field(jw, "nft_table", table);
 		jw_bool_field(jw, "nft_table_present", present);
 		jw_int_field(jw, "nf_conntrack_tcp_loose", loose);
@@ -660,6 +661,13 @@ void synx_gw_report(json_writer_t *jw, const char *ifname, const struct synx_gw_
 			jw_null(jw);
 		}
 		jw_end_object(jw);
+	} else if (edge) {
+		printf("  gateway:     %u prefix%s, stateless edge: own cookies, the backends complete\n",
+		       l->n, l->n == 1 ? "" : "es");
+		for (unsigned int i = 0; i < l->n; i++) {
+			synx_gw_format(&l->e[i], e, sizeof(e));
+			printf("               %s\n", e);
+		}
 	} else {
 		printf("  gateway:     %u prefix%s, nftables table inet %s %s\n", l->n,
 		       l->n == 1 ? "" : "es", table, present ? "present" : "MISSING");

@@ -90,8 +90,11 @@ int synx_gw_loose_get(void);
 /* Set it.  0 or -errno. */
 int synx_gw_loose_set(int v);
 
-/* status: the gateway of @ifname (prefixes @l), its table, SYNPROXY and conntrack. */
-void synx_gw_report(json_writer_t *jw, const char *ifname, const struct synx_gw_list *l);
+/*
+ * status: the gateway of @ifname (prefixes @l), its table, SYNPROXY and
+ * conntrack; a stateless edge (@edge) has none of those three.
+ */
+void synx_gw_report(json_writer_t *jw, const char *ifname, const struct synx_gw_list *l, bool edge);
 
 /* synx probe ADDR:PORT */
 int synx_cmd_probe(int argc, char **argv);

@@ -118,6 +118,13 @@ static int set_gateway(struct synx_cmdline *cl, const char *arg)
 	return synx_parse_gateway(arg, &cl->settings.gateway);
 }
 
+static int set_edge(struct synx_cmdline *cl, const char *arg)
+{
+	(void)arg;
+	cl->settings.edge = 1;
+	return 0;
+}
+
 static int set_replace(struct synx_cmdline *cl, const char *arg)
 {
 	(void)arg;
@@ -345,6 +352,16 @@ const struct synx_option synx_options[] = {
 		  "wscale=N, sack, ts, ecn, no<opt> (default mss=1460\n"
 		  "(1440 IPv6):wscale=7:sack:ts; 'synx probe' learns them);\n"
 		  "none: no gateway (with --replace)" },
+	{ .name = "edge",
+	  .accepted_by = SYNX_CMD_ATTACH,
+	  .refused_by = SYNX_CMD_CONFIG,
+	  .refusal = "is fixed at attach; change it with 'synx attach IFACE --replace'",
+	  .set = set_edge,
+	  .help = "stateless edge: answer the --gateway prefixes' SYNs\n"
+		  "with own cookies of --key-file and forward the rest\n"
+		  "untouched (no SYNPROXY, no conntrack); the backends\n"
+		  "run synx with own cookies and the same key file, and\n"
+		  "complete the connections (synx(8), GATEWAY MODE)" },
 	{ .name = "replace",
 	  .accepted_by = SYNX_CMD_ATTACH,
 	  .refused_by = SYNX_CMD_CONFIG,
@@ -355,8 +372,9 @@ const struct synx_option synx_options[] = {
 		  "options, object or cookie mode): no packet meets no\n"
 		  "program, and cookies already issued stay valid; the\n"
 		  "cookie mode, key file, cookie clock and period and the\n"
-		  "gateway not given are the running ones; single-program\n"
-		  "attach only (not behind libxdp's dispatcher)" },
+		  "gateway and --edge not given are the running ones;\n"
+		  "single-program attach only (not behind libxdp's\n"
+		  "dispatcher)" },
 	{ .name = "ports",
 	  .metavar = "LIST",
 	  .accepted_by = ATTACH_CONFIG,

@@ -21,6 +21,7 @@ void synx_opts_init(struct synx_opts *o)
 	memset(o, 0, sizeof(*o));
 	o->mode = XDP_MODE_UNSPEC;
 	o->mss4 = o->mss6 = o->ttl = o->hop_limit = o->no_listener = o->monitor = -1;
+	o->edge = -1;
 	o->ip_options = o->cookie_clock = -1;
 }
 
@@ -275,6 +276,11 @@ bool synx_opts_apply(const struct synx_opts *o, const struct synx_config *cur,
 					  : cfg->flags & ~SYNX_F_GATEWAY;
 	else if (valid)
 		cfg->flags = (cfg->flags & ~SYNX_F_GATEWAY) | (cur->flags & SYNX_F_GATEWAY);
+	if (!cur)
+		cfg->flags = o->gateway.n && o->edge > 0 ? cfg->flags | SYNX_F_EDGE
+							 : cfg->flags & ~SYNX_F_EDGE;
+	else if (valid)
+		cfg->flags = (cfg->flags & ~SYNX_F_EDGE) | (cur->flags & SYNX_F_EDGE);
 	if (o->synack_limit_set) {
 		cfg->synack_limit = o->synack_limit;
 		cfg->synack_prefix_limit = o->synack_prefix_limit;

@@ -36,6 +36,7 @@ struct synx_opts {
 	bool replace;                /* attach --replace: take over from the running synx */
 	struct synx_gw_list gateway; /* --gateway; n 0: none */
 	bool gateway_set;            /* given, "none" included */
+	int edge;                    /* --edge: -1 unset, else 0 or 1 (SYNX_F_EDGE) */
 	bool rotate_key;
 	char key_file[PATH_MAX]; /* --key-file; "": the state directory's key */
 	int monitor;             /* -1: unset, else 0 or 1 (SYNX_F_MONITOR) */

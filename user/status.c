@@ -348,7 +348,7 @@ static void print_target(const struct synx_target *t, const struct target_info *
 			synx_report_cookies(jw, cfg, os->have_keys ? &os->keys : NULL,
 					    &os->key_source, &os->tc, os->qdisc_created, kfunc);
 			if (ti->gw)
-				synx_gw_report(jw, t->ifname, ti->gw);
+				synx_gw_report(jw, t->ifname, ti->gw, ti->cfg.flags & SYNX_F_EDGE);
 		}
 		if (t->a.attached && ti->have_kstate)
 			print_kernel_state(&ti->kstate, jw);
@@ -387,7 +387,7 @@ static void print_target(const struct synx_target *t, const struct target_info *
 		synx_report_cookies(NULL, cfg, os->have_keys ? &os->keys : NULL, &os->key_source,
 				    &os->tc, os->qdisc_created, kfunc);
 		if (ti->gw)
-			synx_gw_report(NULL, t->ifname, ti->gw);
+			synx_gw_report(NULL, t->ifname, ti->gw, ti->cfg.flags & SYNX_F_EDGE);
 	}
 	if (t->a.attached && ti->have_kstate)
 		print_kernel_state(&ti->kstate, NULL);
