@@ -171,18 +171,27 @@ struct gw_offer {
 	__u8 ts, ws, sack, ecn;
 };
 
+/* What the client offered that the entry's backends take (@ecn_setup: it asked for ECN). */
+static __always_inline struct gw_offer gw_gate(const struct synx_gw_backend *b,
+					       const struct synx_syn *s, int ecn_setup)
+{
+	struct gw_offer o = {
+		.ts = (b->flags & SYNX_GW_TS) && (s->seen & SYN_SEEN_TS),
+		.ws = (b->flags & SYNX_GW_WSCALE) && (s->seen & SYN_SEEN_WS),
+		.sack = (b->flags & SYNX_GW_SACK) && (s->seen & SYN_SEEN_SACK),
+		.ecn = (b->flags & SYNX_GW_ECN) && ecn_setup,
+	};
+	return o;
+}
+
 static __always_inline struct gw_offer gw_offer(const struct synx_gw_backend *b,
 						const struct synx_syn *s, int ecn_setup,
 						__u32 now_ms)
 {
-	struct gw_offer o = {};
+	struct gw_offer o = gw_gate(b, s, ecn_setup), none = {};
 
-	if (!(b->flags & SYNX_GW_TS) || !(s->seen & SYN_SEEN_TS))
-		return o; /* MSS only */
-	o.ts = 1;
-	o.ws = (b->flags & SYNX_GW_WSCALE) && (s->seen & SYN_SEEN_WS);
-	o.sack = (b->flags & SYNX_GW_SACK) && (s->seen & SYN_SEEN_SACK);
-	o.ecn = (b->flags & SYNX_GW_ECN) && ecn_setup;
+	if (!o.ts)
+		return none; /* MSS only: the other options ride in the timestamp */
 	o.tsval = (now_ms & ~0x3fU) |
 		  (o.ws ? (s->wscale < TCP_MAX_WSCALE ? s->wscale : TCP_MAX_WSCALE)
 			: GW_TS_WSCALE_NONE) |

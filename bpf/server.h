@@ -70,11 +70,16 @@ static __always_inline void server_sysctls(const struct synx_ctx *sx, const stru
  * control that needs ECN, DCTCP, or a route's ecn feature would also
  * allow it: known limits.)
  */
-static __always_inline int server_ecn(const struct synx_server *srv, const struct synx_pkt *p)
+static __always_inline int syn_ecn_request(const struct synx_pkt *p)
 {
 	if ((p->flags & (TCP_FLAG_ECE | TCP_FLAG_CWR)) != (TCP_FLAG_ECE | TCP_FLAG_CWR))
 		return 0;
-	return srv->ecn && (!(p->tos & 3) || (p->res1 & 1));
+	return !(p->tos & 3) || (p->res1 & 1);
+}
+
+static __always_inline int server_ecn(const struct synx_server *srv, const struct synx_pkt *p)
+{
+	return srv->ecn && syn_ecn_request(p);
 }
 
 /*

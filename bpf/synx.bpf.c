@@ -263,40 +263,57 @@ static __always_inline void synack_kernel_opts(const struct synx_ctx *sx, const 
  * is simply the clock: the kernel derives the connection's TS offset from
  * the echo (bpf_sk_assign_tcp_reqsk()), so later TSvals follow on from it.
  */
+/*
+ * The own cookie for a SYN (cookie_own.h): what the client can take (its
+ * MSS option, capped by @user_mss, the listener's TCP_MAXSEG, when there is
+ * one; RFC 9293 3.7.1: none, or 0, which tcp_parse_options() ignores, means
+ * the default) and what it offered that the server takes (@ws, @sack, @ecn)
+ * go into @c; the ISN into *@isn, and the clock read it was issued at, for
+ * the TSval, into *@now.  0, or -1 when the frame cannot be read.
+ */
+static __always_inline int own_syn_cookie(const struct synx_ctx *sx, const struct synx_pkt *p,
+					  const struct synx_syn *s,
+					  const struct synx_cookie_keys *keys, int ws, int sack,
+					  int ecn, __u16 user_mss, struct own_cookie *c, __u32 *isn,
+					  __u64 *now)
+{
+	const struct tcphdr *syn = (const struct tcphdr *)s->hdr;
+	struct synx_flow f = {};
+
+	c->mss = p->ipv6 ? IPV6_MIN_MSS : IPV4_MIN_MSS;
+	if ((s->seen & SYN_SEEN_MSS) && s->mss) {
+		c->mss = s->mss;
+		if (user_mss && user_mss < c->mss)
+			c->mss = user_mss;
+	}
+	c->wscale = ws ? (s->wscale < TCP_MAX_WSCALE ? s->wscale : TCP_MAX_WSCALE)
+		       : SYNX_OWN_WS_NONE;
+	c->sack = sack;
+	c->ecn = ecn;
+	*now = synx_now_ns();
+	if (synx_flow_load((void *)(long)sx->xdp->data, (void *)(long)sx->xdp->data_end, p,
+			   syn->source, syn->dest, bpf_ntohl(syn->seq), &f))
+		return -1;
+	*isn = own_cookie_issue(keys, &f, c, *now);
+	return 0;
+}
+
 static __always_inline int synack_own_opts(const struct synx_ctx *sx, const struct synx_pkt *p,
 					   const struct synx_server *srv, const struct tcp_sock *tp,
 					   const struct net *net,
 					   const struct synx_cookie_keys *keys,
 					   const struct synx_syn *s, struct synx_synack *a)
 {
-	const struct tcphdr *syn = (const struct tcphdr *)s->hdr;
 	struct syn_offer o = syn_offer(p, srv, s);
 	struct own_cookie c = {};
-	struct synx_flow f = {};
+	__u32 isn;
 	__u64 now;
 
 	o.ts = o.ts && srv->ts;
-	/*
-	 * RFC 9293 3.7.1: no MSS option means the default, and so does an
-	 * MSS of 0, which tcp_parse_options() ignores.  An option is capped
-	 * by the listener's TCP_MAXSEG, as that function caps mss_clamp.
-	 */
-	c.mss = p->ipv6 ? IPV6_MIN_MSS : IPV4_MIN_MSS;
-	if ((s->seen & SYN_SEEN_MSS) && s->mss) {
-		c.mss = s->mss;
-		if (tp && tp->rx_opt.user_mss && tp->rx_opt.user_mss < c.mss)
-			c.mss = tp->rx_opt.user_mss;
-	}
-	c.wscale = o.ws ? (s->wscale < TCP_MAX_WSCALE ? s->wscale : TCP_MAX_WSCALE)
-			: SYNX_OWN_WS_NONE;
-	c.sack = o.sack;
-	c.ecn = o.ecn;
-	/* One clock read for both the cookie and our TSval. */
-	now = synx_now_ns();
-	if (synx_flow_load((void *)(long)sx->xdp->data, (void *)(long)sx->xdp->data_end, p,
-			   syn->source, syn->dest, bpf_ntohl(syn->seq), &f))
+	if (own_syn_cookie(sx, p, s, keys, o.ws, o.sack, o.ecn, tp ? tp->rx_opt.user_mss : 0, &c,
+			   &isn, &now))
 		return -1;
-	a->seq = bpf_htonl(own_cookie_issue(keys, &f, &c, now));
+	a->seq = bpf_htonl(isn);
 	if (o.ecn)
 		a->flags |= TCP_FLAG_ECE;
 
@@ -593,49 +610,29 @@ static __always_inline struct synx_verdict handle_ack(struct synx_ctx *sx, const
  * kept here, so any edge answers and any edge forwards the ACK.  What the
  * SYN-ACK says for the backend, its MSS and window shift, is the entry's:
  * it must be what the backend negotiates (synx probe).  The window is the
- * largest unscaled one, as local mode's without a readable listener.
+ * largest unscaled one, as local mode's without a readable listener.  Fills
+ * in @a's cookie, options and window on gw_syn()'s header; the verdict.
  */
 static __always_inline struct synx_verdict edge_syn(struct synx_ctx *sx, const struct synx_pkt *p,
-						    struct synx_syn *s,
-						    const struct synx_gw_backend *b)
+						    const struct synx_syn *s,
+						    const struct synx_gw_backend *b,
+						    struct synx_synack *a)
 {
 	const struct synx_cookie_keys *keys = own_keys();
-	const struct tcphdr *syn = (const struct tcphdr *)s->hdr;
-	struct synx_synack a = {};
+	/* ECN as the backend's kernel grants it (server_ecn()), not as SYNPROXY does. */
+	struct gw_offer o = gw_gate(b, s, syn_ecn_request(p));
 	struct own_cookie c = {};
-	struct synx_flow f = {};
-	int ws, sack, ts;
+	__u32 isn;
 	__u64 now;
 
-	if (!keys)
+	if (!keys || own_syn_cookie(sx, p, s, keys, o.ws, o.sack, o.ecn, 0, &c, &isn, &now))
 		return SYNX_PASS(ERROR);
-	ws = (b->flags & SYNX_GW_WSCALE) && (s->seen & SYN_SEEN_WS);
-	sack = (b->flags & SYNX_GW_SACK) && (s->seen & SYN_SEEN_SACK);
-	ts = (b->flags & SYNX_GW_TS) && (s->seen & SYN_SEEN_TS);
-	/* What the client can take, as synack_own_opts() records it (RFC 9293 3.7.1). */
-	c.mss = p->ipv6 ? IPV6_MIN_MSS : IPV4_MIN_MSS;
-	if ((s->seen & SYN_SEEN_MSS) && s->mss)
-		c.mss = s->mss;
-	c.wscale = ws ? (s->wscale < TCP_MAX_WSCALE ? s->wscale : TCP_MAX_WSCALE)
-		      : SYNX_OWN_WS_NONE;
-	c.sack = sack;
-	c.ecn = (b->flags & SYNX_GW_ECN) &&
-		(p->flags & (TCP_FLAG_ECE | TCP_FLAG_CWR)) == (TCP_FLAG_ECE | TCP_FLAG_CWR);
-	now = synx_now_ns();
-	if (synx_flow_load((void *)(long)sx->xdp->data, (void *)(long)sx->xdp->data_end, p,
-			   syn->source, syn->dest, bpf_ntohl(syn->seq), &f))
-		return SYNX_PASS(ERROR);
-
-	a.sport = syn->dest;
-	a.dport = syn->source;
-	a.seq = bpf_htonl(own_cookie_issue(keys, &f, &c, now));
-	a.ack = bpf_htonl(bpf_ntohl(syn->seq) + 1);
-	a.mss = b->mss;
-	a.ttl = server_ttl(sx, p, NULL, syn_net(sx, NULL));
-	a.flags = TCP_FLAG_SYN | TCP_FLAG_ACK | (c.ecn ? TCP_FLAG_ECE : 0);
-	synack_opts(&a, sack, ts, ws, (__u32)(now / NSEC_PER_MSEC), s->tsval, b->wscale);
-	a.window = server_window(sx, NULL, NULL, a.mss - (a.ts ? TCPOLEN_TSTAMP_ALIGNED : 0));
-	return synack_build(sx->xdp, p, &a, SYNX_TX(SYNACK_EDGE));
+	a->seq = bpf_htonl(isn);
+	if (o.ecn)
+		a->flags |= TCP_FLAG_ECE;
+	synack_opts(a, o.sack, o.ts, o.ws, (__u32)(now / NSEC_PER_MSEC), s->tsval, b->wscale);
+	a->window = server_window(sx, NULL, NULL, a->mss - (a->ts ? TCPOLEN_TSTAMP_ALIGNED : 0));
+	return SYNX_TX(SYNACK_EDGE);
 }
 
 /*
@@ -675,22 +672,26 @@ static __always_inline struct synx_verdict gw_syn(struct synx_ctx *sx, const str
 	 */
 	if (!budget_take(sx->xdp, sx->cfg, p))
 		return SYNX_DROP(SYNACK_BUDGET);
-	if (sx->cfg->flags & SYNX_F_EDGE)
-		return synx_monitor(sx) ? SYNX_TX(SYNACK_EDGE) : edge_syn(sx, p, s, b);
 	if (synx_monitor(sx))
-		return SYNX_TX(SYNACK_GATEWAY);
-	cookie = kcookie_syn(sx->xdp, p, NULL, s);
-	if (cookie < 0)
-		return SYNX_PASS(ERROR);
+		return (sx->cfg->flags & SYNX_F_EDGE) ? SYNX_TX(SYNACK_EDGE)
+						      : SYNX_TX(SYNACK_GATEWAY);
 
 	a.sport = syn->dest;
 	a.dport = syn->source;
-	a.seq = bpf_htonl((__u32)cookie);
 	a.ack = bpf_htonl(bpf_ntohl(syn->seq) + 1);
 	a.mss = b->mss;
 	a.ttl = server_ttl(sx, p, NULL, syn_net(sx, NULL));
 	a.flags = TCP_FLAG_SYN | TCP_FLAG_ACK;
+	if (sx->cfg->flags & SYNX_F_EDGE) {
+		v = edge_syn(sx, p, s, b, &a);
+		return v.action == XDP_TX ? synack_build(sx->xdp, p, &a, v) : v;
+	}
+	cookie = kcookie_syn(sx->xdp, p, NULL, s);
+	if (cookie < 0)
+		return SYNX_PASS(ERROR);
+	a.seq = bpf_htonl((__u32)cookie);
 	a.window = 0; /* as SYNPROXY: nothing before the backend has answered */
+	/* SYNPROXY's ECN test: ECE and CWR, whatever the IP header says. */
 	o = gw_offer(b, s,
 		     (p->flags & (TCP_FLAG_ECE | TCP_FLAG_CWR)) == (TCP_FLAG_ECE | TCP_FLAG_CWR),
 		     (__u32)(synx_now_ns() / NSEC_PER_MSEC));

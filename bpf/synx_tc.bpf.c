@@ -159,7 +159,14 @@ int synx_tc(struct __sk_buff *skb)
 		      ? listener_net(tp)
 		      : NULL;
 	server_sysctls(&sx, net, &srv);
+	/*
+	 * The listener's TCP_MAXSEG caps what the client can take, as
+	 * tcp_parse_options() caps mss_clamp; a cookie the listener's own
+	 * host issued is capped already, one of a stateless edge is not.
+	 */
 	attrs.mss = m.mss;
+	if ((sx.feat & SYNX_K_LISTENER) && tp->rx_opt.user_mss && tp->rx_opt.user_mss < attrs.mss)
+		attrs.mss = tp->rx_opt.user_mss;
 	if (m.wscale != SYNX_OWN_WS_NONE) {
 		attrs.wscale_ok = 1;
 		attrs.snd_wscale = m.wscale;

@@ -11,6 +11,7 @@
  * from the interface.
  */
 #include <errno.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,7 +94,7 @@ static int tc_attach_error(int err, const char *ifname)
 	if (err == -EEXIST)
 		return synx_err(
 			SYNX_EXIT_FAIL,
-			"another tc filter occupies clsact ingress priority %u handle 0x%x on %s; remove it, or attach with --cookies kernel",
+			"another tc filter occupies clsact ingress priority %u handle 0x%x on %s; remove it, or attach with --cookies kernel and no IPv6 gateway prefix (both need it)",
 			SYNX_TC_PRIO, SYNX_TC_HANDLE, ifname);
 	return synx_err(SYNX_EXIT_FAIL, "attaching %s at tc ingress of %s failed: %s", SYNX_TC_PROG,
 			ifname, strerror(-err));
@@ -124,22 +125,53 @@ static int tc_load(const struct bpf_object *xdp, const struct synx_config *cfg,
 
 /*
  * --edge: gateway prefixes answered with own cookies that the backends,
- * which never see the SYN, must accept: they need the same key, so a key
- * file (the state directory's key is this host's alone).  0 or an exit code.
+ * other hosts that never see the SYN, must accept: they need the same key,
+ * so a key file (the state directory's key is this host's alone), and the
+ * same periods, so the TAI clock (boot clocks differ between hosts by
+ * their uptimes).  @old: the running program's keys (--replace), whose
+ * clock is kept when none is given.  0 or an exit code.
  */
-static int edge_check(const struct synx_opts *o)
+static int edge_check(const struct synx_opts *o, const struct synx_cookie_keys *old, bool kfunc)
 {
+	int clock = o->cookie_clock >= 0     ? o->cookie_clock
+		    : old && old->generation ? old->clock
+					     : SYNX_CLOCK_BOOT;
+
 	if (o->edge <= 0)
 		return 0;
 	if (!o->gateway.n)
 		return synx_err(SYNX_EXIT_USAGE, "--edge needs --gateway: the prefixes it answers");
 	if (o->cookies != SYNX_COOKIES_OWN)
-		return synx_err(SYNX_EXIT_USAGE,
-				"--edge answers with own cookies: it needs --cookies own");
+		return synx_err(SYNX_EXIT_USAGE, "--edge answers with own cookies: %s",
+				kfunc ? "it needs --cookies own"
+				      : "this kernel has no " SYNX_KFUNC_REQSK "() (Linux 6.9+)");
 	if (!o->key_file[0])
 		return synx_err(
 			SYNX_EXIT_USAGE,
 			"--edge needs --key-file: the backends check its cookies with the same key");
+	if (clock != SYNX_CLOCK_TAI)
+		return synx_err(
+			SYNX_EXIT_USAGE,
+			"--edge needs --cookie-clock tai: the backends are other hosts, whose boot clocks count other cookie periods (give them the same --cookie-clock tai and --cookie-period)");
+	/*
+	 * The client scales the backend's windows by the shift the edge
+	 * announces, and the backend's kernel uses its own: a default that
+	 * is not the backend's breaks every connection, silently.  A list
+	 * taken over from the running program was spelled out when given.
+	 */
+	for (unsigned int i = 0; o->gateway_set && i < o->gateway.n; i++) {
+		const struct synx_gw_entry *e = &o->gateway.e[i];
+		char buf[160];
+
+		if ((e->given & (SYNX_GW_GIVEN_MSS | SYNX_GW_GIVEN_WSCALE)) ==
+		    (SYNX_GW_GIVEN_MSS | SYNX_GW_GIVEN_WSCALE))
+			continue;
+		synx_gw_prefix(e, buf, sizeof(buf));
+		return synx_err(
+			SYNX_EXIT_USAGE,
+			"--edge: %s must give its servers' mss= and wscale= (or nowscale): they announce them, and the servers must agree; 'synx probe ADDR:PORT' prints the entry",
+			buf);
+	}
 	return 0;
 }
 
@@ -376,7 +408,8 @@ static int read_running(const struct synx_attachment *a, const char *ifname,
 static void inherit_running(struct synx_opts *o, const struct synx_key_source *ks, bool own,
 			    const struct synx_gw_list *gw, bool edge)
 {
-	if (o->edge < 0 && !o->gateway_set)
+	/* An edge stays one, whatever its list, unless --edge off or no gateway. */
+	if (o->edge < 0 && (!o->gateway_set || o->gateway.n))
 		o->edge = edge;
 	if (!o->cookies_set)
 		o->cookies = own ? SYNX_COOKIES_OWN : SYNX_COOKIES_KERNEL;
@@ -599,10 +632,10 @@ static void gateway_rollback(const struct gw_undo *u, struct synx_pin_txn *txn, 
 	if (u->nft && old && !old_edge && ports && !running_ports(txn, ports, &all))
 		synx_gw_nft_apply(ifname, old, ports, all);
 	else if (u->nft)
-		synx_gw_nft_remove(ifname, &removed);
+		synx_gw_nft_remove((int)if_nametoindex(ifname), &removed);
 	/* Set back directly: the record of the change may be what failed. */
 	if (u->loose && !synx_gw_loose_set(1))
-		synx_gw_loose_restore(ifname);
+		synx_gw_loose_restore((int)if_nametoindex(ifname));
 	free(ports);
 }
 
@@ -682,7 +715,7 @@ int synx_cmd_attach(struct synx_cmdline *cl)
 	if (err)
 		goto out;
 	own = o->cookies == SYNX_COOKIES_OWN;
-	err = edge_check(o);
+	err = edge_check(o, replacing ? &old_keys : NULL, kfunc);
 	if (err)
 		goto out;
 	synx_sysctls_read(&k);
@@ -916,7 +949,10 @@ attached:
 	if (replacing && old_gateway && !old_edge && (!o->gateway.n || o->edge > 0)) {
 		bool removed;
 
-		synx_gw_teardown(ifname, &removed);
+		if (synx_gw_teardown(ifindex, &removed) && o->gateway.n)
+			synx_warn(
+				"%s: SYNPROXY's table stays, and drops every handshake ACK the edge forwards: remove it",
+				ifname);
 	}
 	if (replacing && old_gateway && !o->gateway.n) {
 		int fd = synx_pin_txn_open(txn, SYNX_MAP_IDX_GATEWAY);

@@ -91,7 +91,9 @@ static int check_gateway(const struct synx_opts *o, int fd, bool edge, const cha
 		bool found = false;
 
 		for (unsigned int j = 0; j < run->n && !found; j++)
-			found = !memcmp(&o->gateway.e[i], &run->e[j], sizeof(run->e[j]));
+			found = !memcmp(&o->gateway.e[i].key, &run->e[j].key,
+					sizeof(run->e[j].key)) &&
+				!memcmp(&o->gateway.e[i].b, &run->e[j].b, sizeof(run->e[j].b));
 		same = found;
 	}
 	/* An edge or not: whether the table exists, so attach's too. */

@@ -99,7 +99,8 @@ int synx_cmd_detach(struct synx_cmdline *cl)
 				  ifname);
 	}
 	/* Gateway mode's nftables table, and the sysctl it changed. */
-	err = synx_gw_teardown(ifname, &gw_removed);
+	/* By the pins' index: the table outlives an interface deleted under it. */
+	err = synx_gw_teardown(ifindex ? ifindex : p.exists ? p.ifindex : 0, &gw_removed);
 	if (err)
 		return err;
 	/* Netfilter translates SYNPROXY's timestamps only while a synproxy rule exists. */

@@ -559,14 +559,14 @@ static void check_gateway(struct doctor *d)
 		add(d, "gateway", SKIPPED, "no gateway mode");
 		goto out;
 	}
-	synx_gw_table(d->ifname, table, sizeof(table));
+	synx_gw_table(d->ifindex, table, sizeof(table));
 	for (unsigned int i = 0; i < l->n; i++)
 		fam[l->e[i].key.family == 6] = true;
 	/* A stateless edge has no table and leaves conntrack as it is: forwarding is all. */
 	edge = d->cfg.flags & SYNX_F_EDGE;
 	if (edge)
 		goto forwarding;
-	if (!synx_gw_nft_present(d->ifname)) {
+	if (!synx_gw_nft_present(d->ifindex)) {
 		f = add(d, "gateway", PROBLEM,
 			"gateway mode without its nftables table inet %s: no handshake ACK synx passes reaches a backend",
 			table);

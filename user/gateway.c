@@ -86,6 +86,8 @@ static int parse_opt(const char *o, struct synx_gw_entry *e)
 		}
 		if (!strncmp(o, "no", 2) && !strcmp(o + 2, flags[i].name)) {
 			e->b.flags &= ~flags[i].flag;
+			if (flags[i].flag == SYNX_GW_WSCALE)
+				e->given |= SYNX_GW_GIVEN_WSCALE;
 			return 0;
 		}
 	}
@@ -101,11 +103,13 @@ static int parse_opt(const char *o, struct synx_gw_entry *e)
 			if (v < 88 || v > 65535)
 				return -1;
 			e->b.mss = v;
+			e->given |= SYNX_GW_GIVEN_MSS;
 		} else {
 			if (v > 14) /* RFC 7323 2.3 */
 				return -1;
 			e->b.wscale = v;
 			e->b.flags |= SYNX_GW_WSCALE;
+			e->given |= SYNX_GW_GIVEN_WSCALE;
 		}
 		return 0;
 	}
@@ -159,6 +163,7 @@ int synx_parse_gateway(const char *s, struct synx_gw_list *l)
 		e->b.mss = e->key.family == 4 ? SYNX_GW_DEFAULT_MSS4 : SYNX_GW_DEFAULT_MSS6;
 		e->b.wscale = SYNX_GW_DEFAULT_WSCALE;
 		e->b.flags = SYNX_GW_DEFAULT_FLAGS;
+		e->given = 0;
 		for (o = opts ? strtok_r(opts, ":", &osave) : NULL; o && !err;
 		     o = strtok_r(NULL, ":", &osave))
 			if (parse_opt(o, e))
@@ -245,15 +250,16 @@ int synx_gw_map_write(int fd, const struct synx_gw_list *l)
 
 /* ------------------------------------------------------------ nftables */
 
-void synx_gw_table(const char *ifname, char *buf, size_t len)
+void synx_gw_table(int ifindex, char *buf, size_t len)
 {
 	/*
-	 * By index, not by name: \`ip link set IFACE name NEW\` under a running
+	 * By index, not by name: `ip link set IFACE name NEW` under a running
 	 * gateway would leave a table named after the old name, which no
 	 * command given the new one finds again.  The index is unique in the
-	 * namespace, as the table's name must be.
+	 * namespace, as the table's name must be; it also outlives the
+	 * interface (detach passes the index its pins recorded).
 	 */
-	snprintf(buf, len, "synx_gw_if%u", if_nametoindex(ifname));
+	snprintf(buf, len, "synx_gw_if%d", ifindex);
 }
 
 /* Run @cmd through libnftables; its error message into @err. 0 or -1. */
@@ -378,7 +384,7 @@ int synx_gw_nft_apply(const char *ifname, const struct synx_gw_list *l,
 		free(t.buf);
 		return synx_err(SYNX_EXIT_FAIL, "out of memory");
 	}
-	synx_gw_table(ifname, table, sizeof(table));
+	synx_gw_table((int)if_nametoindex(ifname), table, sizeof(table));
 	/* Replace the whole table in one transaction: add (if missing), delete, define. */
 	put(&t, "add table inet %s\ndelete table inet %s\n", table, table);
 	put(&t, "table inet %s {\n", table);
@@ -477,14 +483,14 @@ int synx_gw_nft_apply(const char *ifname, const struct synx_gw_list *l,
 	return 0;
 }
 
-int synx_gw_nft_remove(const char *ifname, bool *removed)
+int synx_gw_nft_remove(int ifindex, bool *removed)
 {
 	char table[64], cmd[128], err[512];
 
 	*removed = false;
-	if (!synx_gw_nft_present(ifname))
+	if (!synx_gw_nft_present(ifindex))
 		return 0;
-	synx_gw_table(ifname, table, sizeof(table));
+	synx_gw_table(ifindex, table, sizeof(table));
 	snprintf(cmd, sizeof(cmd), "delete table inet %s", table);
 	if (nft_run(cmd, err, sizeof(err)))
 		return synx_err(SYNX_EXIT_FAIL, "cannot remove the nftables table %s: %s", table,
@@ -493,16 +499,16 @@ int synx_gw_nft_remove(const char *ifname, bool *removed)
 	return 0;
 }
 
-bool synx_gw_nft_present(const char *ifname)
+bool synx_gw_nft_present(int ifindex)
 {
 	char table[64], cmd[128];
 
-	synx_gw_table(ifname, table, sizeof(table));
+	synx_gw_table(ifindex, table, sizeof(table));
 	snprintf(cmd, sizeof(cmd), "list table inet %s", table);
 	return !nft_run(cmd, NULL, 0);
 }
 
-bool synx_gw_nft_others(const char *ifname)
+bool synx_gw_nft_others(int ifindex)
 {
 	struct nft_ctx *nft = nft_ctx_new(NFT_CTX_DEFAULT);
 	char table[64], *line, *save = NULL, *out;
@@ -510,7 +516,7 @@ bool synx_gw_nft_others(const char *ifname)
 
 	if (!nft)
 		return false;
-	synx_gw_table(ifname, table, sizeof(table));
+	synx_gw_table(ifindex, table, sizeof(table));
 	if (!nft_ctx_buffer_output(nft) && !nft_ctx_buffer_error(nft) &&
 	    !nft_run_cmd_from_buffer(nft, "list tables inet")) {
 		out = strdup(nft_ctx_get_output_buffer(nft));
@@ -575,7 +581,7 @@ int synx_gw_loose_mark(void)
 	return err;
 }
 
-void synx_gw_loose_restore(const char *ifname)
+void synx_gw_loose_restore(int ifindex)
 {
 	char path[512];
 	struct stat st;
@@ -583,7 +589,7 @@ void synx_gw_loose_restore(const char *ifname)
 
 	if (loose_marker(path, sizeof(path)) || stat(path, &st))
 		return;
-	if (synx_gw_nft_others(ifname))
+	if (synx_gw_nft_others(ifindex))
 		return; /* another gateway of this namespace still needs it */
 	err = synx_gw_loose_set(1);
 	if (err)
@@ -593,12 +599,12 @@ void synx_gw_loose_restore(const char *ifname)
 		rmdir(path);
 }
 
-int synx_gw_teardown(const char *ifname, bool *removed)
+int synx_gw_teardown(int ifindex, bool *removed)
 {
-	int err = synx_gw_nft_remove(ifname, removed);
+	int err = synx_gw_nft_remove(ifindex, removed);
 
 	if (!err)
-		synx_gw_loose_restore(ifname);
+		synx_gw_loose_restore(ifindex);
 	return err;
 }
 
@@ -629,12 +635,13 @@ void synx_gw_report(json_writer_t *jw, const char *ifname, const struct synx_gw_
 						  "cookie_retrans", "conn_reopened" };
 	unsigned long long st[5];
 	char table[64], e[160];
-	bool have_stats = !synproxy_stats(st), present = synx_gw_nft_present(ifname);
+	int ifindex = (int)if_nametoindex(ifname);
+	bool have_stats = !synproxy_stats(st), present = synx_gw_nft_present(ifindex);
 	long long count = synx_sysctl_read("/proc/sys/net/netfilter/nf_conntrack_count");
 	long long max = synx_sysctl_read("/proc/sys/net/netfilter/nf_conntrack_max");
 	int loose = synx_gw_loose_get();
 
-	synx_gw_table(ifname, table, sizeof(table));
+	synx_gw_table(ifindex, table, sizeof(table));
 	if (jw) {
 		jw_name(jw, "gateway");
 		jw_start_object(jw);

@@ -33,7 +33,11 @@
 struct synx_gw_entry {
 	struct synx_gw_key key;
 	struct synx_gw_backend b;
+	__u8 given; /* SYNX_GW_GIVEN_*: spelled out, not defaulted (parsed entries only) */
 };
+
+#define SYNX_GW_GIVEN_MSS 0x1
+#define SYNX_GW_GIVEN_WSCALE 0x2 /* wscale=N or nowscale */
 
 struct synx_gw_list {
 	unsigned int n;
@@ -59,7 +63,7 @@ int synx_gw_map_write(int fd, const struct synx_gw_list *l);
 int synx_gw_map_read(int fd, struct synx_gw_list *l);
 
 /* The nftables table of @ifname: "synx_gw_if" and its interface index. */
-void synx_gw_table(const char *ifname, char *buf, size_t len);
+void synx_gw_table(int ifindex, char *buf, size_t len);
 /*
  * Create or replace, in one transaction, the table for @ifname's gateway
  * @l on protected @ports (@all: every TCP port).  0, or an exit code after
@@ -68,22 +72,22 @@ void synx_gw_table(const char *ifname, char *buf, size_t len);
 int synx_gw_nft_apply(const char *ifname, const struct synx_gw_list *l,
 		      const struct synx_ports *ports, bool all);
 /* Remove it; *@removed when it was there.  0 or an exit code. */
-int synx_gw_nft_remove(const char *ifname, bool *removed);
+int synx_gw_nft_remove(int ifindex, bool *removed);
 /* Whether it is there. */
-bool synx_gw_nft_present(const char *ifname);
+bool synx_gw_nft_present(int ifindex);
 /* Whether any synx gateway table is there, but @ifname's. */
-bool synx_gw_nft_others(const char *ifname);
+bool synx_gw_nft_others(int ifindex);
 
 /*
  * The end of @ifname's gateway: its table, and nf_conntrack_tcp_loose back
  * to 1 if a gateway changed it and no other gateway of the namespace
  * remains.  0 or an exit code.
  */
-int synx_gw_teardown(const char *ifname, bool *removed);
+int synx_gw_teardown(int ifindex, bool *removed);
 /* Record that a gateway set nf_conntrack_tcp_loose from 1 to 0.  0 or -errno. */
 int synx_gw_loose_mark(void);
 /* Set it back to 1 if a gateway did and no other gateway of the namespace remains. */
-void synx_gw_loose_restore(const char *ifname);
+void synx_gw_loose_restore(int ifindex);
 
 /* nf_conntrack_tcp_loose now; -1 when it cannot be read. */
 int synx_gw_loose_get(void);

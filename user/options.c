@@ -120,9 +120,7 @@ static int set_gateway(struct synx_cmdline *cl, const char *arg)
 
 static int set_edge(struct synx_cmdline *cl, const char *arg)
 {
-	(void)arg;
-	cl->settings.edge = 1;
-	return 0;
+	return synx_parse_onoff("--edge", arg, &cl->settings.edge);
 }
 
 static int set_replace(struct synx_cmdline *cl, const char *arg)
@@ -353,15 +351,18 @@ const struct synx_option synx_options[] = {
 		  "(1440 IPv6):wscale=7:sack:ts; 'synx probe' learns them);\n"
 		  "none: no gateway (with --replace)" },
 	{ .name = "edge",
+	  .metavar = "on|off",
 	  .accepted_by = SYNX_CMD_ATTACH,
 	  .refused_by = SYNX_CMD_CONFIG,
 	  .refusal = "is fixed at attach; change it with 'synx attach IFACE --replace'",
 	  .set = set_edge,
-	  .help = "stateless edge: answer the --gateway prefixes' SYNs\n"
-		  "with own cookies of --key-file and forward the rest\n"
-		  "untouched (no SYNPROXY, no conntrack); the backends\n"
-		  "run synx with own cookies and the same key file, and\n"
-		  "complete the connections (synx(8), GATEWAY MODE)" },
+	  .help = "on: a stateless edge: answer the --gateway prefixes'\n"
+		  "SYNs with own cookies of --key-file (--cookie-clock\n"
+		  "tai) and forward the rest untouched (no SYNPROXY, no\n"
+		  "conntrack); the backends run synx with own cookies and\n"
+		  "the same key file, clock and period, and complete the\n"
+		  "connections (synx(8), GATEWAY MODE); off: SYNPROXY\n"
+		  "completes them (default; --replace keeps the running)" },
 	{ .name = "replace",
 	  .accepted_by = SYNX_CMD_ATTACH,
 	  .refused_by = SYNX_CMD_CONFIG,

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 #include <stdio.h>
+#include <unistd.h>
 #include "synx_config.h"
 #include "sysctl.h"
 
@@ -43,8 +44,14 @@ int synx_sysctl_forwards(const char *ifname, int fam)
 
 void synx_sysctl_forwarding_fix(const char *ifname, int fam, char *buf, size_t len)
 {
+	char path[128];
+
+	/* Linux 6.17+: this interface alone, not every one of the namespace. */
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/force_forwarding", ifname);
 	if (fam == 4)
 		snprintf(buf, len, "net.ipv4.conf.%s.forwarding=1", ifname);
+	else if (!access(path, F_OK))
+		snprintf(buf, len, "net.ipv6.conf.%s.force_forwarding=1", ifname);
 	else
 		snprintf(buf, len, "net.ipv6.conf.all.forwarding=1");
 }

@@ -19,12 +19,15 @@ struct synx_tc *synx_tc_obj_open(const struct bpf_object *xdp)
 			continue;
 		/*
 		 * Not pinned: maps.h asks for pinning by name, which would put
-		 * the maps under libbpf's default root, /sys/fs/bpf.  A map
-		 * @xdp lacks (there is none today) is this object's own.
+		 * the maps under libbpf's default root, /sys/fs/bpf.  Every map
+		 * must be @xdp's: a private copy would split the counters or
+		 * the configuration without a word.
 		 */
 		err = bpf_map__set_pin_path(map, NULL);
 		from = bpf_object__find_map_by_name(xdp, bpf_map__name(map));
-		if (!err && from)
+		if (!err && !from)
+			err = -ENOENT;
+		if (!err)
 			err = bpf_map__reuse_fd(map, bpf_map__fd(from));
 		if (err)
 			break;

@@ -12,10 +12,10 @@
 #include "synx_tc.skel.h"
 
 /*
- * Open synx_tc's skeleton with every map it shares by name with @xdp (a
- * loaded object) reusing @xdp's, and nothing pinned: the maps are @xdp's,
- * wherever those are pinned.  The caller sets rodata, then loads.  NULL
- * with errno set on failure.
+ * Open synx_tc's skeleton with every map (but its own rodata) reusing the
+ * map of the same name of @xdp (a loaded object), and nothing pinned: the
+ * maps are @xdp's, wherever those are pinned.  The caller sets rodata, then
+ * loads.  NULL with errno set on failure (ENOENT: a map @xdp lacks).
  */
 struct synx_tc *synx_tc_obj_open(const struct bpf_object *xdp);
 
