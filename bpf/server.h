@@ -64,11 +64,9 @@ static __always_inline void server_sysctls(const struct synx_ctx *sx, const stru
 }
 
 /*
- * Would the server negotiate ECN with this SYN?  tcp_ecn_create_request():
- * an ECN-setup SYN (ECE and CWR, RFC 3168 6.1.1), not itself ECT-marked
- * unless it carries AccECN's AE bit, and tcp_ecn set.  (A congestion
- * control that needs ECN, DCTCP, or a route's ecn feature would also
- * allow it: known limits.)
+ * Does this SYN ask for ECN as tcp_ecn_create_request() requires?  An
+ * ECN-setup SYN (ECE and CWR, RFC 3168 6.1.1), not itself ECT-marked
+ * unless it carries AccECN's AE bit.
  */
 static __always_inline int syn_ecn_request(const struct synx_pkt *p)
 {
@@ -77,6 +75,11 @@ static __always_inline int syn_ecn_request(const struct synx_pkt *p)
 	return !(p->tos & 3) || (p->res1 & 1);
 }
 
+/*
+ * Would the server negotiate ECN with this SYN?  Such a request, and
+ * tcp_ecn set.  (A congestion control that needs ECN, DCTCP, or a route's
+ * ecn feature would also allow it: known limits.)
+ */
 static __always_inline int server_ecn(const struct synx_server *srv, const struct synx_pkt *p)
 {
 	return srv->ecn && syn_ecn_request(p);

@@ -258,12 +258,6 @@ static __always_inline void synack_kernel_opts(const struct synx_ctx *sx, const 
 }
 
 /*
- * Own cookies: everything the client offered rides in the ISN, so the
- * SYN-ACK offers what both sides support, timestamps or not.  Our TSval
- * is simply the clock: the kernel derives the connection's TS offset from
- * the echo (bpf_sk_assign_tcp_reqsk()), so later TSvals follow on from it.
- */
-/*
  * The own cookie for a SYN (cookie_own.h): what the client can take (its
  * MSS option, capped by @user_mss, the listener's TCP_MAXSEG, when there is
  * one; RFC 9293 3.7.1: none, or 0, which tcp_parse_options() ignores, means
@@ -298,6 +292,12 @@ static __always_inline int own_syn_cookie(const struct synx_ctx *sx, const struc
 	return 0;
 }
 
+/*
+ * Own cookies: everything the client offered rides in the ISN, so the
+ * SYN-ACK offers what both sides support, timestamps or not.  Our TSval
+ * is simply the clock: the kernel derives the connection's TS offset from
+ * the echo (bpf_sk_assign_tcp_reqsk()), so later TSvals follow on from it.
+ */
 static __always_inline int synack_own_opts(const struct synx_ctx *sx, const struct synx_pkt *p,
 					   const struct synx_server *srv, const struct tcp_sock *tp,
 					   const struct net *net,

@@ -11,7 +11,6 @@
  * from the interface.
  */
 #include <errno.h>
-#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -537,22 +536,15 @@ struct gw_undo {
 };
 
 /*
- * Gateway mode: nf_conntrack_tcp_loose first (the rules must never see it
- * 1), then the nftables table (it also starts conntrack and SYNPROXY in
- * this namespace), then the prefixes.  Replacing a gateway with none, the
- * table stays until the new program runs.  0 or an exit code.
+ * SYNPROXY's side of gateway mode: nf_conntrack_tcp_loose first (the rules
+ * must never see it 1), then the nftables table (it also starts conntrack
+ * and SYNPROXY in this namespace).  0 or an exit code.
  */
-static int attach_gateway(struct synx_pin_txn *txn, const struct synx_opts *o, const char *ifname,
-			  bool all_ports, struct gw_undo *u)
+static int gateway_netfilter(const struct synx_opts *o, const char *ifname, bool all_ports,
+			     struct gw_undo *u)
 {
-	int fd, loose, err;
+	int loose = synx_gw_loose_get(), err;
 
-	if (!o->gateway.n)
-		return 0;
-	/* A stateless edge hands nothing to netfilter: the prefixes are all it needs. */
-	if (o->edge > 0)
-		goto map;
-	loose = synx_gw_loose_get();
 	if (loose < 0) {
 		synx_warn(
 			"%s: cannot read net.netfilter.nf_conntrack_tcp_loose: SYNPROXY needs it 0",
@@ -573,10 +565,28 @@ static int attach_gateway(struct synx_pin_txn *txn, const struct synx_opts *o, c
 			ifname);
 	}
 	err = synx_gw_nft_apply(ifname, &o->gateway, &o->ports, all_ports);
-	if (err)
-		return err;
-	u->nft = true;
-map:
+	if (!err)
+		u->nft = true;
+	return err;
+}
+
+/*
+ * Gateway mode: SYNPROXY's netfilter side (a stateless edge hands nothing
+ * to netfilter), then the prefixes.  Replacing a gateway with none, the
+ * table stays until the new program runs.  0 or an exit code.
+ */
+static int attach_gateway(struct synx_pin_txn *txn, const struct synx_opts *o, const char *ifname,
+			  bool all_ports, struct gw_undo *u)
+{
+	int fd, err;
+
+	if (!o->gateway.n)
+		return 0;
+	if (o->edge <= 0) {
+		err = gateway_netfilter(o, ifname, all_ports, u);
+		if (err)
+			return err;
+	}
 	fd = synx_pin_txn_open(txn, SYNX_MAP_IDX_GATEWAY);
 	if (fd < 0)
 		return synx_err(SYNX_EXIT_FAIL, "cannot open the gateway map: %s", strerror(-fd));
@@ -621,7 +631,7 @@ static int running_ports(const struct synx_pin_txn *txn, struct synx_ports *port
  * edge, @old_edge, had no table) or none.
  */
 static void gateway_rollback(const struct gw_undo *u, struct synx_pin_txn *txn, const char *ifname,
-			     const struct synx_gw_list *old, bool old_edge)
+			     int ifindex, const struct synx_gw_list *old, bool old_edge)
 {
 	struct synx_ports *ports = calloc(1, sizeof(*ports));
 	bool removed, all = false;
@@ -632,10 +642,10 @@ static void gateway_rollback(const struct gw_undo *u, struct synx_pin_txn *txn, 
 	if (u->nft && old && !old_edge && ports && !running_ports(txn, ports, &all))
 		synx_gw_nft_apply(ifname, old, ports, all);
 	else if (u->nft)
-		synx_gw_nft_remove((int)if_nametoindex(ifname), &removed);
+		synx_gw_nft_remove(ifindex, &removed);
 	/* Set back directly: the record of the change may be what failed. */
 	if (u->loose && !synx_gw_loose_set(1))
-		synx_gw_loose_restore((int)if_nametoindex(ifname));
+		synx_gw_loose_restore(ifindex);
 	free(ports);
 }
 
@@ -968,7 +978,7 @@ attached:
 	goto out;
 
 fail:
-	gateway_rollback(&gw, txn, ifname, old_gateway ? old_gw : NULL, old_edge);
+	gateway_rollback(&gw, txn, ifname, ifindex, old_gateway ? old_gw : NULL, old_edge);
 	if (tc_attached || qdisc_created) {
 		bool gone;
 
