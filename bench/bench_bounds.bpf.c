@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * The two bounds synx is measured against, and a pass-through for the
+ * The bounds synx is measured against, and a pass-through for the
  * scenarios where the kernel itself answers.
  *
  *  bench_reflect  answers a SYN with a SYN-ACK built in place, without a
@@ -9,6 +9,12 @@
  *                 XDP_TX).  Other TCP is dropped.
  *  bench_drop     parses as far as the TCP flags and drops TCP: the least
  *                 an XDP program can do about a packet.
+ *  bench_lookup   reflect-only for a SYN, drop-only for anything else, after
+ *                 asking the socket table who owns the 4-tuple
+ *                 (bpf_skc_lookup_tcp(), the answer unused): the least a
+ *                 defence pays that never answers a segment a socket owns.
+ *                 Under a spoofed flood every tuple probes a cold bucket of
+ *                 the established hash; this measures that probe.
  *  bench_pass     XDP_PASS; on the DUT end it only keeps veth's NAPI (and
  *                 so the delivery of the generator's XDP frames) running.
  */
@@ -63,23 +69,11 @@ static __always_inline __u16 csum_replace32(__u16 check, __u32 from, __u32 to)
 	return ~s;
 }
 
-SEC("xdp")
-int bench_reflect(struct xdp_md *ctx)
+/* The SYN at @th turned into a SYN-ACK in place. */
+static __always_inline int reflect(struct ethhdr *eth, void *l3, int v6, struct tcphdr *th)
 {
-	void *data = (void *)(long)ctx->data;
-	void *data_end = (void *)(long)ctx->data_end;
-	struct ethhdr *eth = data;
 	__u8 mac[ETH_ALEN];
-	struct tcphdr *th;
 	__u32 old_seq, old_ack, old_flags, new_ack;
-	void *l3;
-	int v6;
-
-	th = parse_tcp(data, data_end, &l3, &v6);
-	if (!th)
-		return XDP_PASS;
-	if (!th->syn || th->ack)
-		return XDP_DROP;
 
 	__builtin_memcpy(mac, eth->h_source, ETH_ALEN);
 	__builtin_memcpy(eth->h_source, eth->h_dest, ETH_ALEN);
@@ -116,6 +110,63 @@ int bench_reflect(struct xdp_md *ctx)
 	th->check = csum_replace32(th->check, old_ack, new_ack);
 	th->check = csum_replace32(th->check, old_flags, ((__u32 *)th)[3]);
 	return XDP_TX;
+}
+
+SEC("xdp")
+int bench_reflect(struct xdp_md *ctx)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	struct tcphdr *th;
+	void *l3;
+	int v6;
+
+	th = parse_tcp(data, data_end, &l3, &v6);
+	if (!th)
+		return XDP_PASS;
+	if (!th->syn || th->ack)
+		return XDP_DROP;
+	return reflect(data, l3, v6, th);
+}
+
+SEC("xdp")
+int bench_lookup(struct xdp_md *ctx)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	struct bpf_sock_tuple t = {};
+	struct bpf_sock *sk;
+	struct tcphdr *th;
+	__u32 len;
+	void *l3;
+	int v6;
+
+	th = parse_tcp(data, data_end, &l3, &v6);
+	if (!th)
+		return XDP_PASS;
+	if (v6) {
+		struct ipv6hdr *ip6h = l3;
+
+		__builtin_memcpy(t.ipv6.saddr, &ip6h->saddr, sizeof(t.ipv6.saddr));
+		__builtin_memcpy(t.ipv6.daddr, &ip6h->daddr, sizeof(t.ipv6.daddr));
+		t.ipv6.sport = th->source;
+		t.ipv6.dport = th->dest;
+		len = sizeof(t.ipv6);
+	} else {
+		struct iphdr *iph = l3;
+
+		t.ipv4.saddr = iph->saddr;
+		t.ipv4.daddr = iph->daddr;
+		t.ipv4.sport = th->source;
+		t.ipv4.dport = th->dest;
+		len = sizeof(t.ipv4);
+	}
+	sk = bpf_skc_lookup_tcp(ctx, &t, len, BPF_F_CURRENT_NETNS, 0);
+	if (sk)
+		bpf_sk_release(sk);
+	if (!th->syn || th->ack)
+		return XDP_DROP;
+	return reflect(data, l3, v6, th);
 }
 
 SEC("xdp")

@@ -2,8 +2,9 @@
 /*
  * bench_bounds: the XDP programs of bench_bounds.bpf.c on a lab device.
  *
- *   bench_bounds [-v] attach DEV reflect|drop|pass
- *                          reflect-only and drop-only bounds, or the pass-through
+ *   bench_bounds [-v] attach DEV reflect|drop|lookup|pass
+ *                          reflect-only and drop-only bounds, both after a socket
+ *                          lookup (lookup), or the pass-through
  *                          that keeps veth's NAPI running for the kernel-alone and
  *                          nftables scenarios (native mode)
  *   bench_bounds detach DEV
@@ -15,7 +16,8 @@
 #include "bench_lib.h"
 #include "bench/bench_bounds.skel.h"
 
-static const char usage[] = "usage: bench_bounds [-v] attach DEV reflect|drop|pass | detach DEV";
+static const char usage[] =
+	"usage: bench_bounds [-v] attach DEV reflect|drop|lookup|pass | detach DEV";
 
 int main(int argc, char **argv)
 {
@@ -40,6 +42,8 @@ int main(int argc, char **argv)
 		prog = b->progs.bench_reflect;
 	else if (!strcmp(argv[3], "drop"))
 		prog = b->progs.bench_drop;
+	else if (!strcmp(argv[3], "lookup"))
+		prog = b->progs.bench_lookup;
 	else if (!strcmp(argv[3], "pass"))
 		prog = b->progs.bench_pass;
 	else

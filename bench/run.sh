@@ -3,7 +3,7 @@
 #
 # `make bench`: synx side by side with its peer, the kernel's own XDP SYN
 # proxy (selftests' xdp_synproxy + nftables SYNPROXY behind it), the kernel
-# alone, nftables SYNPROXY alone and two XDP bounds, on one veth lab,
+# alone, nftables SYNPROXY alone and three XDP bounds, on one veth lab,
 # interleaved, in one run.
 # `make bench-quick` (--quick): the same steps, short, as a smoke test; it
 # writes build/bench/ only and leaves docs/ alone.
@@ -106,7 +106,7 @@ done
 if [ $QUICK = 1 ]; then
 	ROUNDS=${ROUNDS:-2} T_CLOSED=0.3 T_SPLIT=0.4 T_PACED=0.4 T_IDLE=0.3 T_PROFILE=1
 	MICRO_REPEAT=50000 MICRO_ROUNDS=3
-	ONLY=${ONLY:-synx,synx-kc,xsp,reflect,drop,synx-gw,xsp-gw}
+	ONLY=${ONLY:-synx,synx-kc,xsp,reflect,drop,lookup,synx-gw,xsp-gw}
 	if [ -z "$ONLY_TESTS" ]; then
 		ONLY_TESTS=syn4-closed,syn6-closed,ack4-closed,ack6-closed,syn4-closed-cl,syn6-closed-cl
 		ONLY_TESTS=$ONLY_TESTS,gw-syn4-closed,gw-syn6-closed,gw-ack4-closed,gw-ack6-closed,gw-idle
@@ -122,8 +122,9 @@ MAX_PKTS=20000000 # per load, whatever its duration
 PACED_PPS=100000
 SINK_SAMPLE=64 # verify one reply in N at full speed (all of them when paced)
 # synx: `synx attach` defaults (own cookies on this kernel); synx-kc: --cookies kernel;
-# xsp: the kernel's xdp_synproxy with nftables SYNPROXY behind it (the peer).
-SCENARIOS="synx synx-kc xsp kernel nft reflect drop"
+# xsp: the kernel's xdp_synproxy with nftables SYNPROXY behind it (the peer);
+# reflect, drop: the bounds; lookup: the same after a socket-table lookup.
+SCENARIOS="synx synx-kc xsp kernel nft reflect drop lookup"
 REAL_SCENARIOS="synx synx-kc xsp kernel nft" # the bounds cannot complete a handshake
 # The gateway lab's: synx-gw: `synx attach IF --gateway ... --ports 80`; xsp-gw: the
 # peer on the router, its SYNPROXY ruleset in the forward chain.
@@ -399,7 +400,7 @@ scn_enter() {
 			net.netfilter.nf_conntrack_tcp_loose=0
 		# shellcheck disable=SC2086 # PEER_ARGS: one word per option, as for xsp
 		in_dut "$PEER" attach "$DUT_IF" --obj "$PEER_OBJ" $PEER_ARGS ;;
-	reflect | drop) in_dut "$BOUNDS" attach "$DUT_IF" "$1" ;;
+	reflect | drop | lookup) in_dut "$BOUNDS" attach "$DUT_IF" "$1" ;;
 	esac || die "could not enter scenario $1"
 	CUR_SCN=$1
 }

@@ -18,8 +18,9 @@ SCN_LABEL = {
     'xsp': 'the peer: kernel\'s xdp_synproxy + nftables SYNPROXY',
     'reflect': 'bound: reflect-only XDP',
     'drop': 'bound: drop-only XDP',
+    'lookup': 'bound: socket lookup, then reflect-only (SYN) / drop (ACK)',
 }
-SCN_ORDER = ['synx', 'synx-kc', 'xsp', 'kernel', 'nft', 'reflect', 'drop']
+SCN_ORDER = ['synx', 'synx-kc', 'xsp', 'kernel', 'nft', 'reflect', 'drop', 'lookup']
 REAL_ORDER = ['synx', 'synx-kc', 'xsp', 'kernel', 'nft']  # those that complete handshakes
 VARIANT = {'synx': 'own cookies', 'synx-kc': 'kernel cookies', 'xsp': 'the peer'}
 
@@ -95,6 +96,9 @@ class Report:
             for v in ('synx', 'synx-kc', 'xsp'):
                 self.rr[(test, v, 'xsp')] = round_ratio(R, test, v, 'xsp')
                 self.rr[(test, v, 'bound')] = round_ratio(R, test, v, bound)
+                self.rr[(test, v, 'lookup')] = round_ratio(R, test, v, 'lookup')
+            # The floor of every answerer that asks the socket table first.
+            self.rr[(test, 'lookup', 'bound')] = round_ratio(R, test, 'lookup', bound)
         self.v6_na = v6_client_na(R, facts)
         # (scenario, family) -> (idle, closed-mode flood, split-mode flood) client cells.
         self.client_res = {}

@@ -24,6 +24,22 @@ def findings(rep):
             f"({rrfmt(rr[('ack4-closed', 'synx', 'xsp')])} and "
             f"{rrfmt(rr[('ack4-closed', 'synx-kc', 'xsp')])}). The bounds: reflect-only "
             f"{s4['reflect'][0]:.0f} ns per SYN, drop-only {a4['drop'][0]:.0f} ns per ACK.")
+    lk_s, lk_a = s4['lookup'][0], a4['lookup'][0]
+    hot = [mic.get(n) for n in ('part-lookup-syn4', 'part-lookup-ack4')]
+    if lk_s and lk_a and s4['reflect'][0] and a4['drop'][0]:
+        pl = {t: rr.get((t, 'lookup', 'bound')) for t in ('syn4-closed', 'ack4-closed')}
+        out.append(
+            f"The floor (the lookup bound, IPv4 closed mode): asking the socket table about a "
+            f"spoofed 4-tuple costs {lk_s - s4['reflect'][0]:.0f} ns per SYN and "
+            f"{lk_a - a4['drop'][0]:.0f} ns per ACK of the whole chain"
+            + (f", against {hot[0]['net'][0]:.0f} and {hot[1]['net'][0]:.0f} ns with a hot "
+               "cache (micro); the difference is what the probe costs under a spoofed flood, "
+               "its cache misses included (not separated further here)" if all(hot) else '')
+            + f". That puts the floor at {rrfmt(pl['syn4-closed'])} the reflect-only bound "
+            f"and {rrfmt(pl['ack4-closed'])} the drop-only bound: a target against the bounds "
+            'below the floor in every round cannot be met by a defence that asks the socket '
+            'table before it answers or drops. The peer asks conntrack instead, per SYN and per '
+            'ACK.')
     pk = [mic.get(n) for n in ('syn4-linux', 'syn4-linux-own', 'peer-syn4-linux',
                                'ack4-bad-cookie', 'ack4-bad-own-cookie',
                                'peer-ack4-bad-cookie')]
@@ -182,7 +198,8 @@ def findings(rep):
         'consumes, and a lost client SYN waits for the kernel\'s 1 s retransmission timer. '
         'That is a property of the lab (one queue, no flow steering), not of a scenario; the '
         'closed-mode figures are the ones where the flood runs at the DUT\'s capacity.')
-    ours = [r for r in R.rows if r['scenario'] in ('synx', 'synx-kc', 'xsp', 'reflect', 'drop')]
+    ours = [r for r in R.rows
+            if r['scenario'] in ('synx', 'synx-kc', 'xsp', 'reflect', 'drop', 'lookup')]
     bad = sum(r['csum_bad'] for r in ours)
     chk = sum(r['csum_checked'] for r in ours)
     out.append(

@@ -12,7 +12,7 @@ def plot(rep, path):
 
     fig, ax = plt.subplots(2, 2, figsize=(17, 11))
     colors = {'synx': '#1f77b4', 'synx-kc': '#17becf', 'xsp': '#9467bd', 'kernel': '#d62728',
-              'nft': '#ff7f0e', 'reflect': '#2ca02c', 'drop': '#7f7f7f'}
+              'nft': '#ff7f0e', 'reflect': '#2ca02c', 'drop': '#7f7f7f', 'lookup': '#8c564b'}
     tests = [('syn4-closed', 'SYN v4'), ('syn6-closed', 'SYN v6'),
              ('ack4-closed', 'ACK v4 (bad cookie)'), ('ack6-closed', 'ACK v6 (bad cookie)')]
     width = 0.11
@@ -23,7 +23,7 @@ def plot(rep, path):
             m = closed[t][s]
             if m[0] is None:
                 continue
-            xs.append(j + (i - 3) * width)
+            xs.append(j + (i - 3.5) * width)
             ys.append(m[0])
             lo.append(m[0] - m[1])
             hi.append(m[2] - m[0])
@@ -54,6 +54,13 @@ def plot(rep, path):
             if xs:
                 axis.bar(xs, ys, 0.27, yerr=[lo, hi], color=colors[v], capsize=2,
                          label=('synx, ' if v != 'xsp' else '') + VARIANT[v])
+        if versus == 'bound':
+            fl = [(j, rr.get((t, 'lookup', 'bound'))) for j, (t, _, _) in enumerate(FIGS)]
+            fl = [(j, m[0]) for j, m in fl if m and m[0] is not None]
+            if fl:
+                axis.plot([j for j, _ in fl], [y for _, y in fl], linestyle='none', marker='_',
+                          markersize=40, markeredgewidth=2.5, color=colors['lookup'],
+                          label='floor: the socket-lookup bound')
         for y, txt, col in targets:
             axis.axhline(y, color=col, linestyle=':', linewidth=1.2, label=txt)
         axis.axhline(1, color='black', linewidth=0.6)
@@ -67,7 +74,8 @@ def plot(rep, path):
                 [(0.70, 'SYN target, own cookies: 0.70x', '#1f77b4'),
                  (0.65, 'SYN target, kernel cookies: 0.65x', '#17becf')])
     ax[0][1].set_ylabel('cost per packet relative to the peer')
-    ratio_panel(ax[1][0], 'bound', 'Against the bound: reflect-only (SYN), drop-only (ACK)',
+    ratio_panel(ax[1][0], 'bound',
+                'Against the bound: reflect-only (SYN), drop-only (ACK), and the floor',
                 [(1.8, 'SYN target, own: 1.8x', '#1f77b4'),
                  (1.7, 'SYN target, kernel cookies: 1.7x', '#17becf'),
                  (1.3, 'ACK target: 1.3x', 'black')])
