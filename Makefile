@@ -7,7 +7,8 @@
 #   build/*.skel.h     libbpf skeletons generated from them
 #   build/synx         the CLI
 #   build/tests/*      test helpers built from tests/tools/*.c (each with a
-#                      main(); testrun.c is their shared library)
+#                      main(); testrun.c is their shared library), and the
+#                      LD_PRELOAD shims of tests/shim/*.c (NAME.so)
 #   build/bench/*      the benchmark's tools, one per bench/*.c with a main()
 
 BUILD     ?= build
@@ -72,6 +73,8 @@ TOOL_LIB  := tests/tools/testrun.c
 TOOL_SRCS := $(filter-out $(TOOL_LIB),$(wildcard tests/tools/*.c))
 TOOLS     := $(patsubst tests/tools/%.c,$(BUILD)/tests/%,$(TOOL_SRCS))
 TOOL_LIB_OBJS := $(patsubst tests/tools/%.c,$(BUILD)/tests/%.o,$(TOOL_LIB))
+# tests/shim: libraries the CLI tests preload to make one library call fail.
+SHIMS     := $(patsubst tests/shim/%.c,$(BUILD)/tests/%.so,$(wildcard tests/shim/*.c))
 # Side programs for tests and benchmarks (pass-through peers, traffic
 # generators, bounds): same flags, built to build/<dir>/NAME.bpf.o.
 AUX_BPF   := $(patsubst %.bpf.c,$(BUILD)/%.bpf.o,$(wildcard tests/lab/*.bpf.c bench/*.bpf.c))
@@ -100,7 +103,7 @@ bpf: $(BPF_OBJS) $(BPF_SKELS) ## Build only the BPF objects and their skeletons
 
 user: $(BUILD)/synx ## Build only the CLI
 
-tools: $(TOOLS)
+tools: $(TOOLS) $(SHIMS)
 
 aux: $(AUX_BPF)
 
@@ -151,6 +154,10 @@ $(BUILD)/synx: $(BUILD)/user/synx.o $(LIB_OBJS)
 $(BUILD)/tests/%.o: tests/tools/%.c $(BPF_SKELS) Makefile | $(BUILD)/tests
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(USER_CFLAGS) -c $< -o $@
+
+$(BUILD)/tests/%.so: tests/shim/%.c Makefile | $(BUILD)/tests
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(USER_CFLAGS) -shared -fPIC $< -o $@ -ldl
 
 $(BUILD)/tests/%: $(BUILD)/tests/%.o $(TOOL_LIB_OBJS) $(LIB_OBJS)
 	$(call msg,LINK,$@)

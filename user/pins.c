@@ -477,14 +477,36 @@ static int safe_mkdir(const char *path, bool *created)
 }
 
 /*
+ * Point the link at @path (in directory @dir) to @target, in one rename
+ * of a temporary link there.  0 or -errno.
+ */
+static int set_link(const char *dir, const char *path, const char *target)
+{
+	char tmp[512];
+	int err = 0;
+
+	/* Longer than any interface name, so never a name link itself. */
+	snprintf(tmp, sizeof(tmp), "%s/synx-link-tmp-%d", dir, (int)getpid());
+	unlink(tmp);
+	if (symlink(target, tmp) || rename(tmp, path))
+		err = -errno;
+	unlink(tmp);
+	return err;
+}
+
+/*
  * SYNX_PIN_ROOT/<name> -> the pin dir, replacing a link left by an
- * interface that had the name before (never anything but a link).
+ * interface that had the name before (never anything but a link), which
+ * a rollback puts back.  A link that already points there (a replace, a
+ * reattach) is left alone, and so by a rollback.
  */
 static int link_name(struct synx_pin_txn *t)
 {
 	const char *rel = t->dir + strlen(SYNX_PIN_ROOT "/");
-	char path[512], tmp[512];
+	char path[512], old[sizeof(t->old_name_target)];
 	struct stat st;
+	ssize_t n;
+	int err;
 
 	/* bpffs refuses dots in names (reserved): eth0.100 goes without a link. */
 	if (strchr(t->name, '.'))
@@ -495,16 +517,19 @@ static int link_name(struct synx_pin_txn *t)
 			  path);
 		return 0;
 	}
-	/* Longer than any interface name, so never a name link itself. */
-	snprintf(tmp, sizeof(tmp), "%s/synx-link-tmp-%d", SYNX_PIN_ROOT, (int)getpid());
-	unlink(tmp);
-	if (symlink(rel, tmp) || rename(tmp, path)) {
-		int err = errno;
-
-		unlink(tmp);
-		return synx_err(SYNX_EXIT_FAIL, "cannot link %s to %s: %s", path, rel,
-				strerror(err));
+	n = readlink(path, old, sizeof(old) - 1);
+	old[n > 0 ? n : 0] = '\0';
+	if (!strcmp(old, rel))
+		return 0;
+	if (n >= (ssize_t)sizeof(old) - 1) {
+		synx_warn("%s points too far to be put back on failure: not replaced", path);
+		return 0;
 	}
+	err = set_link(SYNX_PIN_ROOT, path, rel);
+	if (err)
+		return synx_err(SYNX_EXIT_FAIL, "cannot link %s to %s: %s", path, rel,
+				strerror(-err));
+	snprintf(t->old_name_target, sizeof(t->old_name_target), "%s", old);
 	t->linked = true;
 	return 0;
 }
@@ -609,8 +634,9 @@ int synx_pin_txn_write(struct synx_pin_txn *t, enum synx_map_idx idx, const void
  */
 int synx_pin_txn_key_source(struct synx_pin_txn *t, const struct synx_key_source *src)
 {
-	char path[512], tmp[512];
+	char path[512];
 	ssize_t n;
+	int err;
 
 	for (unsigned int i = 0; i < sizeof(key_links) / sizeof(key_links[0]); i++) {
 		snprintf(path, sizeof(path), "%s/%s", t->dir, key_links[i]);
@@ -626,14 +652,9 @@ int synx_pin_txn_key_source(struct synx_pin_txn *t, const struct synx_key_source
 		return 0;
 	snprintf(path, sizeof(path), "%s/%s", t->dir,
 		 src->kind == SYNX_KEY_FILE ? SYNX_KEY_LINK_FILE : SYNX_KEY_LINK_STATE);
-	snprintf(tmp, sizeof(tmp), "%s/key-link-tmp-%d", t->dir, (int)getpid());
-	unlink(tmp);
-	if (symlink(src->path, tmp) || rename(tmp, path)) {
-		int err = -errno;
-
-		unlink(tmp);
+	err = set_link(t->dir, path, src->path);
+	if (err)
 		return err;
-	}
 	t->key_linked = true;
 	return 0;
 }
@@ -678,8 +699,15 @@ void synx_pin_txn_rollback(struct synx_pin_txn *t)
 			synx_warn("cannot restore %s: %s", path, strerror(errno));
 	}
 	if (t->linked) {
+		int err = 0;
+
 		snprintf(path, sizeof(path), "%s/%s", SYNX_PIN_ROOT, t->name);
-		unlink(path);
+		if (!t->old_name_target[0])
+			unlink(path);
+		else
+			err = set_link(SYNX_PIN_ROOT, path, t->old_name_target);
+		if (err)
+			synx_warn("cannot restore %s: %s", path, strerror(-err));
 	}
 	if (t->created_dir) {
 		rmdir(t->dir);

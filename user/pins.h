@@ -137,10 +137,11 @@ struct synx_pin_txn {
 	bool saved[__SYNX_MAP_IDX_MAX];          /* old[] holds the value it overwrote */
 	union synx_pin_value old[__SYNX_MAP_IDX_MAX];
 	bool created_dir;
-	bool linked;           /* the name link is ours */
-	bool marked;           /* the clsact marker is ours */
-	bool key_linked;       /* the key source link is ours */
-	char old_key_link[32]; /* the one it replaced ("": none) */
+	bool linked;                    /* the name link was set here: undo it */
+	char old_name_target[PATH_MAX]; /* what it pointed to before ("": nothing) */
+	bool marked;                    /* the clsact marker is ours */
+	bool key_linked;                /* the key source link is ours */
+	char old_key_link[32];          /* the one it replaced ("": none) */
 	char old_key_target[PATH_MAX];
 	struct btf *btf; /* the object's, for maps created here */
 	int btf_fd;      /* -1 without */
