@@ -23,7 +23,8 @@
  * carried a valid cookie, so a flood of forged ACKs cannot fill or evict
  * it; a newer handshake that hashes to the same slot evicts an older one,
  * which at worst costs that client the retransmission above.  It is not
- * pinned: a reload starts empty.  Concurrent writers on other CPUs can
+ * pinned: a reload starts empty, and `synx attach --replace` hands the
+ * running program's to the new one if this struct is unchanged.  Concurrent writers on other CPUs can
  * leave a torn entry; that only ever makes a lookup miss or pass a segment
  * of a just-validated flow to the kernel, which judges it as usual.
  */

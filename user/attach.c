@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include <linux/if_link.h>
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include <xdp/libxdp.h>
 #include "synx_config.h"
@@ -419,6 +420,69 @@ static void inherit_running(struct synx_opts *o, const struct synx_key_source *k
 }
 
 /*
+ * Whether the values of the loaded map @fd are laid out as @map's in
+ * @obj: the same struct, member by member (name, offset, size), as their
+ * BTF describes them.  Equal sizes alone would let a reordered struct be
+ * misread.
+ */
+static bool same_value_layout(int fd, const struct bpf_map *map, const struct bpf_object *obj)
+{
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+	const struct btf *nb = bpf_object__btf(obj);
+	const struct btf_type *o, *n;
+	struct btf *ob;
+	bool same = false;
+
+	if (!nb || bpf_obj_get_info_by_fd(fd, &info, &len) || !info.btf_id)
+		return false;
+	ob = btf__load_from_kernel_by_id(info.btf_id);
+	if (libbpf_get_error(ob))
+		return false;
+	o = btf__type_by_id(ob, info.btf_value_type_id);
+	n = btf__type_by_id(nb, bpf_map__btf_value_type_id(map));
+	if (o && n && btf_is_struct(o) && btf_is_struct(n) && o->size == n->size &&
+	    btf_vlen(o) == btf_vlen(n) &&
+	    !strcmp(btf__name_by_offset(ob, o->name_off), btf__name_by_offset(nb, n->name_off))) {
+		const struct btf_member *om = btf_members(o), *nm = btf_members(n);
+
+		same = true;
+		for (int i = 0; same && i < btf_vlen(o); i++)
+			same = btf_member_bit_offset(o, i) == btf_member_bit_offset(n, i) &&
+			       btf__resolve_size(ob, om[i].type) ==
+				       btf__resolve_size(nb, nm[i].type) &&
+			       !strcmp(btf__name_by_offset(ob, om[i].name_off),
+				       btf__name_by_offset(nb, nm[i].name_off));
+	}
+	btf__free(ob);
+	return same;
+}
+
+/*
+ * The follow-up cache (bpf/followup.h) is not pinned: a reload starts it
+ * empty.  A replace hands the running program's over when its entries are
+ * laid out as the new object's, so that the segments right behind a
+ * handshake the old program passed a moment ago still pass; otherwise the
+ * new program starts with an empty one, as after a reload (-v says so).
+ */
+static void carry_followups(struct synx *skel, __u32 prog_id)
+{
+	struct bpf_map *map = skel->maps.synx_followup;
+	const struct synx_map_spec spec = { bpf_map__name(map), bpf_map__type(map),
+					    bpf_map__key_size(map), bpf_map__value_size(map),
+					    bpf_map__max_entries(map) };
+	int fd = synx_prog_map_fd(prog_id, &spec), err = fd < 0 ? fd : 0;
+
+	if (!err)
+		err = same_value_layout(fd, map, skel->obj) ? bpf_map__reuse_fd(map, fd) : -EPROTO;
+	if (fd >= 0)
+		close(fd);
+	if (err && synx_cli.verbose)
+		synx_note("follow-up cache of program %u not handed over: %s", prog_id,
+			  err == -EPROTO ? "another layout" : strerror(-err));
+}
+
+/*
  * --replace: load the new object, put its synx_tc in place of the running
  * one (a filter replace), then its XDP program in place of the running one
  * (XDP_FLAGS_REPLACE).  Between the two, the old XDP program's hand-offs
@@ -435,6 +499,7 @@ static int replace_programs(struct synx *skel, int ifindex, const struct synx_at
 	bool gone;
 
 	*qdisc_created = false;
+	carry_followups(skel, a->prog_id);
 	err = synx__load(skel);
 	if (err)
 		return synx_err(SYNX_EXIT_FAIL,

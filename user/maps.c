@@ -160,29 +160,11 @@ int synx_maps_open_prog(__u32 prog_id, struct synx_maps *m)
 	return 0;
 }
 
-bool synx_prog_is_synx(__u32 prog_id)
+/* An fd of the map named @want that program @prog_id uses, or -errno (-ENOENT: none). */
+static int prog_map_named(__u32 prog_id, const char *want)
 {
 	__u32 ids[64], n = 64;
 	char name[BPF_OBJ_NAME_LEN];
-	bool found = false;
-
-	if (prog_map_ids(prog_id, ids, &n))
-		return false;
-	for (__u32 i = 0; i < n && !found; i++) {
-		int fd = map_fd_and_name(ids[i], name, sizeof(name));
-
-		if (fd < 0)
-			continue;
-		found = !strcmp(name, SYNX_MAP_COUNTERS);
-		close(fd);
-	}
-	return found;
-}
-
-int synx_prog_map_lookup(__u32 prog_id, const struct synx_map_spec *spec, void *value)
-{
-	__u32 ids[64], n = 64, key = 0;
-	char name[BPF_OBJ_NAME_LEN], why[128];
 	int err = prog_map_ids(prog_id, ids, &n);
 
 	if (err)
@@ -192,16 +174,42 @@ int synx_prog_map_lookup(__u32 prog_id, const struct synx_map_spec *spec, void *
 
 		if (fd < 0)
 			continue;
-		if (strcmp(name, spec->name)) {
-			close(fd);
-			continue;
-		}
-		if (!synx_map_compatible(fd, spec, why, sizeof(why)))
-			err = -EPROTO;
-		else if (bpf_map_lookup_elem(fd, &key, value))
-			err = -errno;
+		if (!strcmp(name, want))
+			return fd;
 		close(fd);
-		return err;
 	}
 	return -ENOENT;
+}
+
+bool synx_prog_is_synx(__u32 prog_id)
+{
+	int fd = prog_map_named(prog_id, SYNX_MAP_COUNTERS);
+
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
+int synx_prog_map_fd(__u32 prog_id, const struct synx_map_spec *spec)
+{
+	int fd = prog_map_named(prog_id, spec->name);
+
+	if (fd < 0 || synx_map_compatible(fd, spec, NULL, 0))
+		return fd;
+	close(fd);
+	return -EPROTO;
+}
+
+int synx_prog_map_lookup(__u32 prog_id, const struct synx_map_spec *spec, void *value)
+{
+	int fd = synx_prog_map_fd(prog_id, spec), err = 0;
+	__u32 key = 0;
+
+	if (fd < 0)
+		return fd;
+	if (bpf_map_lookup_elem(fd, &key, value))
+		err = -errno;
+	close(fd);
+	return err;
 }

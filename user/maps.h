@@ -62,6 +62,13 @@ int synx_maps_open_prog(__u32 prog_id, struct synx_maps *m);
 extern const struct synx_map_spec synx_state_spec;
 
 /*
+ * An fd of the map named @spec->name that program @prog_id uses: -ENOENT
+ * when the program has no such map, -EPROTO when its layout is not @spec,
+ * else -errno.
+ */
+int synx_prog_map_fd(__u32 prog_id, const struct synx_map_spec *spec);
+
+/*
  * Entry 0 of the map named @spec->name that program @prog_id uses, into
  * @value (@spec->value_size bytes): 0, -ENOENT when the program has no such
  * map, -EPROTO when its layout is not @spec, else -errno.
