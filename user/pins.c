@@ -122,19 +122,29 @@ int synx_pins_of(int ifindex, struct synx_pins *p)
 	return err ? err : pins_fill(p, cookie, ifindex, roots);
 }
 
+/*
+ * The target of the link at @path into @buf (@len bytes), NUL-terminated:
+ * its length, 0 when there is no link or it cannot be read.  A length of
+ * @len - 1 may be a target cut short.
+ */
+static ssize_t link_target(const char *path, char *buf, size_t len)
+{
+	ssize_t n = readlink(path, buf, len - 1);
+
+	buf[n > 0 ? n : 0] = '\0';
+	return n > 0 ? n : 0;
+}
+
 /* The ifindex a name link in SYNX_PIN_ROOT points to, in namespace @cookie; 0: none. */
 static int link_ifindex(const char *name, __u64 cookie)
 {
 	char path[512], target[256];
 	unsigned long long c;
-	ssize_t n;
 	int ifindex, used = 0;
 
 	snprintf(path, sizeof(path), "%s/%s", SYNX_PIN_ROOT, name);
-	n = readlink(path, target, sizeof(target) - 1);
-	if (n <= 0)
+	if (!link_target(path, target, sizeof(target)))
 		return 0;
-	target[n] = '\0';
 	if (sscanf(target, SYNX_PIN_STATE "/%llu-%d%n", &c, &ifindex, &used) != 2 || target[used] ||
 	    c != cookie || ifindex <= 0)
 		return 0;
@@ -279,17 +289,12 @@ static void unlink_names(const char *dir)
 	char path[512], target[256];
 	struct dirent *de;
 	DIR *d = opendir(SYNX_PIN_ROOT);
-	ssize_t n;
 
 	while (d && (de = readdir(d))) {
 		if (de->d_type != DT_LNK)
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", SYNX_PIN_ROOT, de->d_name);
-		n = readlink(path, target, sizeof(target) - 1);
-		if (n <= 0)
-			continue;
-		target[n] = '\0';
-		if (!strcmp(target, rel))
+		if (link_target(path, target, sizeof(target)) && !strcmp(target, rel))
 			unlink(path);
 	}
 	if (d)
@@ -308,15 +313,12 @@ static const char *const key_links[] = { SYNX_KEY_LINK_FILE, SYNX_KEY_LINK_STATE
 void synx_pins_key_source(const char *dir, struct synx_key_source *src)
 {
 	char path[512];
-	ssize_t n;
 
 	memset(src, 0, sizeof(*src));
 	for (unsigned int i = 0; i < sizeof(key_links) / sizeof(key_links[0]); i++) {
 		snprintf(path, sizeof(path), "%s/%s", dir, key_links[i]);
-		n = readlink(path, src->path, sizeof(src->path) - 1);
-		if (n <= 0 || src->path[0] != '/')
+		if (!link_target(path, src->path, sizeof(src->path)) || src->path[0] != '/')
 			continue;
-		src->path[n] = '\0';
 		src->kind = i ? SYNX_KEY_STATE : SYNX_KEY_FILE;
 		return;
 	}
@@ -517,8 +519,7 @@ static int link_name(struct synx_pin_txn *t)
 			  path);
 		return 0;
 	}
-	n = readlink(path, old, sizeof(old) - 1);
-	old[n > 0 ? n : 0] = '\0';
+	n = link_target(path, old, sizeof(old));
 	if (!strcmp(old, rel))
 		return 0;
 	if (n >= (ssize_t)sizeof(old) - 1) {
@@ -635,15 +636,12 @@ int synx_pin_txn_write(struct synx_pin_txn *t, enum synx_map_idx idx, const void
 int synx_pin_txn_key_source(struct synx_pin_txn *t, const struct synx_key_source *src)
 {
 	char path[512];
-	ssize_t n;
 	int err;
 
 	for (unsigned int i = 0; i < sizeof(key_links) / sizeof(key_links[0]); i++) {
 		snprintf(path, sizeof(path), "%s/%s", t->dir, key_links[i]);
-		n = readlink(path, t->old_key_target, sizeof(t->old_key_target) - 1);
-		if (n <= 0)
+		if (!link_target(path, t->old_key_target, sizeof(t->old_key_target)))
 			continue;
-		t->old_key_target[n] = '\0';
 		snprintf(t->old_key_link, sizeof(t->old_key_link), "%s", key_links[i]);
 		if (unlink(path))
 			return -errno;
