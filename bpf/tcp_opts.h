@@ -52,7 +52,7 @@
 #define SYN_SEEN_SIGNED (1 << 4) /* TCP-MD5 or TCP-AO */
 
 struct synx_syn {
-	__u8 hdr[64]; /* TCP header copy, thlen bytes valid, rest zero */
+	__u8 hdr[64]; /* TCP header copy: thlen bytes valid, the rest left from earlier SYNs */
 	__u32 off;    /* walk position */
 	__u32 end;    /* thlen */
 	__be32 tsval; /* client's TSval, network order */
@@ -151,10 +151,6 @@ bad_len:
 	return 1;
 }
 
-/*
- * Walk the options of the TCP header already copied to @s->hdr (@thlen
- * bytes).  Returns 0, or the SYNX_R_DROP_OPT_* reason of the first fault.
- */
 /* Option word @i (0-9) after the fixed header, host order. */
 static __always_inline __u32 syn_opt_word(const struct synx_syn *s, int i)
 {
@@ -219,6 +215,10 @@ static __always_inline int syn_opts_known(struct synx_syn *s, __u32 thlen)
 	return 0;
 }
 
+/*
+ * Walk the options of the TCP header already copied to @s->hdr (@thlen
+ * bytes).  Returns 0, or the SYNX_R_DROP_OPT_* reason of the first fault.
+ */
 static __always_inline __u32 tcp_walk_options(struct synx_syn *s, __u32 thlen)
 {
 	struct syn_walk walk = { .s = s };
