@@ -47,7 +47,10 @@ def method(rep):
       '"partial", not as bad.')
     w('- **Scenarios** on the DUT end: synx attached with `synx attach IF --mode native` (the '
       'product path), once with its default `--cookies auto` (synx\'s own cookies on this '
-      'kernel) and once with `--cookies kernel`; **the peer**: the kernel\'s own XDP SYN proxy '
+      'kernel) and once with `--cookies kernel`, the latter from a state directory without a key, '
+      'as on a host that never ran own cookies (after a switch from own cookies, kernel mode '
+      'also checks own cookies for two cookie periods, about 137 s, a second check of every '
+      'bad ACK); **the peer**: the kernel\'s own XDP SYN proxy '
       '(`tools/testing/selftests/bpf/progs/xdp_synproxy_kern.c`, from Debian\'s '
       'linux-source-6.12 package, extracted and built at bench time against this kernel\'s BTF '
       'by bench/peer_build.sh; nothing of it is in this repository), its XDP program loaded by '
