@@ -52,7 +52,7 @@
 #define SYN_SEEN_SIGNED (1 << 4) /* TCP-MD5 or TCP-AO */
 
 struct synx_syn {
-	__u8 hdr[64]; /* TCP header copy: thlen bytes valid, the rest left from earlier SYNs */
+	__u8 hdr[64]; /* TCP header copy: thlen bytes valid, the rest stale (earlier SYNs, synx_tc's ACKs) */
 	__u32 off;    /* walk position */
 	__u32 end;    /* thlen */
 	__be32 tsval; /* client's TSval, network order */
