@@ -113,10 +113,14 @@ if [ $QUICK = 1 ]; then
 	fi
 	[ $DO_PROFILE = 1 ] && DO_PROFILE=0
 	REPORT_MD=$OUT/benchmarks-quick.md REPORT_PNG=$OUT/benchmarks-quick.png
+	# A quick run's raw results apart: they never replace a full run's,
+	# which docs/benchmarks.md names and `report.py report` re-renders.
+	RAW=$OUT/quick
 else
 	ROUNDS=${ROUNDS:-5} T_CLOSED=1 T_SPLIT=1.5 T_PACED=1.5 T_IDLE=1 T_PROFILE=2
 	MICRO_REPEAT=300000 MICRO_ROUNDS=11
 	REPORT_MD=$REPO/docs/benchmarks.md REPORT_PNG=$REPO/docs/benchmarks.png
+	RAW=$OUT
 fi
 MAX_PKTS=20000000 # per load, whatever its duration
 PACED_PPS=100000
@@ -359,6 +363,27 @@ scn_leave() {
 	CUR_SCN=none
 }
 
+# The synx-kc scenario is kernel cookies alone: no own-cookie window, no tc program.
+kc_alone() {
+	local why
+	in_dut "$SYNX" status "$DUT_IF" --json >"$TMP/status-kc.json" 2>"$TMP/status-kc.err" ||
+		die "synx status failed: $(tail -n 3 "$TMP/status-kc.err")"
+	why=$("$PY" - "$TMP/status-kc.json" <<'EOF'
+import json, sys
+c = json.load(open(sys.argv[1]))["interfaces"][0].get("cookies")
+if c is None:
+    print("no cookies section in synx status")
+elif c["mode"] != "kernel":
+    print("cookie mode " + c["mode"])
+elif c.get("own_check_seconds_left"):
+    print("own cookies still checked for %.0f s" % c["own_check_seconds_left"])
+elif c.get("tc", {}).get("attached"):
+    print("the tc program is attached")
+EOF
+	) || why="cannot read $TMP/status-kc.json"
+	[ -z "$why" ] || die "synx-kc is not kernel cookies alone: $why"
+}
+
 scn_enter() {
 	[ "$CUR_SCN" = "$1" ] && return 0
 	scn_leave
@@ -377,12 +402,7 @@ scn_enter() {
 		in_dut env SYNX_STATE_DIR="$state" "$SYNX" attach "$DUT_IF" --mode native \
 			--cookies $cookies >"$TMP/attach.out" 2>&1 ||
 			die "synx attach failed: $(tail -n 3 "$TMP/attach.out")"
-		if [ "$1" = synx-kc ] && ! in_dut "$SYNX" status "$DUT_IF" --json | "$PY" -c '
-import json, sys
-c = json.load(sys.stdin)["interfaces"][0]["cookies"]
-sys.exit(c["mode"] != "kernel" or bool(c.get("own_check_seconds_left")))'; then
-			die "synx-kc: not in kernel mode alone (own cookies still checked)"
-		fi ;;
+		if [ "$1" = synx-kc ]; then kc_alone; fi ;;
 	kernel) in_dut "$BOUNDS" attach "$DUT_IF" pass ;;
 	nft)
 		# The peer's setup without its XDP half (below): the difference between
@@ -739,7 +759,8 @@ run_round() {
 
 T0=$(date +%s)
 facts >&2
-cp "$TMP/facts" "$OUT/facts.txt"
+mkdir -p "$RAW"
+cp "$TMP/facts" "$RAW/facts.txt"
 : >"$RES"
 if [ $DO_MICRO = 1 ]; then
 	log "micro-benchmark: $MICRO_ROUNDS rounds x $MICRO_REPEAT repeats per class"
@@ -800,12 +821,13 @@ fi
 ELAPSED=$(( $(date +%s) - T0 ))
 echo "elapsed_s $ELAPSED" >>"$TMP/facts"
 echo "loadavg_end $(cut -d' ' -f1-3 /proc/loadavg)" >>"$TMP/facts"
-cp "$RES" "$OUT/results.jsonl"
-[ -f "$TMP/micro.out" ] && cp "$TMP/micro.out" "$OUT/micro.out"
-rm -f "$OUT"/profile-*.txt
-for f in "$TMP"/profile-*.txt; do [ -f "$f" ] && cp "$f" "$OUT/"; done
-cp "$TMP/facts" "$OUT/facts.txt"
-"$PY" "$REPO/bench/report.py" report --facts "$OUT/facts.txt" --results "$OUT/results.jsonl" \
-	--micro "$OUT/micro.out" --profiles "$OUT" --md "$REPORT_MD" --png "$REPORT_PNG" ||
+cp "$RES" "$RAW/results.jsonl"
+# Only this run's: a run without the micro-benchmark or profiles reports none.
+rm -f "$RAW/micro.out" "$RAW"/profile-*.txt
+[ -f "$TMP/micro.out" ] && cp "$TMP/micro.out" "$RAW/micro.out"
+for f in "$TMP"/profile-*.txt; do [ -f "$f" ] && cp "$f" "$RAW/"; done
+cp "$TMP/facts" "$RAW/facts.txt"
+"$PY" "$REPO/bench/report.py" report --facts "$RAW/facts.txt" --results "$RAW/results.jsonl" \
+	--micro "$RAW/micro.out" --profiles "$RAW" --md "$REPORT_MD" --png "$REPORT_PNG" ||
 	die "report failed"
 log "done in ${ELAPSED}s: $REPORT_MD"

@@ -48,9 +48,10 @@ def method(rep):
     w('- **Scenarios** on the DUT end: synx attached with `synx attach IF --mode native` (the '
       'product path), once with its default `--cookies auto` (synx\'s own cookies on this '
       'kernel) and once with `--cookies kernel`, the latter from a state directory without a key, '
-      'as on a host that never ran own cookies (after a switch from own cookies, kernel mode '
-      'also checks own cookies for two cookie periods, about 137 s, a second check of every '
-      'bad ACK); **the peer**: the kernel\'s own XDP SYN proxy '
+      'as on a host that never ran own cookies (when it finds the interface\'s key, left by own '
+      'cookies, kernel mode first checks each handshake ACK against own cookies for two cookie '
+      'periods, about 137 s: one more SipHash per ACK, the pieces table\'s siphash row, not '
+      'measured here); **the peer**: the kernel\'s own XDP SYN proxy '
       '(`tools/testing/selftests/bpf/progs/xdp_synproxy_kern.c`, from Debian\'s '
       'linux-source-6.12 package, extracted and built at bench time against this kernel\'s BTF '
       'by bench/peer_build.sh; nothing of it is in this repository), its XDP program loaded by '
@@ -140,7 +141,8 @@ def reproduce(rep):
     w('## Reproduce')
     w('')
     w('`make bench` (root; ~20 min; rewrites this file and docs/benchmarks.png) or '
-      '`make bench-quick` (~2 min smoke run into build/bench/). Both build the tools first '
+      '`make bench-quick` (~2 min smoke run into build/bench/, its raw results in '
+      'build/bench/quick/). Both build the tools first '
       '(`make bench-tools`: one per bench/*.c) and the peer '
       '(`make bench-peer`: installs linux-source-6.12 if missing, extracts two files from it '
       'into build/bench/peer/src/, dumps this kernel\'s BTF to build/bench/peer/vmlinux.h). '
