@@ -9,6 +9,9 @@ the veth lab), and what comes back:
   malformed       the unit tables' rows that carry a `wire` name
                   (tests/unit/xdp_tables.py), each checked against the counters
   control-syn     one well-formed SYN, to show a capture works
+  frame-diff      how two captured frames differ: not at all, in the TCP
+                  sequence number and checksum only (a cookie's clock step),
+                  or where else
 
 The client kernel answers a SYN-ACK it has no socket for with RST; that
 changes nothing, since a cookie holds no state on the server.  scapy is
@@ -152,6 +155,30 @@ def cmd_control_syn(args):
     raw_socket(args.iface).send(_tcp(args, SYN, 1000, 0, encode([('MSS', 1460)])))
 
 
+def cmd_frame_diff(args):
+    """Print 'same', 'seq-only' (the frames differ in TCP seq and checksum
+    alone) or the lengths and the first differing byte offsets.  scapy
+    finds the TCP header, so VLAN tags and IP options do not shift it."""
+    from scapy.all import TCP, Ether
+    try:
+        a, b = bytes.fromhex(args.a), bytes.fromhex(args.b)
+    except ValueError:
+        print('not two hex frames')
+        return 1
+    if a == b:
+        print('same')
+        return 0
+    ea, eb = Ether(a), Ether(b)
+    if len(a) == len(b) and TCP in ea and TCP in eb:
+        eb[TCP].seq, eb[TCP].chksum = ea[TCP].seq, ea[TCP].chksum
+        if bytes(eb) == a:
+            print('seq-only')
+            return 0
+    d = [i for i in range(max(len(a), len(b))) if i >= len(a) or i >= len(b) or a[i] != b[i]]
+    print('lengths %d/%d, differing bytes at %s' % (len(a), len(b), d[:16]))
+    return 0
+
+
 def register(sub):
     def link(s):
         s.add_argument('--iface', required=True)
@@ -196,3 +223,8 @@ def register(sub):
     link(s)
     flow(s)
     s.set_defaults(fn=cmd_control_syn)
+
+    s = sub.add_parser('frame-diff', help='how two hex frames differ (same, seq-only, bytes)')
+    s.add_argument('a')
+    s.add_argument('b')
+    s.set_defaults(fn=cmd_frame_diff)
