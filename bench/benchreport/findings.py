@@ -118,13 +118,11 @@ def findings(rep):
         out.append(
             'Own mode checks a bad ACK twice, its own cookie and then the kernel\'s '
             '(`bpf_tcp_check_syncookie()`), which gives up at once unless the listener\'s SYN '
-            'queue overflowed in the last two minutes. In this lab the listener is shared by '
-            'every scenario, and those in which the kernel issues cookies (the kernel alone, '
-            'SYNPROXY, synx with kernel cookies) mark that overflow less than two minutes before '
-            'own mode\'s ACK floods, so there the kernel\'s check runs in full, as on a host whose '
-            'kernel sent cookies itself lately: '
-            f"{chk['net'][0] - lk['net'][0]:.0f} ns in the micro (the pieces table). On a host "
-            'where only synx answered the flood, it gives up at once.')
+            'queue overflowed in the last two minutes. During a flood it has, in own mode too: a '
+            'SYN that synx leaves to the kernel because the queue had room when synx read it can '
+            'find the queue full when the kernel takes it, and the kernel then sends a cookie of '
+            'its own and marks the overflow. So during a flood the kernel\'s check runs in '
+            f"full: {chk['net'][0] - lk['net'][0]:.0f} ns in the micro (the pieces table).")
     # Random ACKs that pass as own cookies: the forgery rate, measured.
     acks = [r for t in ('ack4-closed', 'ack6-closed', 'ack4-split', 'ack6-split')
             for r in R.get(t, 'synx')]

@@ -27,7 +27,8 @@ def intro(rep):
     w('The question: how much more SYN flood can a box absorb with synx than with what it would '
       'use instead? The peer that matters is the XDP SYN proxy that ships with the kernel '
       '(`xdp_synproxy`, with nftables SYNPROXY behind it); the kernel alone and nftables '
-      'SYNPROXY alone are 4-9x slower than any XDP answerer.')
+      'SYNPROXY alone answer several times fewer SYNs per core than any XDP answerer (the '
+      'table against them below).')
     w('Every figure below is a median over rounds with [min–max]; scenarios ran interleaved')
     w('(rotated order each round) on the same veth lab with the same generated traffic, so')
     w('**ratios between rows are the result**, and a ratio is the median of the per-round')

@@ -141,7 +141,7 @@ def reproduce(rep):
     w('## Reproduce')
     w('')
     w('`make bench` (root; ~20 min; rewrites this file and docs/benchmarks.png) or '
-      '`make bench-quick` (~2 min smoke run into build/bench/, its raw results in '
+      '`make bench-quick` (~3 min smoke run into build/bench/, its raw results in '
       'build/bench/quick/). Both build the tools first '
       '(`make bench-tools`: one per bench/*.c) and the peer '
       '(`make bench-peer`: installs linux-source-6.12 if missing, extracts two files from it '

@@ -77,7 +77,7 @@ def versus_peer(rep):
       '(`bpf_tcp_check_syncookie()`), which gives up at once unless the listener\'s SYN queue '
       'overflowed in the last two minutes. In the micro netns it did: the kernel-cookie rows '
       'run before, and each of their SYNs marks that overflow, so the own-cookie ACK row pays '
-      'both checks.')
+      'both checks, as own mode does during a flood (Findings).')
     w('')
 
 
