@@ -366,7 +366,7 @@ scn_leave() {
 # The synx-kc scenario is kernel cookies alone: no own-cookie window, no tc program.
 kc_alone() {
 	local why
-	in_dut "$SYNX" status "$DUT_IF" --json >"$TMP/status-kc.json" 2>"$TMP/status-kc.err" ||
+	in_dut env SYNX_STATE_DIR="$TMP/state-kc" "$SYNX" status "$DUT_IF" --json >"$TMP/status-kc.json" 2>"$TMP/status-kc.err" ||
 		die "synx status failed: $(tail -n 3 "$TMP/status-kc.err")"
 	why=$("$PY" - "$TMP/status-kc.json" <<'EOF'
 import json, sys
@@ -760,7 +760,6 @@ run_round() {
 T0=$(date +%s)
 facts >&2
 mkdir -p "$RAW"
-cp "$TMP/facts" "$RAW/facts.txt"
 : >"$RES"
 if [ $DO_MICRO = 1 ]; then
 	log "micro-benchmark: $MICRO_ROUNDS rounds x $MICRO_REPEAT repeats per class"

@@ -52,7 +52,13 @@
 #define SYN_SEEN_SIGNED (1 << 4) /* TCP-MD5 or TCP-AO */
 
 struct synx_syn {
-	__u8 hdr[64]; /* TCP header copy: thlen bytes valid, the rest stale (earlier SYNs, synx_tc's ACKs) */
+	/*
+	 * TCP header copy: thlen bytes valid, the rest stale (earlier SYNs,
+	 * and synx_tc's ACKs, which share this scratch).  Harmless: only
+	 * syn_opts_known() reads past thlen (its first two words, before it
+	 * looks at thlen), and tcp_walk_options() resets what it set then.
+	 */
+	__u8 hdr[64];
 	__u32 off;    /* walk position */
 	__u32 end;    /* thlen */
 	__be32 tsval; /* client's TSval, network order */
