@@ -12,13 +12,13 @@
  * Own mode checks a kernel cookie too, for an ACK its own cookie does not
  * explain: the kernel may have sent one itself (for a SYN synx left to it,
  * or while synx was not attached).  bpf_tcp_check_syncookie() gives up at
- * once unless the listener's SYN queue overflowed in the last two minutes
- * (tcp_synq_no_recent_overflow(), the kernel's own condition for honouring
- * its cookies).  Own mode never asks the kernel for a cookie, so it does not
- * stamp that overflow itself; during a flood the kernel does: a SYN that synx
- * left to it because the queue had room when synx read it can find the queue
- * full, and the kernel answers it with a cookie of its own.  So under a flood
- * the check runs in full.
+ * once unless the kernel sent a cookie for the listener in the last two
+ * minutes (tcp_synq_overflow() stamps each one, tcp_synq_no_recent_overflow()
+ * is the kernel's own condition for honouring them).  Own mode never asks the
+ * kernel for a cookie, but with tcp_syncookies=1 the kernel sends some during
+ * a SYN flood: a SYN that synx left to it because the queue had room when
+ * synx read it can find the queue full.  So during a SYN flood, and for two
+ * minutes after, the check runs in full.
  */
 #ifndef SYNX_BPF_COOKIE_KERNEL_H
 #define SYNX_BPF_COOKIE_KERNEL_H

@@ -8,7 +8,7 @@ the command line of the synxtest modules that hold them.
   echo-server, sink-server              synxtest/servers.py
   connect, stream-client, http-clients  synxtest/clients.py
   syn-probe, handshake-ack,
-  malformed, control-syn                synxtest/wire.py
+  malformed, control-syn, frame-diff    synxtest/wire.py
   flood                                 synxtest/flood.py
 
 Each subcommand does one bounded thing and prints a machine-readable result
